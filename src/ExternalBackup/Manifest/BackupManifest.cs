@@ -1,0 +1,114 @@
+using System.Text.Json.Serialization;
+
+namespace ExternalBackup.Manifest;
+
+/// <summary>
+/// The record of one committed backup set (<c>manifest.json</c>), documented in <c>docs/manifest.md</c>.
+/// Written last: a set without its manifest is not a backup.
+/// </summary>
+public sealed record BackupManifest
+{
+    /// <summary>The format version this library writes.</summary>
+    public const int CurrentFormatVersion = 1;
+
+    /// <summary>The file name of the manifest inside a set.</summary>
+    public const string FileName = "manifest.json";
+
+    /// <summary>Format version of this manifest.</summary>
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
+
+    /// <summary>The set's name, unique in its destination.</summary>
+    public required string SetId { get; init; }
+
+    /// <summary>Full, incremental, copy or differential.</summary>
+    public required BackupKind Kind { get; init; }
+
+    /// <summary>When the backup began.</summary>
+    public required DateTimeOffset StartedUtc { get; init; }
+
+    /// <summary>When the set was committed.</summary>
+    public required DateTimeOffset CompletedUtc { get; init; }
+
+    /// <summary>The instance backed up.</summary>
+    public required string Instance { get; init; }
+
+    /// <summary>The engine or source that produced the bytes (e.g. <c>model</c>, <c>esent.dll</c>, <c>snapshot</c>).</summary>
+    public required string Source { get; init; }
+
+    /// <summary>The log generations in the set, inclusive; <see langword="null"/> when it holds no logs.</summary>
+    public LogGenerationRange? LogGenerations { get; init; }
+
+    /// <summary>The three-letter log base name (<c>edb</c>).</summary>
+    public string? LogBaseName { get; init; }
+
+    /// <summary>Whether the engine was asked to truncate its logs after this set was committed.</summary>
+    public bool TruncatesLogs { get; init; }
+
+    /// <summary>The set this one extends (incremental and differential), or <see langword="null"/>.</summary>
+    public SetReference? Extends { get; init; }
+
+    /// <summary>Every file of the set.</summary>
+    public required IReadOnlyList<ManifestFile> Files { get; init; }
+
+    /// <summary>Database facts read from headers (page size, state), when known.</summary>
+    public IReadOnlyList<ManifestDatabase> Databases { get; init; } = [];
+}
+
+/// <summary>An inclusive range of log generations.</summary>
+/// <param name="Low">The lowest generation.</param>
+/// <param name="High">The highest generation.</param>
+public sealed record LogGenerationRange(long Low, long High);
+
+/// <summary>A reference from one set to the one it extends.</summary>
+/// <param name="SetId">The extended set.</param>
+/// <param name="Kind">Its kind.</param>
+/// <param name="LogGenerationHigh">Its highest log generation.</param>
+public sealed record SetReference(string SetId, BackupKind Kind, long? LogGenerationHigh);
+
+/// <summary>A file of a set.</summary>
+public sealed record ManifestFile
+{
+    /// <summary>Path inside the set, '/'-separated.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>What the file is.</summary>
+    public required BackupFileKind Kind { get; init; }
+
+    /// <summary>Length in bytes.</summary>
+    public required long Bytes { get; init; }
+
+    /// <summary>Lower-case hex SHA-256.</summary>
+    public required string Sha256 { get; init; }
+
+    /// <summary>Where it was read from on the protected machine.</summary>
+    public string? SourcePath { get; init; }
+
+    /// <summary>For logs, the generation.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Generation { get; init; }
+}
+
+/// <summary>Header facts of a database in a set.</summary>
+public sealed record ManifestDatabase
+{
+    /// <summary>Path of the database file inside the set.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>Page size in bytes.</summary>
+    public int? PageSize { get; init; }
+
+    /// <summary>The database state from its header (e.g. <c>CleanShutdown</c>, <c>DirtyShutdown</c>).</summary>
+    public string? State { get; init; }
+
+    /// <summary>The log signature from its header, hex.</summary>
+    public string? LogSignature { get; init; }
+
+    /// <summary>Lowest log generation the database requires, 0 when clean.</summary>
+    public long? RequiredLogLow { get; init; }
+
+    /// <summary>Highest log generation the database requires, 0 when clean.</summary>
+    public long? RequiredLogHigh { get; init; }
+
+    /// <summary>Whether the file is an engine stream with a trailer page after the data pages.</summary>
+    public bool HasTrailerPage { get; init; }
+}

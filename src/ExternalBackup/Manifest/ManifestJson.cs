@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ExternalBackup.Manifest;
+
+/// <summary>Reads and writes <see cref="BackupManifest"/> as JSON (camelCase, enums as lower-case strings).</summary>
+public static class ManifestJson
+{
+    /// <summary>The serializer options of the manifest format.</summary>
+    public static JsonSerializerOptions Options { get; } = CreateOptions();
+
+    /// <summary>Serializes <paramref name="manifest"/> to UTF-8 JSON.</summary>
+    public static byte[] Serialize(BackupManifest manifest) => JsonSerializer.SerializeToUtf8Bytes(manifest, Options);
+
+    /// <summary>Parses a manifest; throws <see cref="InvalidDataException"/> naming <paramref name="origin"/> when it is not one this library can read.</summary>
+    public static BackupManifest Deserialize(ReadOnlySpan<byte> utf8, string origin)
+    {
+        BackupManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<BackupManifest>(utf8, Options);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{origin}: not a valid manifest: {e.Message}", e);
+        }
+
+        if (manifest is null)
+        {
+            throw new InvalidDataException($"{origin}: empty manifest");
+        }
+
+        if (manifest.FormatVersion is < 1 or > BackupManifest.CurrentFormatVersion)
+        {
+            throw new InvalidDataException($"{origin}: manifest format version {manifest.FormatVersion} is not supported (this library reads 1..{BackupManifest.CurrentFormatVersion})");
+        }
+
+        return manifest;
+    }
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            WriteIndented = true,
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}
