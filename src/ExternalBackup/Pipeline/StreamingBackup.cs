@@ -409,8 +409,9 @@ public sealed class StreamingBackup
         {
             var report = new BackupProgress(_phase, _files.Count, _filesKnown, _bytesDone, _bytesKnown, currentFile);
             progress?.Report(report);
+            // The total grows as files are discovered; the callback only ever sees the percentage go up.
             var percent = (uint)report.Percent;
-            if (percent != _lastPercent && _phase != BackupPhase.Completed)
+            if ((_lastPercent == uint.MaxValue || percent > _lastPercent) && _phase != BackupPhase.Completed)
             {
                 _lastPercent = percent;
                 Status(JetSnt.Progress, percent);
