@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ExternalBackup.Engine;
+using ExternalBackup.Testing.EngineModel;
 
 namespace ExternalBackup.Cli;
 
@@ -15,8 +16,23 @@ public static class EngineSelection
     /// <summary>Opens the engine.</summary>
     public static IExternalBackupEngine Open(string engine, string? instance, ParseResult parse) => engine switch
     {
-        "model" => throw new EngineSelectionException("the engine model is not part of this build yet"),
+        "model" => OpenModel(instance),
         "native" => throw new EngineSelectionException("the native engine is not part of this build yet"),
         _ => throw new EngineSelectionException($"unknown engine '{engine}'"),
     };
+
+    private static EngineModel OpenModel(string? instance)
+    {
+        if (string.IsNullOrWhiteSpace(instance))
+        {
+            throw new EngineSelectionException("--engine model needs --instance DIR (a folder of ESE databases, logs and checkpoint)");
+        }
+
+        if (!Directory.Exists(instance))
+        {
+            throw new EngineSelectionException($"the instance folder '{instance}' does not exist");
+        }
+
+        return EngineModel.Open(instance);
+    }
 }
