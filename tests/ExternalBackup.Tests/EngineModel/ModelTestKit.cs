@@ -35,9 +35,16 @@ internal sealed class XpInstance : IDisposable
 
     private readonly ScratchDirectory _scratch = new("engine-model");
 
-    public XpInstance()
+    /// <param name="replacementDatabase">A corpus file (e.g. <c>dissect-synthetic/large.edb</c>) that replaces the two catdb databases.</param>
+    public XpInstance(string? replacementDatabase = null)
     {
         Folder = TestPaths.CopyCorpusSet(Set, _scratch);
+        if (replacementDatabase is not null)
+        {
+            Directory.Delete(Path.GetDirectoryName(PathOf(SmallDb))!, recursive: true);
+            Directory.Delete(Path.GetDirectoryName(PathOf(LargeDb))!, recursive: true);
+            File.Copy(TestPaths.CorpusFile(replacementDatabase), PathOf(Path.GetFileName(replacementDatabase)));
+        }
     }
 
     public string Folder { get; }
