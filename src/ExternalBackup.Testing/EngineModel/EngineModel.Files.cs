@@ -64,7 +64,7 @@ public sealed partial class EngineModel
     {
         lock (_sync)
         {
-            Enter(EngineCall.ReadFile, $"handle={file.Handle} bytes={buffer.Length}");
+            Enter(EngineCall.ReadFile, _recordCalls ? $"handle={file.Handle} bytes={buffer.Length}" : string.Empty);
             try
             {
                 var read = ReadCore(file, buffer);

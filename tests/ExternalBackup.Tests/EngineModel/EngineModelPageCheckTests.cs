@@ -55,3 +55,27 @@ public class EngineModelPageCheckTests
         Assert.That(stream, Has.Length.EqualTo(File.ReadAllBytes(TestPaths.CorpusFile("srudb-corrupt-tail/SRUDB.dat")).Length + 4096));
     }
 }
+
+/// <summary>Large instances made by <see cref="SyntheticDatabase"/>.</summary>
+public class SyntheticDatabaseTests
+{
+    [TestCase(null, SmallDb, 4096)]
+    [TestCase("dissect-synthetic/large.edb", "large.edb", 32768)]
+    public void Grown_database_streams_with_every_page_checked(string? replacement, string database, int pageSize)
+    {
+        using var xp = new XpInstance(replacement);
+        var path = xp.PathOf(database);
+        var grown = SyntheticDatabase.Grow(path, 48L << 20, seed: 7);
+        Assert.That(grown, Is.EqualTo(48L << 20));
+        Assert.That(new FileInfo(path).Length, Is.EqualTo(48L << 20));
+
+        var model = xp.Open(new EngineModelOptions { RecordCalls = false });
+        model.BeginExternalBackup(BackupGrbits.None);
+        var stream = ReadWhole(model, path, 64 * pageSize);
+        Assert.That(stream, Has.Length.EqualTo((48L << 20) + pageSize));
+        var source = File.ReadAllBytes(path);
+        Assert.That(stream.AsSpan(2 * pageSize, source.Length - (2 * pageSize)).SequenceEqual(source.AsSpan(2 * pageSize)), Is.True);
+        Assert.That(model.Calls, Is.Empty, "call recording off");
+        model.EndExternalBackup(EndBackupGrbits.Abort);
+    }
+}
