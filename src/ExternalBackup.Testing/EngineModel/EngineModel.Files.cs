@@ -76,6 +76,20 @@ public sealed partial class EngineModel
                 Record(e.Error, injected: false);
                 throw;
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                var path = _backup.Open?.Path;
+                if (_backup.Open?.Database is not null)
+                {
+                    DropOpenDatabase();
+                }
+                else
+                {
+                    EndOnError(JetError.DiskIO);
+                }
+
+                throw Fail(JetError.DiskIO, $"{path}: {e.Message}");
+            }
         }
     }
 
