@@ -60,6 +60,11 @@ public sealed class DatabasePageVerifier
     {
         ObjectDisposedException.ThrowIf(_completed, this);
         _bytes += data.Length;
+        AppendCore(data);
+    }
+
+    private void AppendCore(ReadOnlySpan<byte> data)
+    {
         if (_headerRead is null)
         {
             var take = Math.Min(data.Length, _start.Length - _startFill);
@@ -227,21 +232,18 @@ public sealed class DatabasePageVerifier
         }
 
         var rest = _start.AsSpan(headerPages * _pageSize, _startFill - (headerPages * _pageSize));
-        var savedBytes = _bytes;
         _start = [];
         _startFill = 0;
-        _bytes = savedBytes - rest.Length;
         if (headerPages < 2)
         {
             // File shorter than two pages.
             _carry = new byte[_pageSize];
             rest.CopyTo(_carry);
             _carryFill = rest.Length;
-            _bytes = savedBytes;
             return;
         }
 
-        Append(rest.ToArray());
+        AppendCore(rest);
     }
 
     private void CheckPage(ReadOnlySpan<byte> page)
