@@ -87,8 +87,14 @@ public sealed class DatabaseHeader
     }
 
     /// <summary>A new header page of <see cref="PageSize"/> bytes (see <see cref="WritePage(Span{byte})"/>).</summary>
+    /// <exception cref="InvalidOperationException">The page size field is not a valid page size.</exception>
     public byte[] ToPage()
     {
+        if (!DatabaseHeaderReader.IsValidPageSize(PageSize))
+        {
+            throw new InvalidOperationException($"The header's page size {PageSize} is not 2, 4, 8, 16 or 32 KiB.");
+        }
+
         var page = new byte[PageSize];
         WritePage(page);
         return page;
