@@ -9,8 +9,9 @@ namespace ExternalBackup.Testing.Synthesis;
 /// Writes synthetic ESE databases, streaming, so multi-GiB inputs are cheap: a valid header and shadow header, then
 /// <see cref="SyntheticDatabaseOptions.PageCount"/> pages with plausible page headers, pseudo-random bodies and valid
 /// checksums (or all zero), and optionally a streaming-backup trailer page. What it writes passes
-/// <c>ExternalBackup.Formats.Verification.DatabasePageVerifier</c>. The content is not a real B-tree: engines and
-/// libesedb cannot open the tables (there is no catalog).
+/// <c>ExternalBackup.Formats.Verification.DatabasePageVerifier</c>. Pages 1 to 4 are empty B-tree root leaves (database
+/// root, its two space trees, and the catalog MSysObjects at page 4), so libesedb's <c>esedbinfo</c> opens the file and
+/// sees an empty catalog (0 tables); the other pages hold pseudo-random bodies, not real B-trees.
 /// </summary>
 public static class SyntheticDatabaseWriter
 {
@@ -102,6 +103,13 @@ public static class SyntheticDatabaseWriter
             }
 
             var page = chunk.AsSpan(fill * cb, cb);
+            if (pgno <= 4)
+            {
+                WriteEmptyRootPage(page, (uint)pgno, header.DbTime - (ulong)options.PageCount, options.EccChecksums);
+                fill++;
+                continue;
+            }
+
             var zero = pgno > 4 && zeroEvery != long.MaxValue && (zeroEvery == 1 || pgno % zeroEvery == 0);
             if (zero)
             {
@@ -139,6 +147,36 @@ public static class SyntheticDatabaseWriter
     {
         var random = new SyntheticRandom(seed ^ pageNumber);
         WriteDataPage(page, pageNumber, dbTime, new SyntheticDatabaseOptions { EccChecksums = eccChecksums, PageSize = page.Length }, ref random, null);
+    }
+
+    /// <summary>
+    /// Writes an empty B-tree root leaf page: one tag (the 16-byte external header), no records. Page 1 is the database
+    /// root (object 1), pages 2 and 3 its space trees, page 4 the catalog root (object 2).
+    /// </summary>
+    public static void WriteEmptyRootPage(Span<byte> page, uint pageNumber, ulong dbTime, bool eccChecksums)
+    {
+        page.Clear();
+        var hdr = PageHeader.SizeFor(page.Length);
+        const int ExternalHeader = 16;
+        BinaryPrimitives.WriteUInt64LittleEndian(page[8..], dbTime);
+        BinaryPrimitives.WriteUInt32LittleEndian(page[24..], pageNumber == 4 ? 2u : 1u);
+        BinaryPrimitives.WriteUInt16LittleEndian(page[28..], (ushort)(page.Length - hdr - ExternalHeader - 4));
+        BinaryPrimitives.WriteUInt16LittleEndian(page[32..], ExternalHeader);
+        BinaryPrimitives.WriteUInt16LittleEndian(page[34..], 1);
+        var flags = PageFlags.Root | PageFlags.Leaf | PageFlags.NewRecordFormat | (pageNumber is 2 or 3 ? PageFlags.SpaceTree : PageFlags.None);
+        BinaryPrimitives.WriteUInt32LittleEndian(page[36..], (uint)flags);
+
+        // External header (space header): initial pages, parent FDP, and the space-tree roots.
+        var ext = page.Slice(hdr, ExternalHeader);
+        BinaryPrimitives.WriteUInt32LittleEndian(ext, pageNumber == 4 ? 20u : 256u);
+        BinaryPrimitives.WriteUInt32LittleEndian(ext[4..], 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(ext[8..], pageNumber == 4 ? 1u : 2u);
+        BinaryPrimitives.WriteUInt32LittleEndian(ext[12..], pageNumber == 4 ? 5u : 3u);
+
+        // Tag 0 at the end of the page: size then offset (relative to the end of the page header).
+        BinaryPrimitives.WriteUInt16LittleEndian(page[^4..], ExternalHeader);
+        BinaryPrimitives.WriteUInt16LittleEndian(page[^2..], 0);
+        PageChecksum.WritePage(page, pageNumber, eccChecksums);
     }
 
     private static void WriteDataPage(Span<byte> page, uint pgno, ulong dbTime, SyntheticDatabaseOptions options, ref SyntheticRandom random, byte[]? pattern)
