@@ -267,4 +267,23 @@ public class StreamingBackupModelTests
         Assert.That(result.Manifest.Databases.Select(d => d.HasTrailerPage), Is.All.True);
         Assert.That(result.Manifest.Files.Where(f => f.Kind == BackupFileKind.Log).Select(f => f.Generation), Is.All.Not.Null);
     }
+
+    [Test]
+    public async Task Transient_sink_faults_are_retried_and_the_backup_completes_with_identical_bytes()
+    {
+        var (scratch, instance, destination) = Setup();
+        using var _ = scratch;
+        var faulty = new FaultySink(new DirectorySink(destination)) { FailWrites = 4, FailCommits = 1, Fault = () => new ExternalBackup.Sinks.Resilience.TransientSinkException("503 SlowDown") };
+        await using var sink = new ExternalBackup.Sinks.Resilience.ResilientSink(faulty, new ExternalBackup.Sinks.Resilience.SinkResilienceOptions { BaseDelay = TimeSpan.FromMilliseconds(1) });
+        var engine = EngineModel.Open(instance);
+        var result = await new StreamingBackup(engine, sink).RunAsync(BackupKind.Full);
+
+        Assert.That(sink.Retries, Is.EqualTo(5));
+        Assert.That(result.LogsTruncated, Is.True);
+        foreach (var file in result.Manifest.Files)
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(destination, result.Manifest.SetId, file.Path));
+            Assert.That(Convert.ToHexStringLower(SHA256.HashData(bytes)), Is.EqualTo(file.Sha256), file.Path);
+        }
+    }
 }
