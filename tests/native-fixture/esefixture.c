@@ -244,7 +244,7 @@ static void scan_logs(Instance *p, LogScan *s)
 
 static char *log_name(Instance *p, const LogScan *s, uint32_t gen)
 {
-    char name[64];
+    char name[160];
     int digits = gen > 0xFFFFF ? 8 : s->digits;
     snprintf(name, sizeof name, "%s%0*X%s", p->base, digits, gen, s->ext);
     return join_path(p->log8, name);
@@ -263,7 +263,7 @@ static uint32_t read_u32_at(const char *path, long off, int *ok)
 
 static char *current_log_path(Instance *p, const LogScan *s)
 {
-    char name[32];
+    char name[160];
     snprintf(name, sizeof name, "%s%s", p->base, s->ext);
     return join_path(p->log8, name);
 }
