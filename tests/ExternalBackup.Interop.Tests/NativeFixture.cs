@@ -81,6 +81,7 @@ internal sealed unsafe class FixtureControl : IDisposable
     private readonly delegate* unmanaged<uint, uint, void> _shorten;
     private readonly delegate* unmanaged<void> _reset;
     private readonly delegate* unmanaged<byte*, int> _layout;
+    private readonly delegate* unmanaged<long, void> _setTime;
 
     public FixtureControl()
     {
@@ -90,6 +91,7 @@ internal sealed unsafe class FixtureControl : IDisposable
         _shorten = (delegate* unmanaged<uint, uint, void>)NativeLibrary.GetExport(_module, "FixtureShortenSizeQueries");
         _reset = (delegate* unmanaged<void>)NativeLibrary.GetExport(_module, "FixtureReset");
         _layout = (delegate* unmanaged<byte*, int>)NativeLibrary.GetExport(_module, "FixtureLayout");
+        _setTime = (delegate* unmanaged<long, void>)NativeLibrary.GetExport(_module, "FixtureSetTime");
         _reset();
     }
 
@@ -144,6 +146,9 @@ internal sealed unsafe class FixtureControl : IDisposable
             Assert.That(_failCall(p, nth, code), Is.Zero, "FixtureFailCall refused the rule");
         }
     }
+
+    /// <summary>Fixes the backup mark time the fixture writes into streamed headers and trailers.</summary>
+    public void SetTime(DateTimeOffset time) => _setTime(time.ToUnixTimeMilliseconds());
 
     public void ShortenSizeQueries(uint count, uint bytes) => _shorten(count, bytes);
 

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define EXPORT __attribute__((visibility("default")))
@@ -157,6 +158,8 @@ typedef struct {
     /* backup state */
     int in_progress, full, status, stop, prepared;
     uint32_t begin_gen, copy_mic, copy_mac, del_mic, del_mac;
+    JET_LGPOS mark;
+    int64_t mark_ms;
     uint64_t sum_done;
     /* the one open file (crhfMax = 1, handle 0, reference §5.1) */
     int open, open_is_db;
@@ -332,12 +335,47 @@ static uint32_t xor32(const unsigned char *page, uint32_t cb)
     return x;
 }
 
-static void put_bkinfo(unsigned char *at, const JET_LGPOS *mark, uint32_t genLow, uint32_t genHigh)
+/* LOGTIME (ese-formats §1.1) of the backup mark: UTC, with fTimeIsUTC and milliseconds. The time is the
+ * wall clock unless FixtureSetTime fixed it (so tests can compare streams with another engine's). */
+static int64_t g_fixed_time_ms = -1;
+
+static void put_logtime(unsigned char *at, int64_t unix_ms)
+{
+    time_t secs = (time_t)(unix_ms / 1000);
+    int ms = (int)(unix_ms % 1000);
+    struct tm t;
+    gmtime_r(&secs, &t);
+    at[0] = (unsigned char)t.tm_sec; at[1] = (unsigned char)t.tm_min; at[2] = (unsigned char)t.tm_hour;
+    at[3] = (unsigned char)t.tm_mday; at[4] = (unsigned char)(t.tm_mon + 1); at[5] = (unsigned char)t.tm_year;
+    at[6] = (unsigned char)(1 | ((ms & 0x7F) << 1));
+    at[7] = (unsigned char)(((ms >> 7) & 7) << 1);
+}
+
+static int64_t now_ms(void)
+{
+    if (g_fixed_time_ms >= 0) return g_fixed_time_ms;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void put_bkinfo(unsigned char *at, const JET_LGPOS *mark, int64_t mark_ms, uint32_t genLow, uint32_t genHigh)
 {
     memcpy(at, mark, 8);
-    memset(at + 8, 0, 8); /* logtimeMark: the fixture writes no clock time, so its streams are reproducible */
+    put_logtime(at + 8, mark_ms);
     memcpy(at + 16, &genLow, 4);
     memcpy(at + 20, &genHigh, 4);
+}
+
+/* The begin mark: the start of the current log's records (generation, sector csecHeader, byte 0). */
+static JET_LGPOS begin_mark(Instance *p)
+{
+    LogScan s; scan_logs(p, &s);
+    char *cur = current_log_path(p, &s);
+    int ok; uint32_t w = read_u32_at(cur, 8, &ok); /* cbSec (u16 at 8), csecHeader (u16 at 10) */
+    free(cur);
+    JET_LGPOS mark = { 0, ok ? (uint16_t)(w >> 16) : 0, (int32_t)current_generation(p) };
+    return mark;
 }
 
 static JET_ERR open_db_stream(Instance *p, const char *path)
@@ -349,17 +387,28 @@ static JET_ERR open_db_stream(Instance *p, const char *path)
     if (fstat(fileno(f), &st) != 0 || (uint64_t)st.st_size < 3ull * cb) { fclose(f); return JET_errDiskIO; }
     unsigned char *hdr = calloc(1, cb), *tr = calloc(1, cb);
     if (fread(hdr, 1, cb, f) != cb) { fclose(f); free(hdr); free(tr); return JET_errDiskIO; }
-    JET_LGPOS mark = { 0, 0, (int32_t)p->begin_gen };
-    /* header copy: bkinfoFullCur (offset 184) = {mark, genLow = copyMic, genHigh = 0}, XOR-32 checksum redone */
-    put_bkinfo(hdr + 184, &mark, p->copy_mic, 0);
+    uint32_t stored; memcpy(&stored, hdr, 4);
+    if (stored != xor32(hdr, cb)) { /* primary header damaged: use the shadow copy */
+        if (fread(hdr, 1, cb, f) != cb) { fclose(f); free(hdr); free(tr); return JET_errDiskIO; }
+    }
+    /* header copy: bkinfoFullCur (offset 184) = {mark, genLow = copyMic, genHigh = 0}, XOR-32 checksum redone (§5.5) */
+    put_bkinfo(hdr + 184, &p->mark, p->mark_ms, p->copy_mic, 0);
     uint32_t sum = xor32(hdr, cb);
     memcpy(hdr, &sum, 4);
-    /* trailer (PATCHHDR, ese-formats §2.8): bkinfo at 40, signDb at 64, signLog at 92, lgenMaxCommitted at 128 */
+    /* trailer = PATCHHDR (ese-formats §2.8): bkinfo at 40 (genHigh = current generation, at least the header's
+     * genMaxCommitted), signDb at 64, signLog at 92, lgenMinReq/lgenMaxReq at 120 (header 296..303),
+     * lgenMaxCommitted at 128 (header 416), logtimeGenMaxRequired at 132 (header 672), logtimeGenMaxCommitted
+     * at 140 (header 348). */
+    uint32_t gen_max_committed; memcpy(&gen_max_committed, hdr + 416, 4);
     uint32_t gen_high = current_generation(p);
-    put_bkinfo(tr + 40, &mark, p->copy_mic, gen_high);
+    if (gen_max_committed > gen_high) gen_high = gen_max_committed;
+    put_bkinfo(tr + 40, &p->mark, p->mark_ms, p->copy_mic, gen_high);
     memcpy(tr + 64, hdr + 24, 28);
     memcpy(tr + 92, hdr + 108, 28);
-    memcpy(tr + 128, &gen_high, 4);
+    memcpy(tr + 120, hdr + 296, 8);
+    memcpy(tr + 128, &gen_max_committed, 4);
+    memcpy(tr + 132, hdr + 672, 8);
+    memcpy(tr + 140, hdr + 348, 8);
     sum = xor32(tr, cb);
     memcpy(tr, &sum, 4);
     p->f = f; p->hdr = hdr; p->trailer = tr;
@@ -613,6 +662,8 @@ EXPORT JET_ERR JetBeginExternalBackupInstance(JET_INSTANCE instance, JET_GRBIT g
     p->full = !(grbit & 1);
     p->status = p->full ? ST_DATABASES : ST_LOGS;
     p->begin_gen = current_generation(p);
+    p->mark = begin_mark(p);
+    p->mark_ms = now_ms();
     if (p->full) p->copy_mic = checkpoint_generation(p);
     RETURN(0);
 }
@@ -884,6 +935,8 @@ EXPORT JET_ERR JetBackupInstanceW(JET_INSTANCE instance, const WCHAR *szBackupPa
     int full = !(grbit & 1);
     p->in_progress = 1; p->full = full; p->status = full ? ST_DATABASES : ST_LOGS;
     p->begin_gen = current_generation(p);
+    p->mark = begin_mark(p);
+    p->mark_ms = now_ms();
     if (full) {
         p->copy_mic = checkpoint_generation(p);
         status(pfnStatus, 9, 5, 0);
@@ -1000,13 +1053,21 @@ EXPORT void FixtureShortenSizeQueries(uint32_t count, uint32_t bytes)
     pthread_mutex_unlock(&g_lock);
 }
 
+/* Fixes the backup mark time (Unix milliseconds, UTC); a negative value returns to the wall clock. */
+EXPORT void FixtureSetTime(int64_t unix_ms)
+{
+    pthread_mutex_lock(&g_lock);
+    g_fixed_time_ms = unix_ms;
+    pthread_mutex_unlock(&g_lock);
+}
+
 /* Forgets the call log, the failure rules and every instance (files are left as they are). */
 EXPORT void FixtureReset(void)
 {
     pthread_mutex_lock(&g_lock);
     for (int i = 0; i < MAX_INSTANCES; i++) if (g_inst[i].used) free_instance(&g_inst[i]);
     g_log_len = 0; if (g_log) g_log[0] = 0;
-    g_nrules = 0; g_shrink_queries = 0; g_page_size = 4096;
+    g_nrules = 0; g_shrink_queries = 0; g_page_size = 4096; g_fixed_time_ms = -1;
     pthread_mutex_unlock(&g_lock);
 }
 
