@@ -5,10 +5,10 @@ namespace ExternalBackup.Interop.Esent;
 /// <summary>
 /// Hosts an ESE instance for <c>esebackup backup --engine native</c>: loads the library, creates the instance from
 /// <see cref="NativeEngineHostOptions"/> (system path, log path, base name, page size), runs <c>JetInit3W</c>, attaches
-/// the databases, and exposes the instance as an <see cref="IExternalBackupEngine"/>. Disposing terminates the
-/// instance (<c>JetTerm2</c>) and unloads the library.
+/// the databases, and is itself the instance's <see cref="IExternalBackupEngine"/> (calls go to <see cref="Engine"/>).
+/// Disposing terminates the instance (<c>JetTerm2</c>) and unloads the library.
 /// </summary>
-public sealed class NativeEngineHost : IDisposable
+public sealed class NativeEngineHost : IExternalBackupEngine, IDisposable
 {
     private NativeEngineHost(EseLibrary library, EseInstance instance)
     {
@@ -77,6 +77,64 @@ public sealed class NativeEngineHost : IDisposable
             throw;
         }
     }
+
+    /// <inheritdoc />
+    public string Description => Engine.Description;
+
+    /// <inheritdoc />
+    public string InstanceName => Engine.InstanceName;
+
+    /// <summary>
+    /// The ESE databases in <paramref name="folder"/> and below (database header magic 0x89abcdef at offset 4, at
+    /// least 3 pages of 4 KiB), sorted: the default list to attach when the user names none.
+    /// </summary>
+    public static IReadOnlyList<string> FindDatabases(string folder)
+    {
+        var found = new List<string>();
+        Span<byte> head = stackalloc byte[8];
+        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (stream.Length >= 3 * 4096 && stream.ReadAtLeast(head, 8, throwOnEndOfStream: false) == 8 &&
+                System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(head[4..]) == 0x89ABCDEF)
+            {
+                found.Add(Path.GetFullPath(file));
+            }
+        }
+
+        found.Sort(StringComparer.Ordinal);
+        return found;
+    }
+
+    /// <inheritdoc />
+    public void BeginExternalBackup(BackupGrbits grbits) => Engine.BeginExternalBackup(grbits);
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> GetAttachInfo() => Engine.GetAttachInfo();
+
+    /// <inheritdoc />
+    public BackupFileHandle OpenFile(string fileName) => Engine.OpenFile(fileName);
+
+    /// <inheritdoc />
+    public int ReadFile(BackupFileHandle file, Span<byte> buffer) => Engine.ReadFile(file, buffer);
+
+    /// <inheritdoc />
+    public void CloseFile(BackupFileHandle file) => Engine.CloseFile(file);
+
+    /// <inheritdoc />
+    public BackupLogInfo GetLogInfo() => Engine.GetLogInfo();
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> GetTruncateLogInfo() => Engine.GetTruncateLogInfo();
+
+    /// <inheritdoc />
+    public void TruncateLog() => Engine.TruncateLog();
+
+    /// <inheritdoc />
+    public void EndExternalBackup(EndBackupGrbits grbits) => Engine.EndExternalBackup(grbits);
+
+    /// <inheritdoc />
+    public void StopBackup() => Engine.StopBackup();
 
     /// <summary>Terminates the instance and releases the library.</summary>
     public void Dispose()
