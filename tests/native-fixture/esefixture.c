@@ -305,6 +305,13 @@ static int copy_file(const char *from, const char *to)
     return fclose(b);
 }
 
+static uint32_t xor32(const unsigned char *page, uint32_t cb)
+{
+    uint32_t x = 0x89abcdef, v;
+    for (uint32_t i = 4; i < cb; i += 4) { memcpy(&v, page + i, 4); x ^= v; }
+    return x;
+}
+
 /* The roll of §5.8: the current log becomes archive generation g, a new current log (g+1) is written. */
 static JET_ERR roll_log(Instance *p, uint32_t *new_current)
 {
@@ -316,9 +323,35 @@ static JET_ERR roll_log(Instance *p, uint32_t *new_current)
     JET_ERR err = 0;
     if (rename(cur, arch) != 0 || copy_file(arch, cur) != 0) err = JET_errDiskIO;
     else {
+        /* the new generation in the header (offset 4), then the header's XOR-32 checksum redone over its 4096 bytes */
         FILE *f = fopen(cur, "r+b");
         uint32_t next = g + 1;
-        if (!f || fseek(f, 4, SEEK_SET) != 0 || fwrite(&next, 4, 1, f) != 1) err = JET_errDiskIO;
+        unsigned char hdr[4096];
+        if (!f || fread(hdr, 1, sizeof hdr, f) != sizeof hdr) err = JET_errDiskIO;
+        else {
+            memcpy(hdr + 4, &next, 4);
+            uint32_t sum = xor32(hdr, sizeof hdr);
+            memcpy(hdr, &sum, 4);
+            if (fseek(f, 0, SEEK_SET) != 0 || fwrite(hdr, 1, sizeof hdr, f) != sizeof hdr) err = JET_errDiskIO;
+            uint32_t major; memcpy(&major, hdr + 32, 4); /* log format major version (ese-formats §4.3) */
+            if (!err && major <= 7) {
+                /* an empty v7 log: one LRCHECKSUM record (ese-formats §4.6: type 42, no backward/forward bytes,
+                 * short checksum off 0xD1, checksum 0xFEEDBEAF ^ 0xD1 ^ generation), then the 0xDA fill */
+                long size; fseek(f, 0, SEEK_END); size = ftell(f);
+                unsigned char *body = (unsigned char *)malloc((size_t)(size - 4096));
+                if (!body) err = JET_errOutOfMemory;
+                else {
+                    memset(body, 0xDA, (size_t)(size - 4096));
+                    memset(body, 0, 22);
+                    body[0] = 42;
+                    uint32_t ck = 0xFEEDBEAFu ^ 0xD1u ^ next;
+                    memcpy(body + 13, &ck, 4);
+                    body[21] = 0xD1;
+                    if (fseek(f, 4096, SEEK_SET) != 0 || fwrite(body, 1, (size_t)(size - 4096), f) != (size_t)(size - 4096)) err = JET_errDiskIO;
+                    free(body);
+                }
+            }
+        }
         if (f) fclose(f);
     }
     free(cur); free(arch);
@@ -327,13 +360,6 @@ static JET_ERR roll_log(Instance *p, uint32_t *new_current)
 }
 
 /* ---------------------------------------------------------------- database stream (reference §5.6) */
-
-static uint32_t xor32(const unsigned char *page, uint32_t cb)
-{
-    uint32_t x = 0x89abcdef, v;
-    for (uint32_t i = 4; i < cb; i += 4) { memcpy(&v, page + i, 4); x ^= v; }
-    return x;
-}
 
 /* LOGTIME (ese-formats §1.1) of the backup mark: UTC, with fTimeIsUTC and milliseconds. The time is the
  * wall clock unless FixtureSetTime fixed it (so tests can compare streams with another engine's). */

@@ -9,6 +9,7 @@ public static class Program
     private const string Usage = """
         usage: ebbench BENCHMARK [options]
           backup   [--size-gib 2] [--runs 3]   streaming backup into a folder vs cp, cp+sync, sha256sum, memory copy; peak RSS
+          native   [--instance DIR] [--rounds 3] the native binding over the C fixture vs the in-process model, same files
         """;
 
     /// <summary>Entry point.</summary>
@@ -20,9 +21,44 @@ public static class Program
                 return await BackupBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
             case "backup-child":
                 return await BackupBenchmark.RunChildAsync(args[1..]).ConfigureAwait(false);
+            case "native":
+                return await RunNativeAsync(args[1..]).ConfigureAwait(false);
             default:
                 await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
                 return 2;
         }
+    }
+
+    private static async Task<int> RunNativeAsync(string[] args)
+    {
+        var work = Path.Combine(Path.GetTempPath(), $"ebbench-native-{Environment.ProcessId}");
+        Directory.CreateDirectory(work);
+        try
+        {
+            var instance = OptionValue(args, "--instance");
+            if (instance is null)
+            {
+                instance = Path.Combine(work, "instance");
+                await ExternalBackup.Testing.Synthesis.SyntheticInstanceWriter.WriteAsync(instance, new ExternalBackup.Testing.Synthesis.SyntheticInstanceOptions
+                {
+                    Databases = [("ntds.dit", new ExternalBackup.Testing.Synthesis.SyntheticDatabaseOptions { PageCount = 65536 })],
+                }).ConfigureAwait(false);
+            }
+
+            var rounds = int.Parse(OptionValue(args, "--rounds") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
+            var result = await NativePathBenchmark.RunAsync(new NativePathBenchmarkOptions { InstanceFolder = instance, WorkFolder = Path.Combine(work, "run"), Rounds = rounds }).ConfigureAwait(false);
+            Console.WriteLine(result);
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static string? OptionValue(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

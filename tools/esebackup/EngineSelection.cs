@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ExternalBackup.Engine;
+using ExternalBackup.Interop.Esent;
 using ExternalBackup.Testing.EngineModel;
 
 namespace ExternalBackup.Cli;
@@ -7,17 +8,23 @@ namespace ExternalBackup.Cli;
 /// <summary>A requested engine cannot be opened (missing folder, missing native library).</summary>
 public sealed class EngineSelectionException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>Opens the engine <c>--engine</c> names.</summary>
+/// <summary>Opens the engine <c>--engine</c> names: the in-process model, or the native ESE library.</summary>
 public static class EngineSelection
 {
-    /// <summary>Engine-specific options added to commands that open an engine.</summary>
-    public static IReadOnlyList<Option> Options { get; } = [];
+    private static readonly Option<string?> EseLibrary = new("--ese-library") { Description = "native: the ESE library (default: ESE_NATIVE_LIBRARY, then esent.dll on Windows)" };
+    private static readonly Option<string?> LogPath = new("--log-path") { Description = "native: the log folder (default: --instance)" };
+    private static readonly Option<string> BaseName = new("--base-name") { Description = "native: the log base name", DefaultValueFactory = _ => "edb" };
+    private static readonly Option<int?> PageSize = new("--page-size") { Description = "native: JET_paramDatabasePageSize (default: the engine's, 4096)" };
+    private static readonly Option<string[]> Database = new("--database") { Description = "native: a database to attach (repeatable; default: every database under --instance)" };
 
-    /// <summary>Opens the engine.</summary>
+    /// <summary>Engine-specific options added to commands that open an engine.</summary>
+    public static IReadOnlyList<Option> Options { get; } = [EseLibrary, LogPath, BaseName, PageSize, Database];
+
+    /// <summary>Opens the engine; the caller disposes it when it is <see cref="IDisposable"/>.</summary>
     public static IExternalBackupEngine Open(string engine, string? instance, ParseResult parse) => engine switch
     {
         "model" => OpenModel(instance),
-        "native" => throw new EngineSelectionException("the native engine is not part of this build yet"),
+        "native" => OpenNative(instance, parse),
         _ => throw new EngineSelectionException($"unknown engine '{engine}'"),
     };
 
@@ -34,5 +41,31 @@ public static class EngineSelection
         }
 
         return EngineModel.Open(instance);
+    }
+
+    private static NativeEngineHost OpenNative(string? instance, ParseResult parse)
+    {
+        if (string.IsNullOrWhiteSpace(instance))
+        {
+            throw new EngineSelectionException("--engine native needs --instance DIR (the instance's system folder)");
+        }
+
+        try
+        {
+            var databases = parse.GetValue(Database) is { Length: > 0 } named ? named : NativeEngineHost.FindDatabases(instance);
+            return NativeEngineHost.Open(new NativeEngineHostOptions
+            {
+                LibraryPath = parse.GetValue(EseLibrary),
+                SystemPath = instance,
+                LogPath = parse.GetValue(LogPath),
+                BaseName = parse.GetValue(BaseName)!,
+                DatabasePageSize = parse.GetValue(PageSize),
+                Databases = databases,
+            });
+        }
+        catch (EseLibraryException e)
+        {
+            throw new EngineSelectionException(e.Message, e);
+        }
     }
 }

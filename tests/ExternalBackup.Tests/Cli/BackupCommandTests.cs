@@ -161,3 +161,28 @@ public class SampleCommandTests
         Assert.That(File.Exists(Path.Combine(root, "restored", "restore.json")), Is.True);
     }
 }
+
+public class NativeEngineCommandTests
+{
+    [Test]
+    public async Task Without_an_ESE_library_the_native_engine_says_so_in_one_line()
+    {
+        using var scratch = new ScratchDirectory("native-cli");
+        var instance = scratch.Sub("instance");
+        var destination = scratch.Sub("backups");
+        var previous = Environment.GetEnvironmentVariable("ESE_NATIVE_LIBRARY");
+        Environment.SetEnvironmentVariable("ESE_NATIVE_LIBRARY", null);
+        try
+        {
+            var (exit, _, error) = await CliRun.InProcess("backup", "--engine", "native", "--instance", instance, "--to", destination);
+            Assert.That(exit, Is.EqualTo(2));
+            Assert.That(error.Trim().Split('\n'), Has.Length.EqualTo(1), error);
+            Assert.That(error, Does.Contain("ESE_NATIVE_LIBRARY"));
+            Assert.That(Directory.EnumerateFileSystemEntries(destination), Is.Empty);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("ESE_NATIVE_LIBRARY", previous);
+        }
+    }
+}
