@@ -5,7 +5,7 @@ namespace ExternalBackup.Snapshots;
 
 /// <summary>
 /// Copies the files of snapshot components into a sink, verifying them while reading
-/// (<c>FrozenFolderSource</c> is the implementation for ESE files).
+/// (<see cref="FrozenFolderSource"/> is the implementation for ESE files).
 /// The sink's set is already begun; the source opens, writes and completes files but never commits or aborts.
 /// Any corruption, missing file or inconsistency throws; a returned result means every component listed in
 /// <see cref="SnapshotCopyResult.VerifiedComponents"/> was copied completely and verified.

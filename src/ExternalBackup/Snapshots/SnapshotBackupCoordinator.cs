@@ -29,7 +29,7 @@ public sealed class SnapshotBackupCoordinator
 
     /// <summary>Creates a coordinator.</summary>
     /// <param name="provider">Where snapshots come from.</param>
-    /// <param name="source">What copies and verifies the files (normally <c>FrozenFolderSource</c>).</param>
+    /// <param name="source">What copies and verifies the files (normally <see cref="FrozenFolderSource"/>).</param>
     /// <param name="options">Options; default: <see cref="SnapshotBackupOptions"/> defaults.</param>
     public SnapshotBackupCoordinator(ISnapshotProvider provider, ISnapshotContentSource source, SnapshotBackupOptions? options = null)
     {
