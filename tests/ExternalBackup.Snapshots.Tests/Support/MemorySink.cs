@@ -13,6 +13,8 @@ internal sealed class MemorySink : IBackupSink
 
     public Action<string>? OnEvent { get; init; }
 
+    public Action<string>? OnWrite { get; init; }
+
     public bool FailCommit { get; set; }
 
     public BackupSetDescriptor? Set { get; private set; }
@@ -50,6 +52,7 @@ internal sealed class MemorySink : IBackupSink
         var stream = _files[_open!.Path];
         Assert.That(chunk.Offset, Is.EqualTo(stream.Length), "chunks must come in offset order");
         stream.Write(chunk.Data.Span);
+        OnWrite?.Invoke($"write {Path.GetFileName(_open.SourcePath)}@{chunk.Offset}+{chunk.Data.Length}");
         _hash!.AppendData(chunk.Data.Span);
         return ValueTask.CompletedTask;
     }
