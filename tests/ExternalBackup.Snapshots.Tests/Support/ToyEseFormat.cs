@@ -40,6 +40,7 @@ internal sealed class ToyEseFormat : IFrozenFileVerifier
             Encoding.ASCII.GetBytes("BAD!").CopyTo(bytes, PageSize + 1024);
         }
 
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, bytes);
     }
 
@@ -47,6 +48,7 @@ internal sealed class ToyEseFormat : IFrozenFileVerifier
     {
         var bytes = new byte[PageSize * 2];
         Encoding.ASCII.GetBytes($"TOYCHK sig={signature} gen={generation}\n").CopyTo(bytes, 0);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, bytes);
     }
 
