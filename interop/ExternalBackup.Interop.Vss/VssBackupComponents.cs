@@ -15,11 +15,24 @@ internal sealed unsafe class VssBackupComponents : IDisposable
 {
     private IntPtr _self;
     private readonly TimeSpan _poll;
+    private readonly FreeSnapshotProperties _freeProperties;
+
+    /// <summary>Frees a <see cref="VssSnapshotProp"/>'s strings (VssFreeSnapshotPropertiesInternal in production).</summary>
+    internal delegate void FreeSnapshotProperties(ref VssSnapshotProp properties);
 
     public VssBackupComponents(TimeSpan poll)
     {
         _poll = poll;
+        _freeProperties = VssApi.VssFreeSnapshotPropertiesInternal;
         Check(VssApi.CreateVssBackupComponentsInternal(out _self), SnapshotStep.OpenSession, "CreateVssBackupComponents");
+    }
+
+    /// <summary>Wraps an existing <c>IVssBackupComponents</c> pointer (taking over its reference); tests pass a fake vtable.</summary>
+    internal VssBackupComponents(IntPtr self, TimeSpan poll, FreeSnapshotProperties freeProperties)
+    {
+        _self = self;
+        _poll = poll;
+        _freeProperties = freeProperties;
     }
 
     public void InitializeForBackup(int backupType)
@@ -125,7 +138,7 @@ internal sealed unsafe class VssBackupComponents : IDisposable
         }
         finally
         {
-            VssApi.VssFreeSnapshotPropertiesInternal(ref properties);
+            _freeProperties(ref properties);
         }
     }
 
