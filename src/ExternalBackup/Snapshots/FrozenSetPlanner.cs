@@ -169,7 +169,7 @@ public sealed class FrozenSetPlanner
             {
                 if (!byGeneration.ContainsKey(g))
                 {
-                    throw Missing(g, low, high, dirty, checkpoint.Header, baseName ?? "edb", logFolder);
+                    throw Missing(g, low, high, dirty, checkpoint.Header, baseName, logFolder);
                 }
             }
 
@@ -207,9 +207,10 @@ public sealed class FrozenSetPlanner
         return new FrozenSetPlan(files, range, checkpoint.Header is not null || byGeneration.Count > 0 ? baseName : null, reference, skipped);
     }
 
-    private static FrozenSetException Missing(long generation, long low, long high, List<(FrozenFileHeader Header, string Root, long Length)> dirty, FrozenFileHeader? checkpoint, string baseName, string logFolder)
+    private static FrozenSetException Missing(long generation, long low, long high, List<(FrozenFileHeader Header, string Root, long Length)> dirty, FrozenFileHeader? checkpoint, string? baseName, string logFolder)
     {
-        var file = LogFileName.Of(baseName, generation);
+        // Without a checkpoint or a log the base name is unknown: name the generation in hex instead of guessing a file name.
+        var file = baseName is null ? $"0x{generation:X}" : LogFileName.Of(baseName, generation);
         var needing = dirty.FirstOrDefault(d => generation >= d.Header.RequiredLogLow && generation <= d.Header.RequiredLogHigh).Header;
         if (needing is not null)
         {
@@ -221,7 +222,7 @@ public sealed class FrozenSetPlanner
             return new FrozenSetException(checkpoint.Path, $"the checkpoint is in generation {generation} ({file}), which is missing from {logFolder}");
         }
 
-        return new FrozenSetException(Path.Combine(logFolder, file), $"log generation {generation} is missing: the set's logs must run without a gap from {low} to {high}");
+        return new FrozenSetException(baseName is null ? logFolder : Path.Combine(logFolder, file), $"log generation {generation} is missing: the set's logs must run without a gap from {low} to {high}");
     }
 
     private FrozenFileHeader? Identify(string path, long length)
