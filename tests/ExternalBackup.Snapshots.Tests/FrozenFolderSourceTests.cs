@@ -72,24 +72,27 @@ public sealed class FrozenFolderSourceTests
     }
 
     [Test]
-    public async Task EveryChunkIsVerifiedJustBeforeItIsWrittenAndReadOnce()
+    public async Task EveryChunkIsVerifiedAndWrittenOnceInOrderAndVerifiedBeforeTheNextIsWritten()
     {
         ToyEseFormat.WriteDatabase(P("app.edb"), Sig, pages: 40);
         var events = _toy.Events;
-        var sink = new MemorySink { OnWrite = events.Add };
+        var sink = new MemorySink { OnWrite = e => { lock (events) { events.Add(e); } } };
 
         await new FrozenFolderBackup(Source()).RunAsync(FrozenFolderLayout.Single(_folder), sink, BackupKind.Full, "s");
 
-        // 41 pages of 4 KiB = 167936 bytes = 5 chunks of 32 KiB + one of 4 KiB; each verified then written, once.
-        var expected = new List<string>();
+        // 41 pages of 4 KiB = 167936 bytes = 5 chunks of 32 KiB + one of 4 KiB; each verified once and written once.
+        var chunks = new List<string>();
         for (long offset = 0; offset < 41 * 4096; offset += 32768)
         {
-            var length = Math.Min(32768, (41 * 4096) - offset);
-            expected.Add($"verify app.edb@{offset}+{length}");
-            expected.Add($"write app.edb@{offset}+{length}");
+            chunks.Add($"app.edb@{offset}+{Math.Min(32768, (41 * 4096) - offset)}");
         }
 
-        Assert.That(events, Is.EqualTo(expected));
+        Assert.That(events.Where(e => e.StartsWith("verify", StringComparison.Ordinal)), Is.EqualTo(chunks.Select(c => "verify " + c)));
+        Assert.That(events.Where(e => e.StartsWith("write", StringComparison.Ordinal)), Is.EqualTo(chunks.Select(c => "write " + c)));
+        for (var k = 0; k + 1 < chunks.Count; k++)
+        {
+            Assert.That(events.IndexOf("verify " + chunks[k]), Is.LessThan(events.IndexOf("write " + chunks[k + 1])), $"chunk {k} is verified before chunk {k + 1} is written");
+        }
     }
 
     [Test]

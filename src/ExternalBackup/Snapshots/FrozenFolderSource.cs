@@ -8,9 +8,9 @@ namespace ExternalBackup.Snapshots;
 /// <summary>
 /// Backs up ESE files that do not change while they are read: a mounted snapshot, a stopped instance, a disk image,
 /// or (through <see cref="SnapshotBackupCoordinator"/>) a snapshot just created by a provider. Plans the set from
-/// the headers (<see cref="FrozenSetPlanner"/>), then reads every file in large sequential chunks (reading the next
-/// chunk while the current one is verified and written), verifies each chunk's pages or log segments as it passes
-/// (<see cref="IFrozenFileVerifier"/>, inline, no second pass) and writes it to the sink. Any problem throws
+/// the headers (<see cref="FrozenSetPlanner"/>), then reads every file in large sequential chunks and, for each chunk,
+/// verifies its pages or log segments (<see cref="IFrozenFileVerifier"/>, inline: the same bytes in the same pass, no
+/// second read) on one thread while it is hashed and written to the sink on another and the next chunk is read. Any problem throws
 /// <see cref="FrozenSetException"/> naming the file and its pages or generation; the caller aborts the set.
 /// </summary>
 public sealed class FrozenFolderSource : ISnapshotContentSource
@@ -108,9 +108,18 @@ public sealed class FrozenFolderSource : ISnapshotContentSource
                     {
                         pending = stream.ReadAtLeastAsync(next.AsMemory(0, _options.ChunkSize), _options.ChunkSize, throwOnEndOfStream: false, cancellationToken);
                         reading = true;
-                        check?.Append(offset, current.AsSpan(0, read));
-                        hash.AppendData(current, 0, read);
-                        await sink.WriteAsync(new BackupChunk(offset, current.AsMemory(0, read)), cancellationToken).ConfigureAwait(false);
+                        // The chunk is verified on another thread while it is hashed and written (and the next one read):
+                        // the same bytes, in the same pass; the set is committed only after every check completed clean.
+                        var verifying = check is null ? Task.CompletedTask : Verify(check, offset, current, read);
+                        try
+                        {
+                            hash.AppendData(current, 0, read);
+                            await sink.WriteAsync(new BackupChunk(offset, current.AsMemory(0, read)), cancellationToken).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            await verifying.ConfigureAwait(false);
+                        }
                         offset += read;
                         setDone += read;
                         _progress?.Report(new FrozenCopyProgress(file.SetPath, offset, file.Length, setDone, setBytes));
@@ -171,6 +180,9 @@ public sealed class FrozenFolderSource : ISnapshotContentSource
 
         return manifest;
     }
+
+    private static Task Verify(IFrozenFileCheck check, long offset, byte[] buffer, int count) =>
+        Task.Run(() => check.Append(offset, buffer.AsSpan(0, count)));
 
     /// <summary>Describes problems, grouping consecutive pages into ranges (<c>pages 143..158</c>).</summary>
     internal static string Describe(FrozenFileHeader header, IReadOnlyList<FrozenFileProblem> problems)

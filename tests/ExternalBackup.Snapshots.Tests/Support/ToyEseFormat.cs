@@ -89,7 +89,11 @@ internal sealed class ToyEseFormat : IFrozenFileVerifier
         {
             Assert.That(offset, Is.EqualTo(_expected), "chunks must arrive in order");
             _expected += data.Length;
-            format.Events.Add($"verify {Path.GetFileName(header.Path)}@{offset}+{data.Length}");
+            lock (format.Events)
+            {
+                format.Events.Add($"verify {Path.GetFileName(header.Path)}@{offset}+{data.Length}");
+            }
+
             var unit = header.Type == FrozenFileType.Log ? 512 : PageSize;
             Assert.That(offset % unit, Is.Zero, "chunks start on unit boundaries");
             for (var at = 0; at + unit <= data.Length; at += unit)
