@@ -261,6 +261,32 @@ public sealed class FrozenFolderSourceTests
     }
 
     [Test]
+    public async Task AComponentGetsOnlyTheDatabasesItsFileSpecsNameAndEachComponentIsStoredUnderItsName()
+    {
+        var db = _scratch.Sub("db");
+        var logs = _scratch.Sub("logs");
+        ToyEseFormat.WriteDatabase(Path.Combine(db, "DB01.edb"), Sig, 4);
+        ToyEseFormat.WriteDatabase(Path.Combine(db, "DB02.edb"), Sig, 4);
+        ToyEseFormat.WriteDatabase(Path.Combine(db, "sub", "nested.edb"), Sig, 4);
+        ToyEseFormat.WriteLog(Path.Combine(logs, "edb.log"), Sig, 9);
+        ToyEseFormat.WriteCheckpoint(Path.Combine(logs, "edb.chk"), Sig, 9);
+        SnapshotComponentContent Component(string name) => new(
+            new SnapshotComponent { WriterId = Guid.NewGuid(), InstanceId = Guid.NewGuid(), WriterName = "w", Name = name, Files = [] },
+            [new SnapshotFileSpec(SnapshotFileRole.Database, db, $"{name}.edb"), new SnapshotFileSpec(SnapshotFileRole.Log, logs, "edb*.log")]);
+        var sink = new MemorySink();
+        await sink.BeginSetAsync(new Sinks.BackupSetDescriptor("s", BackupKind.Full, DateTimeOffset.UnixEpoch, "i"), CancellationToken.None);
+
+        var result = await Source().CopyAsync([Component("DB01"), Component("DB02")], sink, BackupKind.Full, CancellationToken.None);
+
+        Assert.That(result.Files.Select(f => f.Path), Is.EqualTo(new[]
+        {
+            "DB01/db/DB01.edb", "DB01/logs/edb.log", "DB01/logs/edb.chk",
+            "DB02/db/DB02.edb", "DB02/logs/edb.log", "DB02/logs/edb.chk",
+        }));
+        Assert.That(result.VerifiedComponents, Is.EqualTo(new[] { "w:DB01", "w:DB02" }));
+    }
+
+    [Test]
     public void CancellationAbortsTheSet()
     {
         CleanSetWithLogs3To5();

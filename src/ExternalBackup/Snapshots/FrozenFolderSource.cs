@@ -55,7 +55,10 @@ public sealed class FrozenFolderSource : ISnapshotContentSource
         };
     }
 
-    /// <summary>Copies each component's database and log folders (inside the snapshot); with several components each is stored under its name.</summary>
+    /// <summary>
+    /// Copies each component's databases (those its database file specifications name, in their folders) and its log
+    /// folders (inside the snapshot); with several components each is stored under its name.
+    /// </summary>
     public async ValueTask<SnapshotCopyResult> CopyAsync(IReadOnlyList<SnapshotComponentContent> components, IBackupSink sink, BackupKind kind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(components);
@@ -63,10 +66,15 @@ public sealed class FrozenFolderSource : ISnapshotContentSource
         foreach (var content in components)
         {
             var prefix = components.Count > 1 ? SafeName(content.Component.Name) : "";
+            var databaseSpecs = content.FilesInSnapshot.Where(f => f.Role == SnapshotFileRole.Database).ToList();
             var layout = new FrozenFolderLayout(
-                content.FilesInSnapshot.Where(f => f.Role == SnapshotFileRole.Database).Select(f => f.Folder).Distinct().ToList(),
+                databaseSpecs.Select(f => f.Folder).Distinct().ToList(),
                 content.FilesInSnapshot.Where(f => f.Role == SnapshotFileRole.Log).Select(f => f.Folder).Distinct().ToList(),
-                prefix);
+                prefix)
+            {
+                DatabaseFileSpecs = databaseSpecs.Select(f => f.FileSpec).Distinct().ToList(),
+                RecurseDatabaseFolders = databaseSpecs.Any(f => f.Recursive),
+            };
             results.Add(await CopyAsync(layout, sink, kind, cancellationToken).ConfigureAwait(false));
         }
 

@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using ExternalBackup.Manifest;
 
 namespace ExternalBackup.Snapshots;
@@ -41,7 +42,7 @@ public sealed class FrozenSetPlanner
         var unidentified = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
 
-        foreach (var (folder, recursive) in layout.DatabaseFolders.Select(f => (f, true)).Concat(layout.LogFolders.Select(f => (f, false))))
+        foreach (var (folder, recursive) in layout.DatabaseFolders.Select(f => (f, layout.RecurseDatabaseFolders)).Concat(layout.LogFolders.Select(f => (f, false))))
         {
             if (!Directory.Exists(folder))
             {
@@ -61,6 +62,10 @@ public sealed class FrozenSetPlanner
                 {
                     case null:
                         unidentified.Add(path);
+                        break;
+                    case FrozenFileType.Database when layout.DatabaseFileSpecs.Count > 0
+                        && !layout.DatabaseFileSpecs.Any(spec => FileSystemName.MatchesSimpleExpression(spec, Path.GetFileName(path), ignoreCase: true)):
+                        skipped.Add($"{path}: a database not named by {string.Join(", ", layout.DatabaseFileSpecs)}");
                         break;
                     case FrozenFileType.Database:
                         databases.Add((header, folder, length));
