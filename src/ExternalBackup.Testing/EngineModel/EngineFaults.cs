@@ -14,6 +14,7 @@ public sealed class EngineFaults
     private readonly List<CallFault> _callFaults = [];
     private readonly List<ReadCorruption> _readCorruptions = [];
     private readonly List<PageCorruption> _pageCorruptions = [];
+    private int _pageCorruptionCount;
 
     /// <summary>Makes the <paramref name="onCall"/>-th use (1-based) of <paramref name="call"/> fail with <paramref name="error"/>.</summary>
     /// <returns>This instance, for chaining.</returns>
@@ -64,6 +65,7 @@ public sealed class EngineFaults
         lock (_pageCorruptions)
         {
             _pageCorruptions.Add(new PageCorruption(databaseFileName, pgno, silent));
+            Volatile.Write(ref _pageCorruptionCount, _pageCorruptions.Count);
         }
 
         return this;
@@ -105,6 +107,11 @@ public sealed class EngineFaults
     /// <summary>null: page not targeted; else whether its corruption is silent.</summary>
     internal bool? PageCorruptionFor(string databasePath, uint pgno)
     {
+        if (Volatile.Read(ref _pageCorruptionCount) == 0)
+        {
+            return null;
+        }
+
         lock (_pageCorruptions)
         {
             foreach (var c in _pageCorruptions)

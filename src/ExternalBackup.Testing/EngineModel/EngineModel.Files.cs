@@ -64,7 +64,7 @@ public sealed partial class EngineModel
     {
         lock (_sync)
         {
-            Enter(EngineCall.ReadFile, $"handle={file.Handle} bytes={buffer.Length}");
+            Enter(EngineCall.ReadFile, _recordCalls ? $"handle={file.Handle} bytes={buffer.Length}" : string.Empty);
             try
             {
                 var read = ReadCore(file, buffer);
@@ -75,6 +75,20 @@ public sealed partial class EngineModel
             {
                 Record(e.Error, injected: false);
                 throw;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                var path = _backup.Open?.Path;
+                if (_backup.Open?.Database is not null)
+                {
+                    DropOpenDatabase();
+                }
+                else
+                {
+                    EndOnError(JetError.DiskIO);
+                }
+
+                throw Fail(JetError.DiskIO, $"{path}: {e.Message}");
             }
         }
     }

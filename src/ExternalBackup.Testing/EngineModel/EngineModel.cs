@@ -35,6 +35,7 @@ public sealed partial class EngineModel : IExternalBackupEngine
     private string _currentArgument = string.Empty;
     private bool _currentRecorded;
     private bool _circularLogging;
+    private readonly bool _recordCalls;
 
     private EngineModel(string folder, EngineModelOptions options, ModelState state, string statePath)
     {
@@ -42,6 +43,7 @@ public sealed partial class EngineModel : IExternalBackupEngine
         _faults = options.Faults ?? new EngineFaults();
         _time = options.TimeProvider ?? TimeProvider.System;
         VerifyPages = options.VerifyPages;
+        _recordCalls = options.RecordCalls;
         _state = state;
         _statePath = statePath;
 
@@ -211,7 +213,7 @@ public sealed partial class EngineModel : IExternalBackupEngine
         get { lock (_sync) { return (uint)_logs.ReadCheckpoint().Generation; } }
     }
 
-    /// <summary>Every call the model received, in order, with its result.</summary>
+    /// <summary>Every call the model received, in order, with its result (empty when <see cref="EngineModelOptions.RecordCalls"/> is off).</summary>
     public IReadOnlyList<EngineCallRecord> Calls
     {
         get { lock (_sync) { return _calls.ToList(); } }
@@ -340,6 +342,11 @@ public sealed partial class EngineModel : IExternalBackupEngine
         }
 
         _currentRecorded = true;
+        if (!_recordCalls)
+        {
+            return;
+        }
+
         _calls.Add(new EngineCallRecord(_calls.Count + 1, _currentCall, _currentUse, _currentArgument, result, injected));
     }
 

@@ -56,6 +56,12 @@ public sealed class EngineModelOptions
     /// </summary>
     public bool VerifyPages { get; set; } = true;
 
+    /// <summary>
+    /// Whether the model keeps <see cref="EngineModel.Calls"/>. Default: on. Off for long speed runs, where one
+    /// record per ReadFile would make memory grow with the database size. Not saved to the state file.
+    /// </summary>
+    public bool RecordCalls { get; set; } = true;
+
     /// <summary>Faults to inject. Default: none. Not saved to the state file.</summary>
     public EngineFaults Faults { get; set; } = new();
 

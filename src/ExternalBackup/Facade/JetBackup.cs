@@ -83,7 +83,7 @@ public static class JetBackup
         var backup = new StreamingBackup(
             engine,
             sink,
-            new StreamingBackupOptions { StatusCallback = status, Verifier = options.Verifier, TimeProvider = options.TimeProvider },
+            new StreamingBackupOptions { StatusCallback = status, CreateVerifier = options.CreateVerifier, TimeProvider = options.TimeProvider },
             options.LoggerFactory?.CreateLogger<StreamingBackup>());
         try
         {

@@ -19,8 +19,8 @@ public sealed record JetBackupOptions
     /// <summary>Flush files and folders to disk before the set becomes visible. Default <see langword="true"/>.</summary>
     public bool FlushToDisk { get; init; } = true;
 
-    /// <summary>Checks pages and logs on this side of the engine while streaming. Default none.</summary>
-    public IStreamVerifier? Verifier { get; init; }
+    /// <summary>Creates the check of pages and logs on this side of the engine. Default: as <see cref="StreamingBackupOptions.CreateVerifier"/>.</summary>
+    public Func<IStreamVerifier>? CreateVerifier { get; init; } = new StreamingBackupOptions().CreateVerifier;
 
     /// <summary>Where the backup logs. Default none.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }

@@ -55,6 +55,7 @@ public sealed class StreamingBackup
         private readonly IBackupSink _sink = owner._sink;
         private readonly StreamingBackupOptions _options = owner._options;
         private readonly ILogger _logger = owner._logger;
+        private readonly IStreamVerifier? _verifier = owner._options.CreateVerifier?.Invoke();
         private readonly List<ManifestFile> _files = [];
         private readonly List<ManifestDatabase> _databases = [];
         private BackupPhase _phase = BackupPhase.Starting;
@@ -221,7 +222,7 @@ public sealed class StreamingBackup
                 _bytesKnown += handle.Size;
                 Report(source);
                 await _sink.OpenFileAsync(descriptor, cancellationToken).ConfigureAwait(false);
-                var check = _options.Verifier?.Begin(descriptor);
+                var check = _verifier?.Begin(descriptor);
 
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var queue = Channel.CreateBounded<(AlignedBuffer Buffer, int Count, long Offset)>(

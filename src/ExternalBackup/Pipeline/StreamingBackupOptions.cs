@@ -21,10 +21,12 @@ public sealed record StreamingBackupOptions
     public int QueueDepth { get; init; } = 4;
 
     /// <summary>
-    /// Verifies every database page and log while streaming, before anything is committed. Default: none
-    /// (the engine verifies pages it streams). Set to check the bytes again on this side of the engine.
+    /// Creates, for each run, the check of every database page and log while streaming, before anything is
+    /// committed. Default: <see cref="Verification.EseStreamVerifier"/> (page and log checksums, generations, one log
+    /// signature), because the bytes are checked again on this side of the engine before logs are truncated.
+    /// <see langword="null"/> turns checking off (the engine still checks the pages it reads).
     /// </summary>
-    public IStreamVerifier? Verifier { get; init; }
+    public Func<IStreamVerifier>? CreateVerifier { get; init; } = static () => new Verification.EseStreamVerifier();
 
     /// <summary>A <c>JET_PFNSTATUS</c>-style callback: Begin, Progress (percent), Complete or Fail. Default none.</summary>
     public JetStatusCallback? StatusCallback { get; init; }

@@ -10,6 +10,9 @@ namespace ExternalBackup.Tests.Pipeline;
 
 public class StreamingBackupBadInputTests
 {
+    // The scripted engine serves arbitrary bytes, not ESE files: these tests are about the pipeline's own checks.
+    private static readonly StreamingBackupOptions Unverified = new() { CreateVerifier = null };
+
     private static byte[] Bytes(int n, byte seed = 1) => [.. Enumerable.Range(0, n).Select(i => (byte)(i * 31 + seed))];
 
     private static ScriptedEngine Healthy() => new ScriptedEngine()
@@ -21,7 +24,7 @@ public class StreamingBackupBadInputTests
     {
         var before = DirectorySinkTests.Snapshot(destination);
         await using var s = sink ?? new DirectorySink(destination);
-        var e = Assert.CatchAsync(async () => await new StreamingBackup(engine, s).RunAsync(kind));
+        var e = Assert.CatchAsync(async () => await new StreamingBackup(engine, s, Unverified).RunAsync(kind));
         return (e!, before, DirectorySinkTests.Snapshot(destination));
     }
 
@@ -32,7 +35,7 @@ public class StreamingBackupBadInputTests
         var engine = Healthy();
         engine.LogInfo = new JetLogInfo(1, 2, "edb");
         await using var sink = new DirectorySink(scratch.Path);
-        var result = await new StreamingBackup(engine, sink).RunAsync(BackupKind.Full);
+        var result = await new StreamingBackup(engine, sink, Unverified).RunAsync(BackupKind.Full);
 
         Assert.That(result.LogsTruncated, Is.True);
         Assert.That(engine.Calls.SkipWhile(c => c != "GetLogInfo").Where(c => !c.StartsWith("ReadFile", StringComparison.Ordinal)), Is.EqualTo(new[]
@@ -86,7 +89,7 @@ public class StreamingBackupBadInputTests
         var destination = scratch.Sub("dest");
         var engine = new ScriptedEngine().AddDatabase("/i/../../x/../a.edb", Bytes(4 * 32768)).AddLog("/i/logs/../../../etc/edb00001.log", Bytes(100));
         await using var sink = new DirectorySink(destination);
-        var result = await new StreamingBackup(engine, sink).RunAsync(BackupKind.Full);
+        var result = await new StreamingBackup(engine, sink, Unverified).RunAsync(BackupKind.Full);
         Assert.That(result.Manifest.Files.Select(f => f.Path), Is.EqualTo(new[] { "databases/a.edb", "logs/edb00001.log" }));
         Assert.That(Directory.EnumerateFileSystemEntries(scratch.Path).Select(Path.GetFileName), Is.EqualTo(new[] { "dest" }));
     }
@@ -149,7 +152,7 @@ public class StreamingBackupBadInputTests
         engine.LogInfo = new JetLogInfo(1, 2, "edb");
         engine.BeforeCall = c => { if (c == "TruncateLog") throw new EseException("JetTruncateLogInstance", JetError.DiskIO, "delete failed"); };
         await using var sink = new DirectorySink(scratch.Path);
-        var e = Assert.ThrowsAsync<LogTruncationException>(async () => await new StreamingBackup(engine, sink).RunAsync(BackupKind.Full));
+        var e = Assert.ThrowsAsync<LogTruncationException>(async () => await new StreamingBackup(engine, sink, Unverified).RunAsync(BackupKind.Full));
         Assert.That(e!.Error, Is.EqualTo(JetError.DiskIO));
         Assert.That(engine.Calls[^1], Is.EqualTo("End(Abort)"));
         Assert.That(await sink.ListSetsAsync(default), Has.Count.EqualTo(1));
@@ -171,7 +174,7 @@ public class StreamingBackupBadInputTests
         engine.BeforeCall = c => { if (c == stage) cancel.Cancel(); };
         var before = DirectorySinkTests.Snapshot(scratch.Path);
         await using var sink = new DirectorySink(scratch.Path);
-        var run = new StreamingBackup(engine, sink).RunAsync(BackupKind.Full, null, cancel.Token);
+        var run = new StreamingBackup(engine, sink, Unverified).RunAsync(BackupKind.Full, null, cancel.Token);
         if (stage == "TruncateLog")
         {
             // Cancellation after the commit point does not undo a committed set; the run completes.
@@ -195,7 +198,7 @@ public class StreamingBackupBadInputTests
         var notes = new List<(JetSnt Snt, uint Done)>();
         var reports = new List<BackupProgress>();
         await using var sink = new DirectorySink(scratch.Path);
-        var options = new StreamingBackupOptions { StatusCallback = (snp, snt, prog) => { notes.Add((snt, prog.UnitsDone)); return JetError.Success; } };
+        var options = Unverified with { StatusCallback = (snp, snt, prog) => { notes.Add((snt, prog.UnitsDone)); return JetError.Success; } };
         await new StreamingBackup(engine, sink, options).RunAsync(BackupKind.Full, new SynchronousProgress<BackupProgress>(reports.Add));
 
         Assert.That(notes[0].Snt, Is.EqualTo(JetSnt.Begin));

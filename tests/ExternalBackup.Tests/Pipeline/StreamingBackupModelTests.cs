@@ -225,4 +225,46 @@ public class StreamingBackupModelTests
         Assert.That(e.Call, Is.EqualTo("JetReadFileInstance"));
         Assert.That(Directory.EnumerateFileSystemEntries(destination), Is.Empty);
     }
+
+    [Test]
+    public async Task Silent_corruption_from_the_engine_is_caught_inline_naming_file_and_page()
+    {
+        var (scratch, instance, destination) = Setup();
+        using var _ = scratch;
+        var options = new EngineModelOptions();
+        options.Faults.CorruptPage("{F750E6C3-38EE-11D1-85E5-00C04FC295EE}/catdb", pgno: 77, silent: true);
+        var engine = EngineModel.Open(instance, options);
+        var e = Assert.ThrowsAsync<BackupVerificationException>(async () => await Run(engine, destination, BackupKind.Full));
+        Assert.That(e!.File, Does.Contain("{F750E6C3-38EE-11D1-85E5-00C04FC295EE}"));
+        Assert.That(e.Message, Does.Contain("page 77"));
+        Assert.That(e.Offset, Is.EqualTo((77 + 1) * 4096L));
+        Assert.That(Directory.EnumerateFileSystemEntries(destination), Is.Empty);
+        Assert.That(engine.Calls.Select(c => c.Call), Does.Not.Contain(EngineCall.TruncateLog));
+        Assert.That(engine.Calls.Last(c => c.Call == EngineCall.EndExternalBackup).Argument, Does.Contain("Abort"));
+    }
+
+    [Test]
+    public async Task Without_the_inline_check_the_same_silent_corruption_would_be_committed()
+    {
+        var (scratch, instance, destination) = Setup();
+        using var _ = scratch;
+        var options = new EngineModelOptions();
+        options.Faults.CorruptPage("{F750E6C3-38EE-11D1-85E5-00C04FC295EE}/catdb", pgno: 77, silent: true);
+        await using var sink = new DirectorySink(destination);
+        var result = await new StreamingBackup(EngineModel.Open(instance, options), sink, new StreamingBackupOptions { CreateVerifier = null }).RunAsync(BackupKind.Copy);
+        Assert.That(result.Manifest.Files, Has.Count.GreaterThan(0), "this is why the check is on by default");
+    }
+
+    [Test]
+    public async Task The_manifest_records_database_header_facts()
+    {
+        var (scratch, instance, destination) = Setup();
+        using var _ = scratch;
+        var result = await Run(EngineModel.Open(instance), destination, BackupKind.Full);
+        Assert.That(result.Manifest.Databases, Has.Count.EqualTo(2));
+        Assert.That(result.Manifest.Databases.Select(d => d.LogSignature), Is.All.EqualTo("0000fced"));
+        Assert.That(result.Manifest.Databases.Select(d => d.PageSize), Is.All.EqualTo(4096));
+        Assert.That(result.Manifest.Databases.Select(d => d.HasTrailerPage), Is.All.True);
+        Assert.That(result.Manifest.Files.Where(f => f.Kind == BackupFileKind.Log).Select(f => f.Generation), Is.All.Not.Null);
+    }
 }

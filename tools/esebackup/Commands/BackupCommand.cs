@@ -37,8 +37,8 @@ public static class BackupCommand
             {
                 selected = EngineSelection.Open(parse.GetValue(engine)!, parse.GetValue(instance), parse);
                 await using var sink = SinkAddress.Create(parse.GetValue(to)!, new SinkAddressOptions { CreateDestination = parse.GetValue(createDestination) });
-                var options = new StreamingBackupOptions { Verifier = parse.GetValue(verify) ? StreamVerification.Create() : null };
-                var result = await new StreamingBackup(selected, sink, options).RunAsync(backupKind, null, cancellationToken).ConfigureAwait(false);
+                var options = parse.GetValue(verify) ? new StreamingBackupOptions() : new StreamingBackupOptions { CreateVerifier = null };
+                var result = await new StreamingBackup(selected, sink, options).RunAsync(backupKind, CrashSwitch.FromEnvironment(), cancellationToken).ConfigureAwait(false);
                 if (parse.GetValue(json))
                 {
                     console.WriteJson(Describe(result));

@@ -103,7 +103,7 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
         CloseFile();
         var path = StagedPath(staging, file.Path);
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        _file = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, FileOptions.None, preallocationSize: Math.Max(0, file.ExpectedLength));
+        _file = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, FileOptions.None);
         _filePath = path;
         _fileLength = 0;
         return ValueTask.CompletedTask;
