@@ -142,7 +142,7 @@ public sealed class CorpusSnapshotTests
         int code;
         await using (var sink = SinkAddress.Create(destination, new SinkAddressOptions { CreateDestination = true }))
         {
-            code = await SnapshotBackupCommand.RunFromSnapshotAsync(new SnapshotBackupArguments { FromSnapshot = folder }, sink, new EseFrozenFileVerifier(), new CliConsole(output, error), CancellationToken.None);
+            code = await SnapshotBackupCommand.RunFromSnapshotAsync(new SnapshotBackupArguments { FromSnapshot = folder }, sink, new CliConsole(output, error), CancellationToken.None);
         }
 
         Assert.That(code, Is.EqualTo(CliConsole.Ok), error.ToString());
@@ -157,7 +157,7 @@ public sealed class CorpusSnapshotTests
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        var code = await SnapshotBackupCommand.RunFromSnapshotAsync(new SnapshotBackupArguments { FromSnapshot = folder }, new MemorySink(), new EseFrozenFileVerifier(), new CliConsole(output, error), CancellationToken.None);
+        var code = await SnapshotBackupCommand.RunFromSnapshotAsync(new SnapshotBackupArguments { FromSnapshot = folder }, new MemorySink(), new CliConsole(output, error), CancellationToken.None);
 
         Assert.That(code, Is.EqualTo(CliConsole.Failed));
         Assert.That(error.ToString(), Does.Contain("SRUDB.dat").And.Contain("pages 143..158"));

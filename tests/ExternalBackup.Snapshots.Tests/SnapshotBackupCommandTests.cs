@@ -64,7 +64,7 @@ public sealed class SnapshotBackupCommandTests
     [Test]
     public async Task FromSnapshotBacksUpAFrozenFolderAndSaysWhat()
     {
-        var code = await SnapshotBackupCommand.RunFromSnapshotAsync(new SnapshotBackupArguments { FromSnapshot = Path.Combine(_live, "db"), LogFolder = Path.Combine(_live, "logs") }, _sink, new ToyEseFormat(), _console, CancellationToken.None);
+        var code = await SnapshotBackupCommand.RunFromSnapshotAsync(new SnapshotBackupArguments { FromSnapshot = Path.Combine(_live, "db"), LogFolder = Path.Combine(_live, "logs") }, _sink, _console, CancellationToken.None, new ToyEseFormat());
 
         Assert.That(code, Is.EqualTo(CliConsole.Ok), _err.ToString());
         Assert.That(_out.ToString(), Does.Contain("verified full backup").And.Contain("logs 7..8").And.Contain("nothing truncated"));
@@ -74,7 +74,7 @@ public sealed class SnapshotBackupCommandTests
     [Test]
     public async Task FromSnapshotWithJsonPrintsTheSet()
     {
-        var code = await SnapshotBackupCommand.RunFromSnapshotAsync(new SnapshotBackupArguments { FromSnapshot = Path.Combine(_live, "db"), LogFolder = Path.Combine(_live, "logs"), Kind = BackupKind.Copy, Json = true }, _sink, new ToyEseFormat(), _console, CancellationToken.None);
+        var code = await SnapshotBackupCommand.RunFromSnapshotAsync(new SnapshotBackupArguments { FromSnapshot = Path.Combine(_live, "db"), LogFolder = Path.Combine(_live, "logs"), Kind = BackupKind.Copy, Json = true }, _sink, _console, CancellationToken.None, new ToyEseFormat());
 
         Assert.That(code, Is.EqualTo(CliConsole.Ok));
         Assert.That(_out.ToString(), Does.Contain("\"kind\": \"copy\"").And.Contain("\"low\": 7"));
@@ -85,7 +85,7 @@ public sealed class SnapshotBackupCommandTests
     {
         ToyEseFormat.WriteDatabase(Path.Combine(_live, "db", "app.edb"), Sig, 16, false, 0, 0, 9);
 
-        var code = await SnapshotBackupCommand.RunFromSnapshotAsync(new SnapshotBackupArguments { FromSnapshot = Path.Combine(_live, "db"), LogFolder = Path.Combine(_live, "logs") }, _sink, new ToyEseFormat(), _console, CancellationToken.None);
+        var code = await SnapshotBackupCommand.RunFromSnapshotAsync(new SnapshotBackupArguments { FromSnapshot = Path.Combine(_live, "db"), LogFolder = Path.Combine(_live, "logs") }, _sink, _console, CancellationToken.None, new ToyEseFormat());
 
         Assert.That(code, Is.EqualTo(CliConsole.Failed));
         Assert.That(_err.ToString(), Does.Contain("backup refused").And.Contain("app.edb").And.Contain("page 9"));
@@ -95,7 +95,7 @@ public sealed class SnapshotBackupCommandTests
     [Test]
     public async Task FromSnapshotOfAMissingFolderIsAUsageError()
     {
-        var code = await SnapshotBackupCommand.RunFromSnapshotAsync(new SnapshotBackupArguments { FromSnapshot = Path.Combine(_live, "nope") }, _sink, new ToyEseFormat(), _console, CancellationToken.None);
+        var code = await SnapshotBackupCommand.RunFromSnapshotAsync(new SnapshotBackupArguments { FromSnapshot = Path.Combine(_live, "nope") }, _sink, _console, CancellationToken.None, new ToyEseFormat());
 
         Assert.That(code, Is.EqualTo(CliConsole.UsageOrIo));
         Assert.That(_err.ToString(), Does.Contain("not found"));
@@ -106,7 +106,7 @@ public sealed class SnapshotBackupCommandTests
     {
         Assume.That(OperatingSystem.IsWindows(), Is.False);
 
-        var outcome = await SnapshotBackupCommand.RunVssAsync(new SnapshotBackupArguments(), _sink, new ToyEseFormat(), _console, CancellationToken.None);
+        var outcome = await SnapshotBackupCommand.RunVssAsync(new SnapshotBackupArguments(), _sink, _console, CancellationToken.None, new ToyEseFormat());
 
         Assert.That(outcome, Is.EqualTo(new SnapshotBackupOutcome(CliConsole.UsageOrIo, false)));
         Assert.That(_err.ToString(), Does.Contain("VSS is available only on Windows").And.Contain("--fallback streaming"));
@@ -118,7 +118,7 @@ public sealed class SnapshotBackupCommandTests
     {
         Assume.That(OperatingSystem.IsWindows(), Is.False);
 
-        var outcome = await SnapshotBackupCommand.RunVssAsync(new SnapshotBackupArguments { FallbackToStreaming = true }, _sink, new ToyEseFormat(), _console, CancellationToken.None);
+        var outcome = await SnapshotBackupCommand.RunVssAsync(new SnapshotBackupArguments { FallbackToStreaming = true }, _sink, _console, CancellationToken.None, new ToyEseFormat());
 
         Assert.That(outcome.RunStreaming, Is.True);
         Assert.That(_err.ToString(), Does.Contain("VSS is available only on Windows").And.Contain("falling back to the streaming"));
@@ -130,7 +130,7 @@ public sealed class SnapshotBackupCommandTests
     {
         var provider = ModelWithAppWriter();
 
-        var outcome = await SnapshotBackupCommand.RunVssAsync(new SnapshotBackupArguments(), _sink, new ToyEseFormat(), _console, CancellationToken.None, provider);
+        var outcome = await SnapshotBackupCommand.RunVssAsync(new SnapshotBackupArguments(), _sink, _console, CancellationToken.None, new ToyEseFormat(), provider);
 
         Assert.That(outcome, Is.EqualTo(new SnapshotBackupOutcome(CliConsole.Ok, false)), _err.ToString());
         Assert.That(_out.ToString(), Does.Contain("from snapshot:model").And.Contain("writers told to truncate"));
@@ -146,7 +146,7 @@ public sealed class SnapshotBackupCommandTests
         ToyEseFormat.WriteDatabase(Path.Combine(_live, "db", "app.edb"), Sig, 16, false, 0, 0, 3, 4);
         var provider = ModelWithAppWriter();
 
-        var outcome = await SnapshotBackupCommand.RunVssAsync(new SnapshotBackupArguments(), _sink, new ToyEseFormat(), _console, CancellationToken.None, provider);
+        var outcome = await SnapshotBackupCommand.RunVssAsync(new SnapshotBackupArguments(), _sink, _console, CancellationToken.None, new ToyEseFormat(), provider);
 
         Assert.That(outcome.ExitCode, Is.EqualTo(CliConsole.Failed));
         Assert.That(_err.ToString(), Does.Contain("pages 3..4"));
@@ -161,7 +161,7 @@ public sealed class SnapshotBackupCommandTests
     {
         var provider = ModelWithAppWriter();
 
-        var outcome = await SnapshotBackupCommand.RunVssAsync(new SnapshotBackupArguments { Kind = BackupKind.Copy }, _sink, new ToyEseFormat(), _console, CancellationToken.None, provider);
+        var outcome = await SnapshotBackupCommand.RunVssAsync(new SnapshotBackupArguments { Kind = BackupKind.Copy }, _sink, _console, CancellationToken.None, new ToyEseFormat(), provider);
 
         Assert.That(outcome.ExitCode, Is.EqualTo(CliConsole.Ok));
         Assert.That(_sink.Committed!.Kind, Is.EqualTo(BackupKind.Copy));

@@ -3,7 +3,6 @@ using System.Globalization;
 using ExternalBackup.Manifest;
 using ExternalBackup.Sinks;
 using ExternalBackup.Snapshots;
-using ExternalBackup.Testing.Snapshots;
 using ExternalBackup.Testing.Synthesis;
 
 namespace ExternalBackup.Benchmarks;

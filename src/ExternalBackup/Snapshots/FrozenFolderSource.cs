@@ -22,19 +22,19 @@ public sealed class FrozenFolderSource : ISnapshotContentSource
     private readonly IProgress<FrozenCopyProgress>? _progress;
 
     /// <summary>Creates the source.</summary>
-    /// <param name="verifier">Reads headers and verifies content (the ESE format library's implementation in production).</param>
+    /// <param name="verifier">Reads headers and verifies content; default <see cref="EseFrozenFileVerifier"/> (the ESE format library).</param>
     /// <param name="options">Options; default: <see cref="FrozenFolderSourceOptions"/> defaults.</param>
     /// <param name="progress">Receives progress after every chunk; default none.</param>
-    public FrozenFolderSource(IFrozenFileVerifier verifier, FrozenFolderSourceOptions? options = null, IProgress<FrozenCopyProgress>? progress = null)
+    public FrozenFolderSource(IFrozenFileVerifier? verifier = null, FrozenFolderSourceOptions? options = null, IProgress<FrozenCopyProgress>? progress = null)
     {
-        _verifier = verifier ?? throw new ArgumentNullException(nameof(verifier));
+        _verifier = verifier ?? new EseFrozenFileVerifier();
         _options = options ?? new FrozenFolderSourceOptions();
         if (_options.ChunkSize <= 0 || _options.ChunkSize % Alignment != 0)
         {
             throw new ArgumentException($"ChunkSize must be a positive multiple of {Alignment} bytes (it is {_options.ChunkSize})", nameof(options));
         }
 
-        _planner = new FrozenSetPlanner(verifier, _options);
+        _planner = new FrozenSetPlanner(_verifier, _options);
         _progress = progress;
     }
 

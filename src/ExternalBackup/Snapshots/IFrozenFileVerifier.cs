@@ -3,7 +3,7 @@ namespace ExternalBackup.Snapshots;
 /// <summary>
 /// What the frozen-folder source needs from the ESE format library: read a file's header facts, and verify its
 /// pages (databases) or log segments (logs) inline. The implementation over <c>ExternalBackup.Formats</c> is
-/// <c>EseFrozenFileVerifier</c>.
+/// <see cref="EseFrozenFileVerifier"/>.
 /// </summary>
 public interface IFrozenFileVerifier
 {

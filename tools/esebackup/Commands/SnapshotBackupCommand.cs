@@ -13,11 +13,15 @@ namespace ExternalBackup.Cli.Commands;
 public static class SnapshotBackupCommand
 {
     /// <summary>Backs up the frozen folder <see cref="SnapshotBackupArguments.FromSnapshot"/> into <paramref name="sink"/>; returns the exit code.</summary>
-    public static async Task<int> RunFromSnapshotAsync(SnapshotBackupArguments arguments, IBackupSink sink, IFrozenFileVerifier verifier, CliConsole console, CancellationToken cancellationToken)
+    /// <param name="arguments">The parsed options.</param>
+    /// <param name="sink">The destination.</param>
+    /// <param name="console">Where to write.</param>
+    /// <param name="cancellationToken">Cancels the backup (the set is aborted).</param>
+    /// <param name="verifier">The inline ESE verifier; default <see cref="EseFrozenFileVerifier"/>.</param>
+    public static async Task<int> RunFromSnapshotAsync(SnapshotBackupArguments arguments, IBackupSink sink, CliConsole console, CancellationToken cancellationToken, IFrozenFileVerifier? verifier = null)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(sink);
-        ArgumentNullException.ThrowIfNull(verifier);
         ArgumentNullException.ThrowIfNull(console);
         if (string.IsNullOrWhiteSpace(arguments.FromSnapshot))
         {
@@ -61,15 +65,14 @@ public static class SnapshotBackupCommand
     /// </summary>
     /// <param name="arguments">The parsed options.</param>
     /// <param name="sink">The destination.</param>
-    /// <param name="verifier">The inline ESE verifier.</param>
     /// <param name="console">Where to write.</param>
     /// <param name="cancellationToken">Cancels the backup (the writers are told to abort).</param>
+    /// <param name="verifier">The inline ESE verifier; default <see cref="EseFrozenFileVerifier"/>.</param>
     /// <param name="provider">The snapshot provider; default <see cref="VssSnapshotProvider"/> (tests pass the provider model).</param>
-    public static async Task<SnapshotBackupOutcome> RunVssAsync(SnapshotBackupArguments arguments, IBackupSink sink, IFrozenFileVerifier verifier, CliConsole console, CancellationToken cancellationToken, ISnapshotProvider? provider = null)
+    public static async Task<SnapshotBackupOutcome> RunVssAsync(SnapshotBackupArguments arguments, IBackupSink sink, CliConsole console, CancellationToken cancellationToken, IFrozenFileVerifier? verifier = null, ISnapshotProvider? provider = null)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(sink);
-        ArgumentNullException.ThrowIfNull(verifier);
         ArgumentNullException.ThrowIfNull(console);
         provider ??= new VssSnapshotProvider();
         if (!provider.IsAvailable)

@@ -4,9 +4,8 @@ using ExternalBackup.Formats.Database;
 using ExternalBackup.Formats.Log;
 using ExternalBackup.Formats.Primitives;
 using ExternalBackup.Formats.Verification;
-using ExternalBackup.Snapshots;
 
-namespace ExternalBackup.Testing.Snapshots;
+namespace ExternalBackup.Snapshots;
 
 /// <summary>
 /// <see cref="IFrozenFileVerifier"/> over the ESE format library: headers by content (database magic and header
