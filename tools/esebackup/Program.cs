@@ -16,6 +16,7 @@ public static class Program
         var root = new RootCommand("esebackup: online backup, verification and restore of Microsoft ESE databases");
         root.Subcommands.Add(BackupCommand.Create(console));
         root.Subcommands.Add(RestoreCommand.Create(console));
+        root.Subcommands.Add(SampleCommand.Create(console));
         var configuration = new InvocationConfiguration { Output = console.Out, Error = console.Error };
         return root.Parse(args).InvokeAsync(configuration);
     }

@@ -141,6 +141,25 @@ internal sealed class LogFolder
         var length = new FileInfo(CurrentLogPath).Length;
         var next = generation + 1;
 
+        var major0 = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(FormatStandIns.LogMajorOffset));
+        if (major0 >= 8)
+        {
+            // Segment format: the next generation records the accumulated checksum of this one's segments, which the
+            // format library computes; its first segment holds the record that forced the roll.
+            var current = File.ReadAllBytes(CurrentLogPath);
+            var verifier = new ExternalBackup.Formats.Verification.LogFileVerifier(CurrentLogPath);
+            verifier.Append(current);
+            var accumulated = verifier.Complete().AccumulatedSegmentChecksum;
+            var nextHeader = ExternalBackup.Formats.Log.LogFileHeader.Parse(current)
+                .CreateNext(ExternalBackup.Formats.Primitives.LogTime.FromDateTime(now.UtcDateTime), accumulated);
+            var (bytes, _) = ExternalBackup.Testing.Synthesis.SyntheticLogWriter.BuildLog(nextHeader, segmentsWritten: 1, seed: next);
+            var nextTemp = Path.Combine(Folder, BaseName + "tmp" + Extension);
+            WriteDurably(nextTemp, bytes);
+            File.Move(CurrentLogPath, Path.Combine(Folder, ArchiveName(generation)));
+            File.Move(nextTemp, CurrentLogPath);
+            return next;
+        }
+
         var body = new byte[length];
         header.CopyTo(body, 0);
         BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(FormatStandIns.LogGenerationOffset), next);

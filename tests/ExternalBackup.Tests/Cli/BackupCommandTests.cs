@@ -146,3 +146,18 @@ public class BackupCommandTests
         Assert.That(await sink.ListSetsAsync(default), Has.Count.EqualTo(2));
     }
 }
+
+public class SampleCommandTests
+{
+    [Test]
+    public async Task The_main_job_runs_end_to_end_on_its_own_sample()
+    {
+        using var scratch = new ScratchDirectory("sample");
+        var root = Path.Combine(scratch.Path, "sample");
+        var (exit, output, error) = await CliRun.InProcess("sample", "--out", root, "--size-mib", "4");
+        Assert.That(exit, Is.Zero, output + error);
+        Assert.That(output, Does.Contain("every set matches its manifest").And.Contain("restored files verified"));
+        Assert.That(Directory.EnumerateDirectories(Path.Combine(root, "backups")).Count(), Is.EqualTo(2));
+        Assert.That(File.Exists(Path.Combine(root, "restored", "restore.json")), Is.True);
+    }
+}
