@@ -19,25 +19,4 @@ public sealed class SnapshotPathTests
         var e = Assert.Throws<InvalidOperationException>(() => map.Map(@"D:\Exchange\DB01"));
         Assert.That(e!.Message, Does.Contain(@"D:\Exchange\DB01"));
     }
-
-    [TestCase("edb0007E.log", "edb", true, 0x7EL)]
-    [TestCase("edb.log", "edb", true, null)]
-    [TestCase("E0000000001.log", "E00", true, 1L)]
-    [TestCase("E00.log", "E00", true, null)]
-    [TestCase("edbtmp.log", "edb", false, null)]
-    [TestCase("res1.log", "edb", false, null)]
-    [TestCase("edb00001.jrs", "edb", false, null)]
-    [TestCase("edb0007E.log", "E00", false, null)]
-    public void LogFileNamesAreRecognised(string name, string baseName, bool isLog, long? generation)
-    {
-        Assert.That(LogFileName.IsLogOf(name, baseName, out var g), Is.EqualTo(isLog));
-        Assert.That(g, Is.EqualTo(generation));
-    }
-
-    [Test]
-    public void GenerationFileNamesUseFiveDigitsWhenTheyFit()
-    {
-        Assert.That(LogFileName.Of("edb", 124), Is.EqualTo("edb0007C.log"));
-        Assert.That(LogFileName.Of("E00", 0x123456), Is.EqualTo("E0000123456.log"));
-    }
 }

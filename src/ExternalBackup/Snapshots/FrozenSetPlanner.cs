@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using ExternalBackup.Formats.Log;
 using ExternalBackup.Manifest;
 
 namespace ExternalBackup.Snapshots;
@@ -91,11 +92,11 @@ public sealed class FrozenSetPlanner
         var checkpoint = checkpoints.Count == 1 ? checkpoints[0] : default;
         var baseName = checkpoint.Header is not null
             ? Path.GetFileNameWithoutExtension(checkpoint.Header.Path)
-            : logs.Select(l => LogFileName.BaseOf(Path.GetFileName(l.Header.Path))).FirstOrDefault(b => b is not null);
+            : logs.Select(l => BaseOf(l.Header.Path)).FirstOrDefault(b => b is not null);
 
         foreach (var path in unidentified)
         {
-            if (baseName is not null && LogFileName.IsLogOf(Path.GetFileName(path), baseName, out _))
+            if (baseName is not null && IsLogOf(path, baseName, out _))
             {
                 throw new FrozenSetException(path, "named like a log of this set but its header is not an ESE log header");
             }
@@ -119,7 +120,7 @@ public sealed class FrozenSetPlanner
                 throw new FrozenSetException(log.Header.Path, $"foreign log: its log signature {log.Header.LogSignature} is not the set's {reference} (from {referenceOrigin})");
             }
 
-            if (baseName is null || !LogFileName.IsLogOf(name, baseName, out var named))
+            if (baseName is null || !IsLogOf(name, baseName, out var named))
             {
                 throw new FrozenSetException(log.Header.Path, $"a log of this set's signature whose name is not a log name of base '{baseName}'");
             }
@@ -215,7 +216,7 @@ public sealed class FrozenSetPlanner
     private static FrozenSetException Missing(long generation, long low, long high, List<(FrozenFileHeader Header, string Root, long Length)> dirty, FrozenFileHeader? checkpoint, string? baseName, string logFolder)
     {
         // Without a checkpoint or a log the base name is unknown: name the generation in hex instead of guessing a file name.
-        var file = baseName is null ? $"0x{generation:X}" : LogFileName.Of(baseName, generation);
+        var file = baseName is null ? $"0x{generation:X}" : LogFileName.Format(baseName, (int)generation);
         var needing = dirty.FirstOrDefault(d => generation >= d.Header.RequiredLogLow && generation <= d.Header.RequiredLogHigh).Header;
         if (needing is not null)
         {
@@ -228,6 +229,24 @@ public sealed class FrozenSetPlanner
         }
 
         return new FrozenSetException(baseName is null ? logFolder : Path.Combine(logFolder, file), $"log generation {generation} is missing: the set's logs must run without a gap from {low} to {high}");
+    }
+
+    /// <summary>The base name of a log file's name (<c>edb</c> for <c>edb0007E.log</c> or <c>edb.log</c>), or <see langword="null"/>.</summary>
+    private static string? BaseOf(string path) =>
+        LogFileName.TryParse(Path.GetFileName(path)) is { Kind: LogFileKind.Archived or LogFileKind.Current } n ? n.BaseName : null;
+
+    /// <summary>Whether <paramref name="path"/> names a log of <paramref name="baseName"/>; <paramref name="generation"/> is the generation its name states (null for the current log).</summary>
+    private static bool IsLogOf(string path, string baseName, out long? generation)
+    {
+        generation = null;
+        if (LogFileName.TryParse(Path.GetFileName(path)) is not { Kind: LogFileKind.Archived or LogFileKind.Current } n
+            || !string.Equals(n.BaseName, baseName, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        generation = n.Generation;
+        return true;
     }
 
     private FrozenFileHeader? Identify(string path, long length)
