@@ -1,0 +1,17 @@
+namespace ExternalBackup.Snapshots;
+
+/// <summary>Where a frozen set's files are: database folders (searched with their sub-folders) and log folders (the logs and checkpoint).</summary>
+/// <param name="DatabaseFolders">Folders holding the databases; sub-folders are searched unless <see cref="RecurseDatabaseFolders"/> is off.</param>
+/// <param name="LogFolders">Folders holding the logs and the checkpoint (not searched recursively).</param>
+/// <param name="SetPrefix">A prefix for paths inside the set (e.g. a component's name), or empty.</param>
+public sealed record FrozenFolderLayout(IReadOnlyList<string> DatabaseFolders, IReadOnlyList<string> LogFolders, string SetPrefix = "")
+{
+    /// <summary>File name patterns (<c>*</c>, <c>?</c>) a database must match, e.g. a writer's <c>ntds.dit</c>; default empty: every ESE database found.</summary>
+    public IReadOnlyList<string> DatabaseFileSpecs { get; init; } = [];
+
+    /// <summary>Whether sub-folders of <see cref="DatabaseFolders"/> are searched; default <see langword="true"/>.</summary>
+    public bool RecurseDatabaseFolders { get; init; } = true;
+
+    /// <summary>One folder holding everything (databases possibly in sub-folders).</summary>
+    public static FrozenFolderLayout Single(string folder) => new([folder], [folder]);
+}

@@ -1,0 +1,280 @@
+using System.IO.Enumeration;
+using ExternalBackup.Formats.Log;
+using ExternalBackup.Manifest;
+
+namespace ExternalBackup.Snapshots;
+
+/// <summary>
+/// Finds what a frozen set backup needs, from the headers only: the databases (ESE header), the checkpoint, and the
+/// logs. Rules:
+/// <list type="bullet">
+/// <item>every log and the checkpoint carry one log signature (the checkpoint's, else the first dirty database's,
+/// else the newest log's); a log with another signature is foreign and refused, naming it;</item>
+/// <item>a log's header generation must match the generation in its name; two logs of one generation are refused;</item>
+/// <item>a database that needs logs (dirty) must carry the set's signature, and every generation from the lowest it
+/// requires to the newest present must be there; so must the checkpoint's generation;</item>
+/// <item>the logs copied run from the lowest present (or the lowest required, if lower) to the newest present,
+/// without a gap; the first missing generation is named, with the database that requires it;</item>
+/// <item>a clean database needs no logs and may belong to another log stream (it is consistent on its own).</item>
+/// </list>
+/// Incremental and differential backups copy no databases, only the logs (after
+/// <see cref="FrozenFolderSourceOptions.LogsAfterGeneration"/> when given) and the checkpoint.
+/// </summary>
+public sealed class FrozenSetPlanner
+{
+    private readonly IFrozenFileVerifier _verifier;
+    private readonly FrozenFolderSourceOptions _options;
+
+    /// <summary>Creates a planner reading headers with <paramref name="verifier"/>.</summary>
+    public FrozenSetPlanner(IFrozenFileVerifier verifier, FrozenFolderSourceOptions? options = null)
+    {
+        _verifier = verifier ?? throw new ArgumentNullException(nameof(verifier));
+        _options = options ?? new FrozenFolderSourceOptions();
+    }
+
+    /// <summary>Plans the backup of <paramref name="layout"/>; throws <see cref="FrozenSetException"/> naming the file and cause when the set cannot be backed up.</summary>
+    public FrozenSetPlan Plan(FrozenFolderLayout layout, BackupKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        var skipped = new List<string>();
+        var databases = new List<(FrozenFileHeader Header, string Root, long Length)>();
+        var logs = new List<(FrozenFileHeader Header, string Root, long Length)>();
+        var checkpoints = new List<(FrozenFileHeader Header, string Root, long Length)>();
+        var unidentified = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+
+        foreach (var (folder, recursive) in layout.DatabaseFolders.Select(f => (f, layout.RecurseDatabaseFolders)).Concat(layout.LogFolders.Select(f => (f, false))))
+        {
+            if (!Directory.Exists(folder))
+            {
+                throw new FrozenSetException(folder, "folder not found");
+            }
+
+            foreach (var path in Directory.EnumerateFiles(folder, "*", recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly).Order(StringComparer.Ordinal))
+            {
+                if (!seen.Add(Path.GetFullPath(path)))
+                {
+                    continue;
+                }
+
+                var length = new FileInfo(path).Length;
+                var header = Identify(path, length);
+                switch (header?.Type)
+                {
+                    case null:
+                        unidentified.Add(path);
+                        break;
+                    case FrozenFileType.Database when layout.DatabaseFileSpecs.Count > 0
+                        && !layout.DatabaseFileSpecs.Any(spec => FileSystemName.MatchesSimpleExpression(spec, Path.GetFileName(path), ignoreCase: true)):
+                        skipped.Add($"{path}: a database not named by {string.Join(", ", layout.DatabaseFileSpecs)}");
+                        break;
+                    case FrozenFileType.Database:
+                        databases.Add((header, folder, length));
+                        break;
+                    case FrozenFileType.Log:
+                        logs.Add((header, folder, length));
+                        break;
+                    case FrozenFileType.Checkpoint:
+                        checkpoints.Add((header, folder, length));
+                        break;
+                    default:
+                        skipped.Add($"{path}: ESE file not backed up");
+                        break;
+                }
+            }
+        }
+
+        if (checkpoints.Count > 1)
+        {
+            throw new FrozenSetException(checkpoints[1].Header.Path, $"more than one checkpoint in the set (also {checkpoints[0].Header.Path})");
+        }
+
+        var checkpoint = checkpoints.Count == 1 ? checkpoints[0] : default;
+        var baseName = checkpoint.Header is not null
+            ? Path.GetFileNameWithoutExtension(checkpoint.Header.Path)
+            : logs.Select(l => BaseOf(l.Header.Path)).FirstOrDefault(b => b is not null);
+
+        foreach (var path in unidentified)
+        {
+            if (baseName is not null && IsLogOf(path, baseName, out _))
+            {
+                throw new FrozenSetException(path, "named like a log of this set but its header is not an ESE log header");
+            }
+
+            skipped.Add($"{path}: not an ESE database, log or checkpoint");
+        }
+
+        var dirty = databases.Where(d => d.Header.NeedsLogs).ToList();
+        var reference = checkpoint.Header?.LogSignature
+            ?? dirty.Select(d => d.Header.LogSignature).FirstOrDefault()
+            ?? logs.OrderByDescending(l => l.Header.Generation).Select(l => l.Header.LogSignature).FirstOrDefault();
+        var referenceOrigin = checkpoint.Header is not null ? Path.GetFileName(checkpoint.Header.Path)
+            : dirty.Count > 0 ? Path.GetFileName(dirty[0].Header.Path) : "the newest log";
+
+        var byGeneration = new SortedDictionary<long, (FrozenFileHeader Header, string Root, long Length)>();
+        foreach (var log in logs)
+        {
+            var name = Path.GetFileName(log.Header.Path);
+            if (log.Header.LogSignature != reference)
+            {
+                throw new FrozenSetException(log.Header.Path, $"foreign log: its log signature {log.Header.LogSignature} is not the set's {reference} (from {referenceOrigin})");
+            }
+
+            if (baseName is null || !IsLogOf(name, baseName, out var named))
+            {
+                throw new FrozenSetException(log.Header.Path, $"a log of this set's signature whose name is not a log name of base '{baseName}'");
+            }
+
+            if (named is { } n && n != log.Header.Generation)
+            {
+                throw new FrozenSetException(log.Header.Path, $"its name states generation {n} but its header holds generation {log.Header.Generation}");
+            }
+
+            if (!byGeneration.TryAdd(log.Header.Generation, log))
+            {
+                throw new FrozenSetException(log.Header.Path, $"generation {log.Header.Generation} is also in {byGeneration[log.Header.Generation].Header.Path}");
+            }
+        }
+
+        foreach (var db in dirty)
+        {
+            if (db.Header.LogSignature != reference)
+            {
+                throw new FrozenSetException(db.Header.Path, $"{db.Header.State}: requires log generations {db.Header.RequiredLogLow}..{db.Header.RequiredLogHigh} of log signature {db.Header.LogSignature}, but the set's logs carry signature {reference} (from {referenceOrigin})");
+            }
+        }
+
+        var logFolder = layout.LogFolders.Count > 0 ? layout.LogFolders[0] : "the log folder";
+        LogGenerationRange? range = null;
+        long needLow = long.MaxValue, needHigh = long.MinValue;
+        if (kind.CopiesDatabases())
+        {
+            foreach (var db in dirty)
+            {
+                needLow = Math.Min(needLow, db.Header.RequiredLogLow);
+                needHigh = Math.Max(needHigh, db.Header.RequiredLogHigh);
+            }
+        }
+
+        if (checkpoint.Header is not null && checkpoint.Header.Generation > 0)
+        {
+            needLow = Math.Min(needLow, checkpoint.Header.Generation);
+            needHigh = Math.Max(needHigh, checkpoint.Header.Generation);
+        }
+
+        if (byGeneration.Count > 0 || needLow != long.MaxValue)
+        {
+            var low = byGeneration.Count > 0 ? Math.Min(byGeneration.Keys.First(), needLow) : needLow;
+            if (!kind.CopiesDatabases() && _options.LogsAfterGeneration is { } after)
+            {
+                low = after + 1;
+            }
+
+            var high = byGeneration.Count > 0 ? Math.Max(byGeneration.Keys.Last(), needHigh) : needHigh;
+            for (var g = low; g <= high; g++)
+            {
+                if (!byGeneration.ContainsKey(g))
+                {
+                    throw Missing(g, low, high, dirty, checkpoint.Header, baseName, logFolder);
+                }
+            }
+
+            range = low <= high ? new LogGenerationRange(low, high) : null;
+        }
+
+        var files = new List<FrozenPlannedFile>();
+        if (kind.CopiesDatabases())
+        {
+            files.AddRange(databases.Select(d => new FrozenPlannedFile(d.Header, SetPathOf(layout, d.Root, d.Header.Path), d.Length)));
+        }
+
+        if (range is not null)
+        {
+            files.AddRange(byGeneration.Where(g => g.Key >= range.Low && g.Key <= range.High)
+                .Select(g => new FrozenPlannedFile(g.Value.Header, SetPathOf(layout, g.Value.Root, g.Value.Header.Path), g.Value.Length)));
+        }
+
+        if (checkpoint.Header is not null)
+        {
+            files.Add(new FrozenPlannedFile(checkpoint.Header, SetPathOf(layout, checkpoint.Root, checkpoint.Header.Path), checkpoint.Length));
+        }
+
+        if (files.Count == 0)
+        {
+            throw new FrozenSetException(string.Join(", ", layout.DatabaseFolders.Concat(layout.LogFolders).Distinct()), kind.CopiesDatabases() ? "no ESE database, log or checkpoint found" : "no log to copy");
+        }
+
+        var duplicate = files.GroupBy(f => f.SetPath, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new FrozenSetException(duplicate.Last().Header.Path, $"two files would be stored as '{duplicate.Key}'");
+        }
+
+        return new FrozenSetPlan(files, range, checkpoint.Header is not null || byGeneration.Count > 0 ? baseName : null, reference, skipped);
+    }
+
+    private static FrozenSetException Missing(long generation, long low, long high, List<(FrozenFileHeader Header, string Root, long Length)> dirty, FrozenFileHeader? checkpoint, string? baseName, string logFolder)
+    {
+        // Without a checkpoint or a log the base name is unknown: name the generation in hex instead of guessing a file name.
+        var file = baseName is null ? $"0x{generation:X}" : LogFileName.Format(baseName, (int)generation);
+        var needing = dirty.FirstOrDefault(d => generation >= d.Header.RequiredLogLow && generation <= d.Header.RequiredLogHigh).Header;
+        if (needing is not null)
+        {
+            return new FrozenSetException(needing.Path, $"{needing.State}: requires log generations {needing.RequiredLogLow}..{needing.RequiredLogHigh}; generation {generation} ({file}) is missing from {logFolder}");
+        }
+
+        if (checkpoint is not null && generation == checkpoint.Generation)
+        {
+            return new FrozenSetException(checkpoint.Path, $"the checkpoint is in generation {generation} ({file}), which is missing from {logFolder}");
+        }
+
+        return new FrozenSetException(baseName is null ? logFolder : Path.Combine(logFolder, file), $"log generation {generation} is missing: the set's logs must run without a gap from {low} to {high}");
+    }
+
+    /// <summary>The base name of a log file's name (<c>edb</c> for <c>edb0007E.log</c> or <c>edb.log</c>), or <see langword="null"/>.</summary>
+    private static string? BaseOf(string path) =>
+        LogFileName.TryParse(Path.GetFileName(path)) is { Kind: LogFileKind.Archived or LogFileKind.Current } n ? n.BaseName : null;
+
+    /// <summary>Whether <paramref name="path"/> names a log of <paramref name="baseName"/>; <paramref name="generation"/> is the generation its name states (null for the current log).</summary>
+    private static bool IsLogOf(string path, string baseName, out long? generation)
+    {
+        generation = null;
+        if (LogFileName.TryParse(Path.GetFileName(path)) is not { Kind: LogFileKind.Archived or LogFileKind.Current } n
+            || !string.Equals(n.BaseName, baseName, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        generation = n.Generation;
+        return true;
+    }
+
+    private FrozenFileHeader? Identify(string path, long length)
+    {
+        var head = new byte[(int)Math.Min(length, _verifier.HeaderBytes)];
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1))
+        {
+            stream.ReadExactly(head);
+        }
+
+        try
+        {
+            return _verifier.Identify(path, head, length);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new FrozenSetException(path, e.Message, e);
+        }
+    }
+
+    private static string SetPathOf(FrozenFolderLayout layout, string root, string path)
+    {
+        var relative = Path.GetRelativePath(root, path).Replace('\\', '/');
+        var single = layout.DatabaseFolders.Concat(layout.LogFolders).Select(Path.GetFullPath).Distinct().Count() == 1;
+        var area = single ? "" : layout.LogFolders.Any(f => Path.GetFullPath(f) == Path.GetFullPath(root)) && !layout.DatabaseFolders.Any(f => Path.GetFullPath(f) == Path.GetFullPath(root)) ? "logs/" : "db/";
+        var setPath = $"{layout.SetPrefix}{(layout.SetPrefix.Length > 0 ? "/" : "")}{area}{relative}";
+        return Sinks.SetPath.Check(setPath) is { } reason
+            ? throw new FrozenSetException(path, $"cannot be stored as '{setPath}': {reason}")
+            : setPath;
+    }
+}

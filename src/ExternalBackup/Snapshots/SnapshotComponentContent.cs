@@ -1,0 +1,7 @@
+namespace ExternalBackup.Snapshots;
+
+/// <summary>A selected component with its file specifications mapped into the created snapshot.</summary>
+/// <param name="Component">The component as the writer described it (live paths).</param>
+/// <param name="FilesInSnapshot">The same specifications with <see cref="SnapshotFileSpec.Folder"/> inside the snapshot
+/// (and no alternate location: it is already applied).</param>
+public sealed record SnapshotComponentContent(SnapshotComponent Component, IReadOnlyList<SnapshotFileSpec> FilesInSnapshot);

@@ -1,0 +1,324 @@
+using ExternalBackup.Manifest;
+using ExternalBackup.Snapshots.Tests.Support;
+using ExternalBackup.Testing.Snapshots;
+using ExternalBackup.Tests.Common;
+
+namespace ExternalBackup.Snapshots.Tests;
+
+public sealed class CoordinatorTests
+{
+    private ScratchDirectory _scratch = null!;
+    private SnapshotProviderModel _provider = null!;
+    private MemorySink _sink = null!;
+    private CopyingContentSource _source = null!;
+    private SnapshotComponent _component = null!;
+    private string _live = null!;
+
+    private static readonly SnapshotStep[] ProviderSteps =
+    [
+        SnapshotStep.OpenSession, SnapshotStep.Initialize, SnapshotStep.GatherWriterMetadata, SnapshotStep.AddComponents,
+        SnapshotStep.StartSnapshotSet, SnapshotStep.AddToSnapshotSet, SnapshotStep.PrepareForBackup, SnapshotStep.DoSnapshotSet,
+        SnapshotStep.GetSnapshotPaths, SnapshotStep.SetBackupSucceeded, SnapshotStep.BackupComplete,
+    ];
+
+    /// <summary>Steps after which the snapshot set has been started, so a failure there must be followed by AbortBackup.</summary>
+    private static readonly SnapshotStep[] StepsNeedingAbort =
+    [
+        SnapshotStep.AddToSnapshotSet, SnapshotStep.PrepareForBackup, SnapshotStep.DoSnapshotSet,
+        SnapshotStep.GetSnapshotPaths, SnapshotStep.SetBackupSucceeded, SnapshotStep.BackupComplete,
+    ];
+
+    [SetUp]
+    public void SetUp()
+    {
+        _scratch = new ScratchDirectory("coord");
+        _live = _scratch.Sub("live");
+        Directory.CreateDirectory(Path.Combine(_live, "db"));
+        Directory.CreateDirectory(Path.Combine(_live, "logs"));
+        File.WriteAllBytes(Path.Combine(_live, "db", "store.edb"), Enumerable.Range(0, 8192).Select(i => (byte)i).ToArray());
+        File.WriteAllBytes(Path.Combine(_live, "logs", "edb.log"), new byte[4096]);
+        _provider = new SnapshotProviderModel(_scratch.Sub("snapshots")).AddVolume(_live);
+        _component = new SnapshotComponent
+        {
+            WriterId = Guid.Parse("76FE1AC4-15F7-4BCD-987E-8E1ACB462FB7"),
+            InstanceId = Guid.Parse("11111111-2222-3333-4444-555555555555"),
+            WriterName = "Model Exchange Writer",
+            LogicalPath = "Microsoft Exchange Server\\Microsoft Information Store",
+            Name = "store",
+            Files =
+            [
+                new SnapshotFileSpec(SnapshotFileRole.Database, Path.Combine(_live, "db"), "*.edb"),
+                new SnapshotFileSpec(SnapshotFileRole.Log, Path.Combine(_live, "logs"), "edb*.log"),
+            ],
+        };
+        _provider.AddComponent(_component);
+        _sink = new MemorySink { OnEvent = e => _provider.Record(e.StartsWith("commit", StringComparison.Ordinal) ? SnapshotStep.Commit : SnapshotStep.Copy, e) };
+        _source = new CopyingContentSource { OnEvent = e => _provider.Record(SnapshotStep.Copy, e) };
+    }
+
+    [TearDown]
+    public void TearDown() => _scratch.Dispose();
+
+    private SnapshotBackupCoordinator Coordinator(SnapshotBackupOptions? options = null) => new(_provider, _source, options ?? new SnapshotBackupOptions { SetId = "set-1" });
+
+    private Task<SnapshotBackupResult> Run(BackupKind kind = BackupKind.Full, CancellationToken cancellationToken = default) =>
+        Coordinator().RunAsync(new SnapshotRequest { Kind = kind }, _sink, cancellationToken);
+
+    private List<string> ProviderLog() => _provider.Calls.Select(c => c.Session == 0 ? $"{c.Detail}" : $"{c.Step}{(c.Failed ? "!" : "")}").ToList();
+
+    private void AssertAlwaysCleanedUp()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(_provider.LiveSnapshots, Is.Zero, "snapshots must be released");
+            Assert.That(_provider.OpenSessions, Is.Zero, "the session must be released");
+            Assert.That(_provider.SetInProgress, Is.False, "no snapshot set may be left in progress");
+        });
+    }
+
+    [Test]
+    public async Task FullBackupCallsEveryStepInOrderAndCompletesOnlyAfterCommit()
+    {
+        var result = await Run();
+
+        Assert.That(ProviderLog(), Is.EqualTo(new[]
+        {
+            "OpenSession", "Initialize", "GatherWriterMetadata", "AddComponents", "StartSnapshotSet", "AddToSnapshotSet",
+            "PrepareForBackup", "DoSnapshotSet", "GetSnapshotPaths", "begin", "copy", "commit", "SetBackupSucceeded",
+            "BackupComplete", "Release",
+        }));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Manifest.Kind, Is.EqualTo(BackupKind.Full));
+            Assert.That(result.Manifest.TruncatesLogs, Is.True);
+            Assert.That(result.Manifest.Source, Is.EqualTo("snapshot:model"));
+            Assert.That(result.Manifest.Files.Select(f => f.Path), Is.EqualTo(new[] { "store/store.edb", "store/edb.log" }));
+            Assert.That(_sink.Committed, Is.SameAs(result.Manifest));
+            Assert.That(_provider.Truncations, Is.EqualTo(new[] { $"{_component.Key}:full" }));
+            Assert.That(_provider.Calls.Single(c => c.Step == SnapshotStep.SetBackupSucceeded).Detail, Does.EndWith("=True"));
+            Assert.That(result.CleanupWarnings, Is.Empty);
+        });
+        AssertAlwaysCleanedUp();
+    }
+
+    [Test]
+    public async Task FilesAreReadFromTheSnapshotNotTheLiveVolume()
+    {
+        await Run();
+
+        Assert.That(_source.SeenFolders, Has.Count.EqualTo(2));
+        Assert.That(_source.SeenFolders, Has.All.StartsWith(_provider.SnapshotStorage));
+        Assert.That(_sink.Completed.Select(c => c.File.SourcePath), Has.All.StartsWith(_provider.SnapshotStorage));
+    }
+
+    [TestCase(BackupKind.Full, true)]
+    [TestCase(BackupKind.Incremental, true)]
+    [TestCase(BackupKind.Copy, false)]
+    [TestCase(BackupKind.Differential, false)]
+    public async Task OnlyFullAndIncrementalLetTheWritersTruncateAndTheManifestSaysWhich(BackupKind kind, bool truncates)
+    {
+        var result = await Run(kind);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Manifest.Kind, Is.EqualTo(kind));
+            Assert.That(result.Manifest.TruncatesLogs, Is.EqualTo(truncates));
+            Assert.That(_provider.Calls.Single(c => c.Step == SnapshotStep.Initialize).Detail, Is.EqualTo(kind.Name()));
+            Assert.That(_provider.Truncations, truncates ? Is.EqualTo(new[] { $"{_component.Key}:{kind.Name()}" }) : Is.Empty);
+        });
+        AssertAlwaysCleanedUp();
+    }
+
+    [TestCaseSource(nameof(ProviderSteps))]
+    public void EveryStepFailingAbortsWhenPastStartReleasesAndNeverCompletes(SnapshotStep step)
+    {
+        _provider.Faults.FailAt(step);
+
+        var e = Assert.ThrowsAsync<SnapshotException>(() => Run());
+
+        Assert.That(e!.Step, Is.EqualTo(step));
+        Assert.That(e.HResult, Is.EqualTo(SnapshotModelErrors.Unexpected));
+        var calls = _provider.Calls;
+        Assert.Multiple(() =>
+        {
+            Assert.That(calls.Any(c => c.Step == SnapshotStep.BackupComplete && !c.Failed), Is.False, "BackupComplete must not succeed after a failure");
+            Assert.That(calls.Count(c => c.Step == SnapshotStep.AbortBackup), Is.EqualTo(StepsNeedingAbort.Contains(step) ? 1 : 0), string.Join(", ", calls));
+            Assert.That(calls.Any(c => c.Step == SnapshotStep.AbortBackup && c.Failed), Is.False);
+            Assert.That(calls.Count(c => c.Step == SnapshotStep.Release), Is.EqualTo(step == SnapshotStep.OpenSession ? 0 : 1));
+            Assert.That(_provider.Truncations, Is.Empty, "no writer may truncate after a failure");
+        });
+        if (step is SnapshotStep.SetBackupSucceeded or SnapshotStep.BackupComplete)
+        {
+            Assert.That(_sink.Committed, Is.Not.Null, "the set was committed before the writers were told");
+            Assert.That(e.Message, Does.Contain("committed but the writers could not be told success"));
+        }
+        else
+        {
+            Assert.That(_sink.Committed, Is.Null);
+            Assert.That(_sink.Aborts, Is.EqualTo(_sink.Set is null ? 0 : 1));
+        }
+
+        if (step != SnapshotStep.OpenSession)
+        {
+            Assert.That(calls.Last().Step, Is.EqualTo(SnapshotStep.Release), "release comes last");
+        }
+
+        AssertAlwaysCleanedUp();
+    }
+
+    [Test]
+    public void CorruptionFoundWhileCopyingAbortsAndNeverReportsSuccess()
+    {
+        _source.Failure = new InvalidDataException("store.edb: page 7: checksum mismatch");
+
+        var e = Assert.ThrowsAsync<InvalidDataException>(() => Run());
+
+        Assert.That(e!.Message, Does.Contain("page 7"));
+        Assert.That(ProviderLog().Skip(9), Is.EqualTo(new[] { "begin", "copy", "abort", "AbortBackup", "Release" }));
+        Assert.That(_sink.Committed, Is.Null);
+        AssertAlwaysCleanedUp();
+    }
+
+    [Test]
+    public void AnUnverifiedComponentIsNeitherCommittedNorReportedSuccessful()
+    {
+        _source.LeaveUnverified = _component.Key;
+
+        var e = Assert.ThrowsAsync<SnapshotException>(() => Run());
+
+        Assert.That(e!.Step, Is.EqualTo(SnapshotStep.Copy));
+        Assert.That(e.Message, Does.Contain(_component.Key));
+        Assert.That(_sink.Committed, Is.Null);
+        Assert.That(_provider.Calls.Select(c => c.Step), Has.None.EqualTo(SnapshotStep.SetBackupSucceeded).And.None.EqualTo(SnapshotStep.BackupComplete));
+        Assert.That(_provider.Calls.Count(c => c.Step == SnapshotStep.AbortBackup), Is.EqualTo(1));
+        AssertAlwaysCleanedUp();
+    }
+
+    [Test]
+    public void AnUncommittedSetIsNeverReportedSuccessful()
+    {
+        _sink.FailCommit = true;
+
+        Assert.ThrowsAsync<IOException>(() => Run());
+
+        Assert.That(ProviderLog().Skip(9), Is.EqualTo(new[] { "begin", "copy", "commit-failed", "abort", "AbortBackup", "Release" }));
+        Assert.That(_provider.Truncations, Is.Empty);
+        AssertAlwaysCleanedUp();
+    }
+
+    [TestCaseSource(nameof(ProviderSteps))]
+    public void CancellationAtAnyStepStillAbortsAndReleases(SnapshotStep step)
+    {
+        using var cts = new CancellationTokenSource();
+        _provider.Faults.Before(step, cts.Cancel);
+
+        Assert.That(() => Run(cancellationToken: cts.Token), Throws.InstanceOf<OperationCanceledException>());
+
+        var calls = _provider.Calls;
+        Assert.That(calls.Any(c => c.Step == SnapshotStep.BackupComplete), Is.False);
+        Assert.That(calls.Count(c => c.Step == SnapshotStep.AbortBackup), Is.EqualTo(StepsNeedingAbort.Contains(step) ? 1 : 0), string.Join(", ", calls));
+        AssertAlwaysCleanedUp();
+    }
+
+    [Test]
+    public void CancellationDuringTheCopyAbortsAndReleases()
+    {
+        using var cts = new CancellationTokenSource();
+        _source.Failure = new OperationCanceledException(cts.Token);
+
+        Assert.That(() => Run(cancellationToken: cts.Token), Throws.InstanceOf<OperationCanceledException>());
+
+        Assert.That(_provider.Calls.Count(c => c.Step == SnapshotStep.AbortBackup), Is.EqualTo(1));
+        Assert.That(_sink.Aborts, Is.EqualTo(1));
+        AssertAlwaysCleanedUp();
+    }
+
+    [Test]
+    public void AFailingAbortDoesNotHideTheCauseAndTheSessionIsStillReleased()
+    {
+        _provider.Faults.FailAt(SnapshotStep.DoSnapshotSet).FailAt(SnapshotStep.AbortBackup, SnapshotModelErrors.BadState);
+
+        var e = Assert.ThrowsAsync<SnapshotException>(() => Run());
+
+        Assert.That(e!.Step, Is.EqualTo(SnapshotStep.DoSnapshotSet));
+        Assert.That(_provider.Calls.Last().Step, Is.EqualTo(SnapshotStep.Release));
+        Assert.That(_provider.LiveSnapshots, Is.Zero);
+        Assert.That(_provider.OpenSessions, Is.Zero);
+    }
+
+    [Test]
+    public async Task AReleaseFailureAfterACompletedBackupIsAWarningNotAFailure()
+    {
+        _provider.Faults.FailAt(SnapshotStep.Release);
+
+        var result = await Run();
+
+        Assert.That(result.CleanupWarnings, Has.Count.EqualTo(1));
+        Assert.That(result.CleanupWarnings[0], Does.Contain("release"));
+        Assert.That(_provider.Truncations, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task AFailedBackupLeavesNoSetInProgressSoTheNextBackupRuns()
+    {
+        _provider.Faults.FailAt(SnapshotStep.DoSnapshotSet);
+        Assert.ThrowsAsync<SnapshotException>(() => Run());
+
+        _sink = new MemorySink();
+        var result = await Coordinator(new SnapshotBackupOptions { SetId = "set-2" }).RunAsync(new SnapshotRequest { Kind = BackupKind.Full }, _sink, CancellationToken.None);
+
+        Assert.That(result.Manifest.SetId, Is.EqualTo("set-2"));
+        AssertAlwaysCleanedUp();
+    }
+
+    [Test]
+    public async Task TheModelBlocksASecondSetWhileOneIsLeftInProgressLikeVss()
+    {
+        await using (var leaked = await _provider.OpenSessionAsync(CancellationToken.None))
+        {
+            await leaked.InitializeAsync(BackupKind.Full, CancellationToken.None);
+            await leaked.GatherComponentsAsync(CancellationToken.None);
+            await leaked.StartSnapshotSetAsync(CancellationToken.None);
+        }
+
+        var e = Assert.ThrowsAsync<SnapshotException>(() => Run());
+
+        Assert.That(e!.Step, Is.EqualTo(SnapshotStep.StartSnapshotSet));
+        Assert.That(e.HResult, Is.EqualTo(SnapshotModelErrors.SnapshotSetInProgress));
+    }
+
+    [Test]
+    public async Task TheModelRejectsOutOfOrderCallsWithBadState()
+    {
+        await using var session = await _provider.OpenSessionAsync(CancellationToken.None);
+        await session.InitializeAsync(BackupKind.Full, CancellationToken.None);
+
+        var e = Assert.ThrowsAsync<SnapshotException>(async () => await session.BackupCompleteAsync(CancellationToken.None));
+
+        Assert.That(e!.HResult, Is.EqualTo(SnapshotModelErrors.BadState));
+        Assert.That(e.Step, Is.EqualTo(SnapshotStep.BackupComplete));
+    }
+
+    [Test]
+    public void AnUnknownWriterIsRefusedBeforeAnySnapshotIsStarted()
+    {
+        var writer = Guid.Parse("B2014C9E-8711-4C5C-A5A9-3CF384484757");
+
+        var e = Assert.ThrowsAsync<SnapshotException>(() => Coordinator().RunAsync(new SnapshotRequest { Kind = BackupKind.Full, WriterIds = [writer] }, _sink, CancellationToken.None));
+
+        Assert.That(e!.Message, Does.Contain(writer.ToString()));
+        Assert.That(_provider.Calls.Select(c => c.Step), Has.None.EqualTo(SnapshotStep.StartSnapshotSet));
+        AssertAlwaysCleanedUp();
+    }
+
+    [Test]
+    public void AnUnavailableProviderSaysWhy()
+    {
+        _provider.IsAvailable = false;
+
+        var e = Assert.ThrowsAsync<SnapshotException>(() => Run());
+
+        Assert.That(e!.Message, Does.Contain("unavailable"));
+        Assert.That(_provider.Calls, Is.Empty);
+    }
+}

@@ -1,0 +1,171 @@
+using ExternalBackup.Cli;
+using ExternalBackup.Cli.Commands;
+using ExternalBackup.Interop.Vss;
+using ExternalBackup.Manifest;
+using ExternalBackup.Snapshots.Tests.Support;
+using ExternalBackup.Testing.Snapshots;
+using ExternalBackup.Tests.Common;
+
+namespace ExternalBackup.Snapshots.Tests;
+
+public sealed class SnapshotBackupCommandTests
+{
+    private const string Sig = "AAAA";
+    private ScratchDirectory _scratch = null!;
+    private string _live = null!;
+    private StringWriter _out = null!;
+    private StringWriter _err = null!;
+    private CliConsole _console = null!;
+    private MemorySink _sink = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _scratch = new ScratchDirectory("cmd");
+        _live = _scratch.Sub("live");
+        ToyEseFormat.WriteDatabase(Path.Combine(_live, "db", "app.edb"), Sig, pages: 16);
+        ToyEseFormat.WriteLog(Path.Combine(_live, "logs", "edb00007.log"), Sig, 7);
+        ToyEseFormat.WriteLog(Path.Combine(_live, "logs", "edb.log"), Sig, 8);
+        ToyEseFormat.WriteCheckpoint(Path.Combine(_live, "logs", "edb.chk"), Sig, 8);
+        _out = new StringWriter();
+        _err = new StringWriter();
+        _console = new CliConsole(_out, _err);
+        _sink = new MemorySink();
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _out.Dispose();
+        _err.Dispose();
+        _scratch.Dispose();
+    }
+
+    private SnapshotProviderModel ModelWithAppWriter()
+    {
+        var provider = new SnapshotProviderModel(_scratch.Sub("snapshots")).AddVolume(_live);
+        provider.AddComponent(new SnapshotComponent
+        {
+            WriterId = EseWriters.ExchangeStore,
+            InstanceId = Guid.NewGuid(),
+            WriterName = "Microsoft Exchange Writer",
+            LogicalPath = "Microsoft Exchange Server\\Microsoft Information Store\\SRV",
+            Name = "app",
+            Files =
+            [
+                new SnapshotFileSpec(SnapshotFileRole.Database, Path.Combine(_live, "db"), "app.edb"),
+                new SnapshotFileSpec(SnapshotFileRole.Log, Path.Combine(_live, "logs"), "edb*.log"),
+                new SnapshotFileSpec(SnapshotFileRole.Log, Path.Combine(_live, "logs"), "edb.chk"),
+            ],
+        });
+        return provider;
+    }
+
+    [Test]
+    public async Task FromSnapshotBacksUpAFrozenFolderAndSaysWhat()
+    {
+        var code = await SnapshotBackupCommand.RunFromSnapshotAsync(new SnapshotBackupArguments { FromSnapshot = Path.Combine(_live, "db"), LogFolder = Path.Combine(_live, "logs") }, _sink, _console, CancellationToken.None, new ToyEseFormat());
+
+        Assert.That(code, Is.EqualTo(CliConsole.Ok), _err.ToString());
+        Assert.That(_out.ToString(), Does.Contain("verified full backup").And.Contain("logs 7..8").And.Contain("nothing truncated"));
+        Assert.That(_sink.Committed!.Files.Select(f => f.Path), Is.EqualTo(new[] { "db/app.edb", "logs/edb00007.log", "logs/edb.log", "logs/edb.chk" }));
+    }
+
+    [Test]
+    public async Task FromSnapshotWithJsonPrintsTheSet()
+    {
+        var code = await SnapshotBackupCommand.RunFromSnapshotAsync(new SnapshotBackupArguments { FromSnapshot = Path.Combine(_live, "db"), LogFolder = Path.Combine(_live, "logs"), Kind = BackupKind.Copy, Json = true }, _sink, _console, CancellationToken.None, new ToyEseFormat());
+
+        Assert.That(code, Is.EqualTo(CliConsole.Ok));
+        Assert.That(_out.ToString(), Does.Contain("\"kind\": \"copy\"").And.Contain("\"low\": 7"));
+    }
+
+    [Test]
+    public async Task FromSnapshotRefusesACorruptSetWithExitCode1NamingTheFile()
+    {
+        ToyEseFormat.WriteDatabase(Path.Combine(_live, "db", "app.edb"), Sig, 16, false, 0, 0, 9);
+
+        var code = await SnapshotBackupCommand.RunFromSnapshotAsync(new SnapshotBackupArguments { FromSnapshot = Path.Combine(_live, "db"), LogFolder = Path.Combine(_live, "logs") }, _sink, _console, CancellationToken.None, new ToyEseFormat());
+
+        Assert.That(code, Is.EqualTo(CliConsole.Failed));
+        Assert.That(_err.ToString(), Does.Contain("backup refused").And.Contain("app.edb").And.Contain("page 9"));
+        Assert.That(_sink.Committed, Is.Null);
+    }
+
+    [Test]
+    public async Task FromSnapshotOfAMissingFolderIsAUsageError()
+    {
+        var code = await SnapshotBackupCommand.RunFromSnapshotAsync(new SnapshotBackupArguments { FromSnapshot = Path.Combine(_live, "nope") }, _sink, _console, CancellationToken.None, new ToyEseFormat());
+
+        Assert.That(code, Is.EqualTo(CliConsole.UsageOrIo));
+        Assert.That(_err.ToString(), Does.Contain("not found"));
+    }
+
+    [Test]
+    public async Task VssOffWindowsSaysItIsUnavailable()
+    {
+        Assume.That(OperatingSystem.IsWindows(), Is.False);
+
+        var outcome = await SnapshotBackupCommand.RunVssAsync(new SnapshotBackupArguments(), _sink, _console, CancellationToken.None, new ToyEseFormat());
+
+        Assert.That(outcome, Is.EqualTo(new SnapshotBackupOutcome(CliConsole.UsageOrIo, false)));
+        Assert.That(_err.ToString(), Does.Contain("VSS is available only on Windows").And.Contain("--fallback streaming"));
+        Assert.That(_sink.Set, Is.Null);
+    }
+
+    [Test]
+    public async Task VssOffWindowsWithFallbackTellsTheCallerToStream()
+    {
+        Assume.That(OperatingSystem.IsWindows(), Is.False);
+
+        var outcome = await SnapshotBackupCommand.RunVssAsync(new SnapshotBackupArguments { FallbackToStreaming = true }, _sink, _console, CancellationToken.None, new ToyEseFormat());
+
+        Assert.That(outcome.RunStreaming, Is.True);
+        Assert.That(_err.ToString(), Does.Contain("VSS is available only on Windows").And.Contain("falling back to the streaming"));
+        Assert.That(_sink.Set, Is.Null, "the sink is left for the streaming path");
+    }
+
+    [Test]
+    public async Task VssPathThroughTheProviderModelBacksUpVerifiesAndTellsTheWriters()
+    {
+        var provider = ModelWithAppWriter();
+
+        var outcome = await SnapshotBackupCommand.RunVssAsync(new SnapshotBackupArguments(), _sink, _console, CancellationToken.None, new ToyEseFormat(), provider);
+
+        Assert.That(outcome, Is.EqualTo(new SnapshotBackupOutcome(CliConsole.Ok, false)), _err.ToString());
+        Assert.That(_out.ToString(), Does.Contain("from snapshot:model").And.Contain("writers told to truncate"));
+        Assert.That(_sink.Committed!.Files.Select(f => f.Path), Is.EqualTo(new[] { "db/app.edb", "logs/edb00007.log", "logs/edb.log", "logs/edb.chk" }));
+        Assert.That(_sink.Completed.Select(c => c.File.SourcePath), Has.All.StartsWith(provider.SnapshotStorage));
+        Assert.That(provider.Truncations, Has.Count.EqualTo(1));
+        Assert.That(provider.LiveSnapshots, Is.Zero);
+    }
+
+    [Test]
+    public async Task VssPathRefusesACorruptSnapshotAndNeverTellsTheWritersSuccess()
+    {
+        ToyEseFormat.WriteDatabase(Path.Combine(_live, "db", "app.edb"), Sig, 16, false, 0, 0, 3, 4);
+        var provider = ModelWithAppWriter();
+
+        var outcome = await SnapshotBackupCommand.RunVssAsync(new SnapshotBackupArguments(), _sink, _console, CancellationToken.None, new ToyEseFormat(), provider);
+
+        Assert.That(outcome.ExitCode, Is.EqualTo(CliConsole.Failed));
+        Assert.That(_err.ToString(), Does.Contain("pages 3..4"));
+        Assert.That(provider.Calls.Select(c => c.Step), Has.None.EqualTo(SnapshotStep.BackupComplete).And.None.EqualTo(SnapshotStep.SetBackupSucceeded));
+        Assert.That(provider.Calls.Count(c => c.Step == SnapshotStep.AbortBackup), Is.EqualTo(1));
+        Assert.That(provider.Truncations, Is.Empty);
+        Assert.That(provider.LiveSnapshots, Is.Zero);
+    }
+
+    [Test]
+    public async Task VssCopyBackupNeverLetsTheWritersTruncate()
+    {
+        var provider = ModelWithAppWriter();
+
+        var outcome = await SnapshotBackupCommand.RunVssAsync(new SnapshotBackupArguments { Kind = BackupKind.Copy }, _sink, _console, CancellationToken.None, new ToyEseFormat(), provider);
+
+        Assert.That(outcome.ExitCode, Is.EqualTo(CliConsole.Ok));
+        Assert.That(_sink.Committed!.Kind, Is.EqualTo(BackupKind.Copy));
+        Assert.That(_sink.Committed.TruncatesLogs, Is.False);
+        Assert.That(provider.Truncations, Is.Empty);
+    }
+}

@@ -1,0 +1,146 @@
+using ExternalBackup.Interop.Vss;
+using ExternalBackup.Manifest;
+using ExternalBackup.Sinks;
+using ExternalBackup.Snapshots;
+
+namespace ExternalBackup.Cli.Commands;
+
+/// <summary>
+/// <c>esebackup backup --from-snapshot DIR</c> (any OS: a frozen folder, verified while copied) and
+/// <c>esebackup backup --vss [--fallback streaming]</c> (Windows: a VSS snapshot of the ESE writers' volumes).
+/// The backup command parses the options and the destination and calls these entry points.
+/// </summary>
+public static class SnapshotBackupCommand
+{
+    /// <summary>Backs up the frozen folder <see cref="SnapshotBackupArguments.FromSnapshot"/> into <paramref name="sink"/>; returns the exit code.</summary>
+    /// <param name="arguments">The parsed options.</param>
+    /// <param name="sink">The destination.</param>
+    /// <param name="console">Where to write.</param>
+    /// <param name="cancellationToken">Cancels the backup (the set is aborted).</param>
+    /// <param name="verifier">The inline ESE verifier; default <see cref="EseFrozenFileVerifier"/>.</param>
+    public static async Task<int> RunFromSnapshotAsync(SnapshotBackupArguments arguments, IBackupSink sink, CliConsole console, CancellationToken cancellationToken, IFrozenFileVerifier? verifier = null)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(console);
+        if (string.IsNullOrWhiteSpace(arguments.FromSnapshot))
+        {
+            return console.Fail(CliConsole.UsageOrIo, "--from-snapshot needs a folder");
+        }
+
+        if (!Directory.Exists(arguments.FromSnapshot))
+        {
+            return console.Fail(CliConsole.UsageOrIo, $"--from-snapshot: folder '{arguments.FromSnapshot}' not found");
+        }
+
+        var layout = arguments.LogFolder is null
+            ? FrozenFolderLayout.Single(arguments.FromSnapshot)
+            : new FrozenFolderLayout([arguments.FromSnapshot], [arguments.LogFolder]);
+        var source = new FrozenFolderSource(verifier, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration });
+        try
+        {
+            var manifest = await new FrozenFolderBackup(source).RunAsync(layout, sink, arguments.Kind, cancellationToken: cancellationToken).ConfigureAwait(false);
+            Report(console, arguments, manifest);
+            return CliConsole.Ok;
+        }
+        catch (OperationCanceledException)
+        {
+            return console.Fail(CliConsole.Failed, "backup cancelled; the set was aborted");
+        }
+        catch (FrozenSetException e)
+        {
+            return console.Fail(CliConsole.Failed, $"backup refused: {e.Message}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return console.Fail(CliConsole.UsageOrIo, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Backs up the ESE writers' components through VSS into <paramref name="sink"/>. Off Windows (or whenever the
+    /// provider is unavailable) it says so and returns <see cref="CliConsole.UsageOrIo"/>, or, with
+    /// <see cref="SnapshotBackupArguments.FallbackToStreaming"/>, <see cref="SnapshotBackupOutcome.FallBackToStreaming"/>
+    /// without touching <paramref name="sink"/>.
+    /// </summary>
+    /// <param name="arguments">The parsed options.</param>
+    /// <param name="sink">The destination.</param>
+    /// <param name="console">Where to write.</param>
+    /// <param name="cancellationToken">Cancels the backup (the writers are told to abort).</param>
+    /// <param name="verifier">The inline ESE verifier; default <see cref="EseFrozenFileVerifier"/>.</param>
+    /// <param name="provider">The snapshot provider; default <see cref="VssSnapshotProvider"/> (tests pass the provider model).</param>
+    public static async Task<SnapshotBackupOutcome> RunVssAsync(SnapshotBackupArguments arguments, IBackupSink sink, CliConsole console, CancellationToken cancellationToken, IFrozenFileVerifier? verifier = null, ISnapshotProvider? provider = null)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(console);
+        provider ??= new VssSnapshotProvider();
+        if (!provider.IsAvailable)
+        {
+            var reason = provider.UnavailableReason ?? $"snapshot provider '{provider.Name}' is unavailable";
+            if (arguments.FallbackToStreaming)
+            {
+                console.Error.WriteLine($"esebackup: {reason}; falling back to the streaming backup API");
+                return SnapshotBackupOutcome.FallBackToStreaming;
+            }
+
+            return new SnapshotBackupOutcome(console.Fail(CliConsole.UsageOrIo, $"{reason}; use --from-snapshot DIR for a snapshot mounted by other means, or --fallback streaming"), false);
+        }
+
+        var source = new FrozenFolderSource(verifier, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration });
+        var coordinator = new SnapshotBackupCoordinator(provider, source);
+        try
+        {
+            var result = await coordinator.RunAsync(new SnapshotRequest { Kind = arguments.Kind, WriterIds = arguments.Writers }, sink, cancellationToken).ConfigureAwait(false);
+            Report(console, arguments, result.Manifest);
+            foreach (var warning in result.CleanupWarnings)
+            {
+                console.Error.WriteLine($"esebackup: warning: {warning}");
+            }
+
+            return new SnapshotBackupOutcome(CliConsole.Ok, false);
+        }
+        catch (OperationCanceledException)
+        {
+            return new SnapshotBackupOutcome(console.Fail(CliConsole.Failed, "backup cancelled; the writers were told to abort and nothing was truncated"), false);
+        }
+        catch (Exception e) when (e is SnapshotException or FrozenSetException)
+        {
+            return new SnapshotBackupOutcome(console.Fail(CliConsole.Failed, $"backup failed: {e.Message}"), false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return new SnapshotBackupOutcome(console.Fail(CliConsole.UsageOrIo, e.Message), false);
+        }
+    }
+
+    /// <summary>The JSON printed with <c>--json</c>.</summary>
+    public static object Describe(BackupManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return new
+        {
+            setId = manifest.SetId,
+            kind = manifest.Kind,
+            instance = manifest.Instance,
+            source = manifest.Source,
+            logsTruncated = manifest.TruncatesLogs,
+            logGenerations = manifest.LogGenerations is { } g ? new { low = g.Low, high = g.High } : null,
+            logBaseName = manifest.LogBaseName,
+            databases = manifest.Databases.Select(d => new { path = d.Path, state = d.State, pageSize = d.PageSize, logSignature = d.LogSignature, requiredLogLow = d.RequiredLogLow, requiredLogHigh = d.RequiredLogHigh }),
+            files = manifest.Files.Select(f => new { path = f.Path, kind = f.Kind, bytes = f.Bytes, sha256 = f.Sha256, generation = f.Generation, sourcePath = f.SourcePath }),
+        };
+    }
+
+    private static void Report(CliConsole console, SnapshotBackupArguments arguments, BackupManifest m)
+    {
+        if (arguments.Json)
+        {
+            console.WriteJson(Describe(m));
+            return;
+        }
+
+        var logs = m.LogGenerations is { } g ? $"logs {g.Low}..{g.High}" : "no logs";
+        console.Out.WriteLine($"{m.SetId}: verified {m.Kind.Name()} backup of {m.Instance} from {m.Source}, {m.Files.Count} files, {m.Files.Sum(f => f.Bytes)} bytes, {logs}{(m.TruncatesLogs ? ", writers told to truncate" : ", nothing truncated")}");
+    }
+}
