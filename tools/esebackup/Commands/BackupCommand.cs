@@ -19,10 +19,15 @@ public static class BackupCommand
         kind.AcceptOnlyFromAmong("full", "incremental", "copy", "differential");
         var json = new Option<bool>("--json") { Description = "print one JSON object describing the set at the end" };
         var createDestination = new Option<bool>("--create-destination") { Description = "create the destination folder if it does not exist" };
+        var fromSnapshot = new Option<string?>("--from-snapshot") { Description = "back up a frozen copy of the files (a mounted snapshot, a stopped instance, a disk image): every page and log is verified while copying" };
+        var logFolder = new Option<string?>("--log-folder") { Description = "with --from-snapshot: the logs' folder when it is not the databases' folder" };
+        var vss = new Option<bool>("--vss") { Description = "take a VSS snapshot of the ESE writers' files (Windows)" };
+        var fallback = new Option<string?>("--fallback") { Description = "with --vss: 'streaming' runs the streaming backup when VSS is not available" };
+        fallback.AcceptOnlyFromAmong("streaming");
         var verify = new Option<bool>("--verify-stream") { Description = "check every page and log on this side of the engine while streaming (default on)", DefaultValueFactory = _ => true };
         var command = new Command("backup", "Back up an ESE instance online through the external backup API")
         {
-            engine, instance, to, kind, json, createDestination, verify,
+            engine, instance, to, kind, json, createDestination, verify, fromSnapshot, logFolder, vss, fallback,
         };
         foreach (var option in EngineSelection.Options)
         {
@@ -35,8 +40,32 @@ public static class BackupCommand
             IExternalBackupEngine? selected = null;
             try
             {
-                selected = EngineSelection.Open(parse.GetValue(engine)!, parse.GetValue(instance), parse);
                 await using var sink = SinkAddress.Create(parse.GetValue(to)!, new SinkAddressOptions { CreateDestination = parse.GetValue(createDestination) });
+                var snapshotArguments = new SnapshotBackupArguments
+                {
+                    Kind = backupKind,
+                    FromSnapshot = parse.GetValue(fromSnapshot),
+                    LogFolder = parse.GetValue(logFolder),
+                    FallbackToStreaming = parse.GetValue(fallback) == "streaming",
+                    Json = parse.GetValue(json),
+                };
+                if (snapshotArguments.FromSnapshot is not null)
+                {
+                    return await SnapshotBackupCommand.RunFromSnapshotAsync(snapshotArguments, sink, console, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (parse.GetValue(vss))
+                {
+                    var outcome = await SnapshotBackupCommand.RunVssAsync(snapshotArguments, sink, console, cancellationToken).ConfigureAwait(false);
+                    if (!outcome.RunStreaming)
+                    {
+                        return outcome.ExitCode;
+                    }
+
+                    console.Error.WriteLine("esebackup: falling back to the streaming backup API");
+                }
+
+                selected = EngineSelection.Open(parse.GetValue(engine)!, parse.GetValue(instance), parse);
                 var options = parse.GetValue(verify) ? new StreamingBackupOptions() : new StreamingBackupOptions { CreateVerifier = null };
                 var result = await new StreamingBackup(selected, sink, options).RunAsync(backupKind, CrashSwitch.FromEnvironment(), cancellationToken).ConfigureAwait(false);
                 if (parse.GetValue(json))
