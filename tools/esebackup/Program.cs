@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ExternalBackup.Cli.Commands;
 
 namespace ExternalBackup.Cli;
 
@@ -9,6 +10,20 @@ public static class Program
     public static int Main(string[] args)
     {
         var root = new RootCommand("esebackup: online backup, verification and restore of Microsoft ESE databases");
-        return root.Parse(args).Invoke();
+        root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(InspectCommand.Create());
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            // Usage errors exit 2 (1 is reserved for "something is corrupt/failed").
+            foreach (var error in parseResult.Errors)
+            {
+                Console.Error.WriteLine(error.Message);
+            }
+
+            return 2;
+        }
+
+        return parseResult.Invoke();
     }
 }
