@@ -3,10 +3,16 @@ namespace ExternalBackup.Benchmarks;
 /// <summary>ebbench: throughput of the component as ratios to baselines measured in the same run.</summary>
 public static class Program
 {
-    /// <summary>Entry point.</summary>
-    public static int Main(string[] args)
+    /// <summary>Entry point: <c>ebbench BENCHMARK [options]</c>.</summary>
+    public static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("ebbench: no benchmark selected yet");
-        return 2;
+        switch (args.FirstOrDefault())
+        {
+            case "verify":
+                return await VerifyBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
+            default:
+                await Console.Error.WriteLineAsync("usage: ebbench verify [--size-gib N] [--page-size N] [--keep PATH]").ConfigureAwait(false);
+                return 2;
+        }
     }
 }
