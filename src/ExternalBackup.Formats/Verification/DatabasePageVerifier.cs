@@ -12,7 +12,7 @@ namespace ExternalBackup.Formats.Verification;
 /// trailer's shape and a valid header checksum is taken as the streaming-backup trailer page. Not thread-safe; one
 /// instance per file. No I/O.
 /// </summary>
-public sealed class DatabasePageVerifier
+public sealed class DatabasePageVerifier : IInlineVerifier
 {
     private readonly string _path;
     private readonly List<VerificationProblem> _problems = [];
