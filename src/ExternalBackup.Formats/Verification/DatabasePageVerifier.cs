@@ -266,6 +266,12 @@ public sealed class DatabasePageVerifier : IInlineVerifier
         switch (r.Status)
         {
             case PageChecksumStatus.Ok:
+                if (PageHeader.Read(page).CheckStructure(_pageSize) is { } structure)
+                {
+                    // The engine's read-time checks (CPAGE::ErrCheckPage); eseutil /k does not run them: a warning.
+                    _problems.Add(new VerificationProblem(_path, "page header: " + structure, Page: pgno, Offset: physical * _pageSize, IsWarning: true));
+                }
+
                 var dbtime = BinaryPrimitives.ReadUInt64LittleEndian(page[8..]);
                 if (dbtime > _highestDbTime)
                 {
