@@ -74,6 +74,7 @@ public class CliTests
         var (code, output, _) = Run("verify", set);
         Assert.That(code, Is.EqualTo(1));
         Assert.That(output, Does.Contain("Current.mdb generation 124 (0x7C)").And.Contain("Dirty Shutdown"));
+        Assert.That(output, Does.Contain("Current.mdb - INCOMPLETE"), "pages are good; only the logs are missing");
     }
 
     [Test]

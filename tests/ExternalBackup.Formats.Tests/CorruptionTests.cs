@@ -122,7 +122,6 @@ public class CorruptionTests
         }
 
         var clean = Database(pageSize, ecc, pages: 12);
-        var other = Database(pageSize, ecc, pages: 12);
         var donor = new byte[pageSize];
         var rng = new Random(pageSize * 3);
         for (var trial = 0; trial < 100; trial++)
@@ -135,7 +134,6 @@ public class CorruptionTests
             donor.AsSpan(0, sectors * 512).CopyTo(file.AsSpan((pgno + 1) * pageSize));
             var r = Verify(file);
             Assert.That(r.BadPages, Is.EqualTo(new long[] { pgno }), $"trial {trial}: {sectors} sectors torn");
-            _ = other;
         }
     }
 

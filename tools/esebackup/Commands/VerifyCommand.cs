@@ -170,7 +170,9 @@ public static class VerifyCommand
                 { Checkpoint.Header: { } c } => string.Create(ci, $" (checkpoint {c.Checkpoint}, signature {c.LogSignature.ShortHex})"),
                 _ => string.Empty,
             };
-            w.WriteLine($"{label}: {f.Path} - {(f.Ok ? "OK" : "CORRUPT")}{detail}");
+            // A file whose own checks pass but that fails a set check (e.g. a dirty database whose logs are missing) is incomplete, not corrupt.
+            var ownOk = f.Database?.Ok ?? f.Log?.Ok ?? f.Checkpoint?.Ok ?? false;
+            w.WriteLine($"{label}: {f.Path} - {(f.Ok ? "OK" : ownOk ? "INCOMPLETE" : "CORRUPT")}{detail}");
             foreach (var p in f.Problems)
             {
                 w.WriteLine("    " + p);
