@@ -122,7 +122,6 @@ public class CorruptionTests
         }
 
         var clean = Database(pageSize, ecc, pages: 12);
-        var other = Database(pageSize, ecc, pages: 12);
         var donor = new byte[pageSize];
         var rng = new Random(pageSize * 3);
         for (var trial = 0; trial < 100; trial++)
@@ -135,7 +134,6 @@ public class CorruptionTests
             donor.AsSpan(0, sectors * 512).CopyTo(file.AsSpan((pgno + 1) * pageSize));
             var r = Verify(file);
             Assert.That(r.BadPages, Is.EqualTo(new long[] { pgno }), $"trial {trial}: {sectors} sectors torn");
-            _ = other;
         }
     }
 
@@ -202,12 +200,12 @@ public class CorruptionTests
         var rng = new Random(17);
         for (var trial = 0; trial < 200; trial++)
         {
-            int cut;
-            do
+            // Every fourth cut is page-aligned: the database root and owned-extent tree say how many pages it owns.
+            var cut = rng.Next(1, clean.Length - 1);
+            if (trial % 4 == 0)
             {
-                cut = rng.Next(1, clean.Length - 1);
+                cut = cut / 4096 * 4096;
             }
-            while (cut % 4096 == 0);
 
             var file = clean.AsSpan(0, cut).ToArray();
             var v = new DatabasePageVerifier("t.edb");
@@ -217,8 +215,25 @@ public class CorruptionTests
             Assert.That(r.Ok, Is.False, $"cut at {cut}");
             // Knowing the expected length (as the streaming pipeline does), any cut is reported.
             var v2 = new DatabasePageVerifier("t.edb");
-            v2.Append(clean.AsSpan(0, (cut / 4096) * 4096));
+            v2.Append(clean.AsSpan(0, cut / 4096 * 4096));
             Assert.That(v2.Complete(clean.Length).Ok, Is.False, $"page-aligned cut at {cut / 4096 * 4096} with the expected length");
+        }
+    }
+
+    [TestCase("dissect-synthetic/basic.edb")]
+    [TestCase("dissect-synthetic/large.edb")]
+    [TestCase("xp-catroot2-logset/{F750E6C3-38EE-11D1-85E5-00C04FC295EE}/catdb")]
+    public void Corpus_database_cut_at_a_page_boundary_is_detected(string file)
+    {
+        var bytes = File.ReadAllBytes(TestPaths.CorpusFile(file));
+        var pageSize = DatabaseHeaderReader.Read(bytes).PageSize;
+        var pages = bytes.Length / pageSize;
+        foreach (var keep in new[] { 3, pages / 4, pages / 3 })
+        {
+            var v = new DatabasePageVerifier(file);
+            v.Append(bytes.AsSpan(0, keep * pageSize));
+            var r = v.Complete();
+            Assert.That(r.Problems.Select(p => p.Cause), Has.Some.StartsWith("file is truncated"), $"{file} cut to {keep} pages");
         }
     }
 

@@ -19,7 +19,7 @@ public class EsedbinfoOracleTests
     /// <summary>Corpus databases whose catalog esedbinfo takes over a minute to list.</summary>
     private static readonly string[] SlowCatalogs = ["dissect-synthetic/large.edb"];
 
-    private static string? _esedbinfo;
+    private string? _esedbinfo;
 
     [OneTimeSetUp]
     public void Install()

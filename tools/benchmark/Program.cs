@@ -9,6 +9,7 @@ public static class Program
     private const string Usage = """
         usage: ebbench BENCHMARK [options]
           backup   [--size-gib 2] [--runs 3]   streaming backup into a folder vs cp, cp+sync, sha256sum, memory copy; peak RSS
+          verify   [--size-gib N] [--page-size N] verifying a database vs a plain read-and-sum of the same bytes
           native   [--instance DIR] [--rounds 3] the native binding over the C fixture vs the in-process model, same files
           snapshot [options]                    frozen-folder backup with inline verification vs without (see SnapshotBenchmark)
         """;
@@ -22,6 +23,8 @@ public static class Program
                 return await BackupBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
             case "backup-child":
                 return await BackupBenchmark.RunChildAsync(args[1..]).ConfigureAwait(false);
+            case "verify":
+                return await VerifyBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
             case "snapshot":
                 return await SnapshotBenchmark.RunAsync(args[1..], Console.Out).ConfigureAwait(false);
             case "native":

@@ -3,7 +3,7 @@ using ExternalBackup.Cli.Commands;
 
 namespace ExternalBackup.Cli;
 
-/// <summary>The esebackup command line: exit code 0 on success, 1 when the work failed, 2 on usage or I/O errors.</summary>
+/// <summary>The esebackup command line: exit code 0 on success, 1 when the work failed (or anything is corrupt), 2 on usage or I/O errors.</summary>
 public static class Program
 {
     /// <summary>Runs the command line.</summary>
@@ -16,8 +16,22 @@ public static class Program
         var root = new RootCommand("esebackup: online backup, verification and restore of Microsoft ESE databases");
         root.Subcommands.Add(BackupCommand.Create(console));
         root.Subcommands.Add(RestoreCommand.Create(console));
+        root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(SampleCommand.Create(console));
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            // Usage errors exit 2 (1 is reserved for "the work failed" and "something is corrupt").
+            foreach (var problem in parseResult.Errors)
+            {
+                console.Error.WriteLine($"esebackup: {problem.Message}");
+            }
+
+            return Task.FromResult(CliConsole.UsageOrIo);
+        }
+
         var configuration = new InvocationConfiguration { Output = console.Out, Error = console.Error };
-        return root.Parse(args).InvokeAsync(configuration);
+        return parseResult.InvokeAsync(configuration);
     }
 }

@@ -12,7 +12,7 @@ namespace ExternalBackup.Formats.Verification;
 /// trailer's shape and a valid header checksum is taken as the streaming-backup trailer page. Not thread-safe; one
 /// instance per file. No I/O.
 /// </summary>
-public sealed class DatabasePageVerifier
+public sealed class DatabasePageVerifier : IInlineVerifier
 {
     private readonly string _path;
     private readonly List<VerificationProblem> _problems = [];
@@ -131,6 +131,18 @@ public sealed class DatabasePageVerifier
             }
 
             FinishTrailer(isLast: true);
+            var dataPages = _physical - 2 - (_trailer is null ? 0 : 1);
+            if (_headerRead?.Header is not null && _carryFill == 0 && dataPages <= 0)
+            {
+                _problems.Add(new VerificationProblem(_path, "file is truncated: there are no database pages after the header pages (every database has its root at page 1)",
+                    Page: 1, Offset: 2L * _pageSize));
+            }
+            else if (_pageSize != 0 && _ownedPages > 0 && dataPages < _ownedPages)
+            {
+                _problems.Add(new VerificationProblem(_path,
+                    $"file is truncated: it ends after page {dataPages} but the database owns pages up to {_ownedPages} (database root and owned-extent tree)",
+                    Page: dataPages + 1, Offset: (dataPages + 2) * _pageSize));
+            }
             if (_headerRead?.Header is { NeedsTrailerPatch: true } h && _pendingTrailer is null && _trailer is null)
             {
                 _problems.Add(new VerificationProblem(_path,
@@ -164,6 +176,8 @@ public sealed class DatabasePageVerifier
     }
 
     private TrailerPage? _trailer;
+    private long _ownedPages;
+    private long _ownedExtentRoot = -1;
 
     private void ReadHeader()
     {
@@ -266,6 +280,22 @@ public sealed class DatabasePageVerifier
         switch (r.Status)
         {
             case PageChecksumStatus.Ok:
+                if (PageHeader.Read(page).CheckStructure(_pageSize) is { } structure)
+                {
+                    // The engine's read-time checks (CPAGE::ErrCheckPage); eseutil /k does not run them: a warning.
+                    _problems.Add(new VerificationProblem(_path, "page header: " + structure, Page: pgno, Offset: physical * _pageSize, IsWarning: true));
+                }
+
+                if (pgno == 1 && OwnedSpace.ReadRoot(page) is { } root)
+                {
+                    _ownedPages = Math.Max(_ownedPages, root.PrimaryPages);
+                    _ownedExtentRoot = root.OwnedExtentRoot;
+                }
+                else if (pgno == _ownedExtentRoot && OwnedSpace.ReadLastOwnedPage(page) is { } lastOwned)
+                {
+                    _ownedPages = Math.Max(_ownedPages, lastOwned);
+                }
+
                 var dbtime = BinaryPrimitives.ReadUInt64LittleEndian(page[8..]);
                 if (dbtime > _highestDbTime)
                 {

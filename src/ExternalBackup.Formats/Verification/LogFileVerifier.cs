@@ -12,7 +12,7 @@ namespace ExternalBackup.Formats.Verification;
 /// v7 format the LRCHECKSUM record chain (the file is buffered: v7 logs are at most a few MiB).
 /// Not thread-safe; one instance per file. No I/O.
 /// </summary>
-public sealed class LogFileVerifier
+public sealed class LogFileVerifier : IInlineVerifier
 {
     private const int MaxBufferedV7 = 64 * 1024 * 1024;
     private readonly string _path;

@@ -105,7 +105,7 @@ public static class SyntheticDatabaseWriter
             var page = chunk.AsSpan(fill * cb, cb);
             if (pgno <= 4)
             {
-                WriteEmptyRootPage(page, (uint)pgno, header.DbTime - (ulong)options.PageCount, options.EccChecksums);
+                WriteEmptyRootPage(page, (uint)pgno, header.DbTime - (ulong)options.PageCount, options.EccChecksums, (uint)Math.Min(options.PageCount, int.MaxValue));
                 fill++;
                 continue;
             }
@@ -153,7 +153,12 @@ public static class SyntheticDatabaseWriter
     /// Writes an empty B-tree root leaf page: one tag (the 16-byte external header), no records. Page 1 is the database
     /// root (object 1), pages 2 and 3 its space trees, page 4 the catalog root (object 2).
     /// </summary>
-    public static void WriteEmptyRootPage(Span<byte> page, uint pageNumber, ulong dbTime, bool eccChecksums)
+    /// <param name="page">The page.</param>
+    /// <param name="pageNumber">1 to 4.</param>
+    /// <param name="dbTime">The page DBTIME.</param>
+    /// <param name="eccChecksums">ECC or legacy XOR checksum.</param>
+    /// <param name="databasePages">For page 1: the database's size in pages (its primary extent), so the verifier's truncation check holds.</param>
+    public static void WriteEmptyRootPage(Span<byte> page, uint pageNumber, ulong dbTime, bool eccChecksums, uint databasePages = 256)
     {
         page.Clear();
         var hdr = PageHeader.SizeFor(page.Length);
@@ -168,7 +173,7 @@ public static class SyntheticDatabaseWriter
 
         // External header (space header): initial pages, parent FDP, and the space-tree roots.
         var ext = page.Slice(hdr, ExternalHeader);
-        BinaryPrimitives.WriteUInt32LittleEndian(ext, pageNumber == 4 ? 20u : 256u);
+        BinaryPrimitives.WriteUInt32LittleEndian(ext, pageNumber == 4 ? 20u : databasePages);
         BinaryPrimitives.WriteUInt32LittleEndian(ext[4..], 1);
         BinaryPrimitives.WriteUInt32LittleEndian(ext[8..], pageNumber == 4 ? 1u : 2u);
         BinaryPrimitives.WriteUInt32LittleEndian(ext[12..], pageNumber == 4 ? 5u : 3u);

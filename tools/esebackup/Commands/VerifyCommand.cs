@@ -1,0 +1,189 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ExternalBackup.Formats.Files;
+using ExternalBackup.Formats.Verification;
+
+namespace ExternalBackup.Cli.Commands;
+
+/// <summary>
+/// <c>esebackup verify PATH... [--json]</c>: checks every page of databases, every log and checkpoint, and the log
+/// sets of folders (like eseutil /k and /ml). Exit 0 when everything verifies, 1 when anything is corrupt,
+/// 2 on usage or I/O errors.
+/// </summary>
+public static class VerifyCommand
+{
+    /// <summary>Exit code: everything verified.</summary>
+    public const int Verified = 0;
+
+    /// <summary>Exit code: something is corrupt or missing.</summary>
+    public const int Corrupt = 1;
+
+    /// <summary>Exit code: usage or I/O error.</summary>
+    public const int UsageOrIoError = 2;
+
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var paths = new Argument<string[]>("paths") { Arity = ArgumentArity.OneOrMore, Description = "Database, log or checkpoint files, or folders (walked recursively)" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text" };
+        var command = new Command("verify", "Verify ESE databases (every page checksum), logs, checkpoints and log sets, like eseutil /k and /ml");
+        command.Arguments.Add(paths);
+        command.Options.Add(json);
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(paths) ?? [], parse.GetValue(json), Console.Out, Console.Error, ct));
+        return command;
+    }
+
+    /// <summary>Runs the verification and writes the report; returns the exit code.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> paths, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        VerificationReport report;
+        try
+        {
+            report = await new EseFileVerifier().VerifyAsync(paths, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"esebackup verify: {e.Message}").ConfigureAwait(false);
+            return UsageOrIoError;
+        }
+
+        if (json)
+        {
+            await output.WriteLineAsync(ToJson(report).ToJsonString(new JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
+        }
+        else
+        {
+            WriteText(report, output);
+        }
+
+        return report.Ok ? Verified : Corrupt;
+    }
+
+    /// <summary>The report as the JSON object <c>verify --json</c> prints.</summary>
+    public static JsonObject ToJson(VerificationReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var files = new JsonArray();
+        foreach (var f in report.Files)
+        {
+            var o = new JsonObject
+            {
+                ["path"] = f.Path,
+                ["kind"] = KindName(f.Kind),
+                ["ok"] = f.Ok,
+                ["bytes"] = f.Length,
+            };
+            if (f.Database is { } d)
+            {
+                o["pageSize"] = d.PageSize;
+                o["pagesSeen"] = d.PagesSeen;
+                o["pagesChecked"] = d.PagesChecked;
+                o["uninitializedPages"] = d.UninitializedPages;
+                o["badPages"] = new JsonArray([.. d.BadPages.Select(p => (JsonNode)p)]);
+                o["correctablePages"] = new JsonArray([.. d.CorrectablePages.Select(c => (JsonNode)new JsonObject { ["page"] = c.Page, ["bit"] = c.Bit })]);
+                o["wrongPageNumbers"] = d.WrongPageNumbers;
+                o["headerStatus"] = d.HeaderStatus.ToString();
+                o["hasTrailer"] = d.Trailer is not null;
+                if (d.Header is { } h)
+                {
+                    o["state"] = Formats.Database.DatabaseStateText.ToEseutilText(h.State);
+                    o["logSignature"] = h.LogSignature.ShortHex;
+                    o["genMinRequired"] = h.GenMinRequired;
+                    o["genMaxRequired"] = h.GenMaxRequired;
+                    o["formatVersion"] = h.FormatVersion;
+                    o["formatRevision"] = h.FormatRevision;
+                }
+            }
+
+            if (f.Log is { } l)
+            {
+                o["generation"] = l.Generation;
+                o["logSignature"] = l.Header?.LogSignature.ShortHex;
+                o["format"] = l.Header?.FormatVersionText;
+                o["segmentsChecked"] = l.SegmentsChecked;
+                o["checksumRecordsChecked"] = l.ChecksumRecordsChecked;
+            }
+
+            if (f.Checkpoint?.Header is { } c)
+            {
+                o["checkpoint"] = c.Checkpoint.ToString();
+                o["generation"] = c.Checkpoint.Generation;
+                o["logSignature"] = c.LogSignature.ShortHex;
+            }
+
+            o["problems"] = Problems(f.Problems);
+            files.Add(o);
+        }
+
+        return new JsonObject
+        {
+            ["ok"] = report.Ok,
+            ["files"] = files,
+            ["setProblems"] = Problems(report.SetProblems),
+        };
+    }
+
+    private static JsonArray Problems(IEnumerable<VerificationProblem> problems) =>
+        new([.. problems.Select(p => (JsonNode)new JsonObject
+        {
+            ["path"] = p.Path,
+            ["severity"] = p.IsWarning ? "warning" : "error",
+            ["cause"] = p.Cause,
+            ["page"] = p.Page,
+            ["generation"] = p.Generation,
+            ["offset"] = p.Offset,
+        })]);
+
+    private static string KindName(EseFileKind kind) => kind switch
+    {
+        EseFileKind.Database => "database",
+        EseFileKind.Log => "log",
+        EseFileKind.Checkpoint => "checkpoint",
+        EseFileKind.Reserve => "reserve",
+        EseFileKind.Temporary => "temporary",
+        EseFileKind.FlushMap => "flushmap",
+        _ => "other",
+    };
+
+    private static void WriteText(VerificationReport report, TextWriter w)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        w.WriteLine(string.Create(ci, $"Verifying {report.Files.Count} file(s)..."));
+        foreach (var f in report.Files)
+        {
+            var label = f.Kind switch
+            {
+                EseFileKind.Database => "        Database",
+                EseFileKind.Log => "        Log file",
+                EseFileKind.Checkpoint => " Checkpoint File",
+                EseFileKind.Reserve => "     Reserve log",
+                EseFileKind.Temporary => "   Temporary log",
+                EseFileKind.FlushMap => "       Flush map",
+                _ => "  Not ESE (skip)",
+            };
+            var detail = f switch
+            {
+                { Database: { } d } => string.Create(ci, $" ({d.PagesSeen} pages seen, {d.BadPages.Count} bad checksums, {d.CorrectablePages.Count} correctable checksums, {d.UninitializedPages} uninitialized pages, {d.WrongPageNumbers} wrong page numbers; {d.PageSize}-byte pages{(d.Header is { } h ? ", " + Formats.Database.DatabaseStateText.ToEseutilText(h.State) : string.Empty)})"),
+                { Log: { Header: not null } l } => string.Create(ci, $" (generation {l.Generation} (0x{l.Generation:X}), signature {l.Header!.LogSignature.ShortHex}, format {l.Header.FormatVersionText})"),
+                { Checkpoint.Header: { } c } => string.Create(ci, $" (checkpoint {c.Checkpoint}, signature {c.LogSignature.ShortHex})"),
+                _ => string.Empty,
+            };
+            // A file whose own checks pass but that fails a set check (e.g. a dirty database whose logs are missing) is incomplete, not corrupt.
+            var ownOk = f.Database?.Ok ?? f.Log?.Ok ?? f.Checkpoint?.Ok ?? false;
+            w.WriteLine($"{label}: {f.Path} - {(f.Ok ? "OK" : ownOk ? "INCOMPLETE" : "CORRUPT")}{detail}");
+            foreach (var p in f.Problems)
+            {
+                w.WriteLine("    " + p);
+            }
+        }
+
+        foreach (var p in report.SetProblems)
+        {
+            w.WriteLine("  " + p);
+        }
+
+        w.WriteLine(report.Ok ? "No damaged files were found." : "Damaged or missing files were found.");
+    }
+}
