@@ -48,6 +48,9 @@ public sealed class NativeBackupTests
             Assert.That(File.ReadAllBytes(Path.Combine(destination, "edb00083.log")), Is.EqualTo(currentLog), "the rolled log is the former edb.log, byte for byte");
             Assert.That(Directory.GetFiles(f.Folder, "edb000*.log").Select(Path.GetFileName), Is.EqualTo(new[] { "edb00083.log" }), "generations 126..130 were truncated");
             Assert.That(f.Control.CallsTo("JetTruncateLogInstance").Single(), Does.Contain("-> 0"));
+            var rolled = File.ReadAllBytes(Path.Combine(f.Folder, "edb.log")).AsSpan(0, 4096);
+            Assert.That(BitConverter.ToUInt32(rolled[4..]), Is.EqualTo(132u), "the new current log is generation 132");
+            Assert.That(BitConverter.ToUInt32(rolled), Is.EqualTo(Xor32(rolled)), "with a valid header checksum");
         });
     }
 

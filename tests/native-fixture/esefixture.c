@@ -305,61 +305,66 @@ static int copy_file(const char *from, const char *to)
     return fclose(b);
 }
 
+static void put_logtime(unsigned char *at, int64_t unix_ms);
+static int64_t now_ms(void);
+static uint32_t xor32(const unsigned char *page, uint32_t cb);
+
+/* The roll of §5.8: the current log (generation g) is archived under its generation name and a new current log
+ * (g+1) takes its place, written first as <base>tmp<ext> as the engine does. The new log keeps the geometry and
+ * signature; its header gets generation g+1, the old creation time as "previous generation" time (offset 24), a new
+ * creation time (offset 16) and a new XOR-32 checksum (ese-formats §4.3). A v7 log body is one closing LRCHECKSUM
+ * record (§4.6: cbBackwards = cbForwards = cbNext = 0, short checksum off) then 0xDA fill; later formats get an
+ * empty body (the fixture is exercised on v7 sets). */
+static JET_ERR roll_log(Instance *p, uint32_t *new_current)
+{
+    LogScan s; scan_logs(p, &s);
+    char *cur = current_log_path(p, &s);
+    FILE *f = fopen(cur, "rb");
+    if (!f) { free(cur); return JET_errFileNotFound; }
+    struct stat st;
+    size_t len = fstat(fileno(f), &st) == 0 ? (size_t)st.st_size : 0;
+    unsigned char *body = len >= 4096 ? calloc(1, len) : NULL;
+    if (!body || fread(body, 1, 4096, f) != 4096) { fclose(f); free(body); free(cur); return JET_errDiskIO; }
+    fclose(f);
+    uint32_t g, major, next, sum;
+    memcpy(&g, body + 4, 4);
+    memcpy(&major, body + 32, 4);
+    next = g + 1;
+    memcpy(body + 4, &next, 4);
+    memcpy(body + 24, body + 16, 8);
+    put_logtime(body + 16, now_ms());
+    sum = xor32(body, 4096);
+    memcpy(body, &sum, 4);
+    if (major <= 7 && len > 4096 + 22) {
+        unsigned char *r = body + 4096;
+        uint32_t chk = 0xFEEDBEAFu ^ 0xD1u ^ next;
+        r[0] = 42;
+        memcpy(r + 13, &chk, 4);
+        r[21] = 0xD1;
+        memset(r + 22, 0xDA, len - 4096 - 22);
+    }
+    char tmpname[160];
+    snprintf(tmpname, sizeof tmpname, "%stmp%s", p->base, s.ext);
+    char *tmp = join_path(p->log8, tmpname);
+    char *arch = log_name(p, &s, g);
+    JET_ERR err = 0;
+    FILE *o = fopen(tmp, "wb");
+    if (!o || fwrite(body, 1, len, o) != len) err = JET_errDiskIO;
+    if (o && fclose(o) != 0) err = JET_errDiskIO;
+    if (!err && (rename(cur, arch) != 0 || rename(tmp, cur) != 0)) err = JET_errDiskIO;
+    free(body); free(cur); free(arch); free(tmp);
+    *new_current = next;
+    return err;
+}
+
+/* ---------------------------------------------------------------- database stream (reference §5.6) */
+
 static uint32_t xor32(const unsigned char *page, uint32_t cb)
 {
     uint32_t x = 0x89abcdef, v;
     for (uint32_t i = 4; i < cb; i += 4) { memcpy(&v, page + i, 4); x ^= v; }
     return x;
 }
-
-/* The roll of §5.8: the current log becomes archive generation g, a new current log (g+1) is written. */
-static JET_ERR roll_log(Instance *p, uint32_t *new_current)
-{
-    LogScan s; scan_logs(p, &s);
-    char *cur = current_log_path(p, &s);
-    int ok; uint32_t g = read_u32_at(cur, 4, &ok);
-    if (!ok) { free(cur); return JET_errFileNotFound; }
-    char *arch = log_name(p, &s, g);
-    JET_ERR err = 0;
-    if (rename(cur, arch) != 0 || copy_file(arch, cur) != 0) err = JET_errDiskIO;
-    else {
-        /* the new generation in the header (offset 4), then the header's XOR-32 checksum redone over its 4096 bytes */
-        FILE *f = fopen(cur, "r+b");
-        uint32_t next = g + 1;
-        unsigned char hdr[4096];
-        if (!f || fread(hdr, 1, sizeof hdr, f) != sizeof hdr) err = JET_errDiskIO;
-        else {
-            memcpy(hdr + 4, &next, 4);
-            uint32_t sum = xor32(hdr, sizeof hdr);
-            memcpy(hdr, &sum, 4);
-            if (fseek(f, 0, SEEK_SET) != 0 || fwrite(hdr, 1, sizeof hdr, f) != sizeof hdr) err = JET_errDiskIO;
-            uint32_t major; memcpy(&major, hdr + 32, 4); /* log format major version (ese-formats §4.3) */
-            if (!err && major <= 7) {
-                /* an empty v7 log: one LRCHECKSUM record (ese-formats §4.6: type 42, no backward/forward bytes,
-                 * short checksum off 0xD1, checksum 0xFEEDBEAF ^ 0xD1 ^ generation), then the 0xDA fill */
-                long size; fseek(f, 0, SEEK_END); size = ftell(f);
-                unsigned char *body = (unsigned char *)malloc((size_t)(size - 4096));
-                if (!body) err = JET_errOutOfMemory;
-                else {
-                    memset(body, 0xDA, (size_t)(size - 4096));
-                    memset(body, 0, 22);
-                    body[0] = 42;
-                    uint32_t ck = 0xFEEDBEAFu ^ 0xD1u ^ next;
-                    memcpy(body + 13, &ck, 4);
-                    body[21] = 0xD1;
-                    if (fseek(f, 4096, SEEK_SET) != 0 || fwrite(body, 1, (size_t)(size - 4096), f) != (size_t)(size - 4096)) err = JET_errDiskIO;
-                    free(body);
-                }
-            }
-        }
-        if (f) fclose(f);
-    }
-    free(cur); free(arch);
-    *new_current = g + 1;
-    return err;
-}
-
-/* ---------------------------------------------------------------- database stream (reference §5.6) */
 
 /* LOGTIME (ese-formats §1.1) of the backup mark: UTC, with fTimeIsUTC and milliseconds. The time is the
  * wall clock unless FixtureSetTime fixed it (so tests can compare streams with another engine's). */
