@@ -1,0 +1,353 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Amazon.S3.Model;
+
+namespace ExternalBackup.Sinks.S3;
+
+/// <summary>
+/// One file of a set on its way to the store. Bytes are cut into parts of a fixed size; each full part is
+/// uploaded in the background (at most as many as the buffer pool holds), and a file that fits in one part is sent
+/// with a single PutObject when it completes. Parts a resumed set's journal already shows acknowledged with the
+/// same size and SHA-256 are not sent again.
+/// </summary>
+internal sealed class S3FileUpload
+{
+    private readonly S3UploadContext _context;
+    private readonly JournalFile? _previous;
+    private readonly IncrementalHash _fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly ConcurrentDictionary<int, string> _acknowledged = new();
+    private readonly List<Task> _inFlight = [];
+    private byte[]? _buffer;
+    private int _filled;
+    private int _nextPart = 1;
+    private Exception? _failure;
+
+    public S3FileUpload(S3UploadContext context, BackupFileDescriptor file, string key, JournalFile? previous)
+    {
+        _context = context;
+        File = file;
+        Key = key;
+        PartSize = PartSizing.ForLength(file.ExpectedLength, context.MinimumPartSize);
+        _previous = previous is not null && previous.Key == key ? previous : null;
+    }
+
+    public BackupFileDescriptor File { get; }
+
+    public string Key { get; }
+
+    public int PartSize { get; }
+
+    /// <summary>Bytes accepted so far.</summary>
+    public long Received { get; private set; }
+
+    /// <summary>The multipart upload, once started.</summary>
+    public string? UploadId { get; private set; }
+
+    /// <summary>The background PutObject of a small file, started by <see cref="CompleteAsync"/>.</summary>
+    public Task? PendingPut { get; private set; }
+
+    /// <summary>The acknowledged parts in order, after <see cref="CompleteAsync"/> of a multipart file.</summary>
+    public IReadOnlyList<PartETag> Parts { get; private set; } = [];
+
+    public async ValueTask WriteAsync(BackupChunk chunk, CancellationToken cancellationToken)
+    {
+        ThrowIfFailed();
+        var data = chunk.Data;
+        if (chunk.Offset > Received)
+        {
+            throw new InvalidOperationException($"{File.Path}: write at offset {chunk.Offset} leaves a gap after the {Received} bytes written so far");
+        }
+
+        if (chunk.Offset < Received)
+        {
+            // A repeated write (the pipeline retried): keep only the bytes not yet accepted.
+            var seen = Received - chunk.Offset;
+            if (seen >= data.Length)
+            {
+                return;
+            }
+
+            data = data[(int)seen..];
+        }
+
+        _fileHash.AppendData(data.Span);
+        Received += data.Length;
+        while (!data.IsEmpty)
+        {
+            _buffer ??= await _context.Buffers.RentAsync(PartSize, cancellationToken).ConfigureAwait(false);
+            var n = Math.Min(PartSize - _filled, data.Length);
+            data.Span[..n].CopyTo(_buffer.AsSpan(_filled));
+            _filled += n;
+            data = data[n..];
+            if (_filled == PartSize)
+            {
+                await DispatchPartAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async ValueTask CompleteAsync(CompletedFile completed, CancellationToken cancellationToken)
+    {
+        ThrowIfFailed();
+        var sha = Convert.ToHexStringLower(_fileHash.GetHashAndReset());
+        if (completed.Length != Received || !string.Equals(completed.Sha256, sha, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException(
+                $"{File.Path}: the pipeline reports {completed.Length} bytes with SHA-256 {completed.Sha256}, but the sink received {Received} bytes with SHA-256 {sha}");
+        }
+
+        if (UploadId is null && _nextPart == 1)
+        {
+            StartSmallPut(sha);
+            return;
+        }
+
+        if (_filled > 0)
+        {
+            await DispatchPartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(_inFlight).ConfigureAwait(false);
+        ThrowIfFailed();
+        var parts = new List<PartETag>(_nextPart - 1);
+        for (var number = 1; number < _nextPart; number++)
+        {
+            parts.Add(new PartETag(number, _acknowledged[number]));
+        }
+
+        Parts = parts;
+        var last = _nextPart - 1;
+        _context.Journal.Update(j =>
+        {
+            var entry = j.Files[File.Path];
+            foreach (var extra in entry.Parts.Keys.Where(k => k > last).ToList())
+            {
+                entry.Parts.Remove(extra);
+            }
+
+            entry.Length = Received;
+            entry.Sha256 = sha;
+        });
+        await _context.Journal.FlushAsync(_context.BackgroundToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops this file: waits for its parts in flight and aborts its multipart upload.</summary>
+    public async ValueTask AbortAsync()
+    {
+        if (_buffer is not null)
+        {
+            _context.Buffers.Return(_buffer);
+            _buffer = null;
+        }
+
+        try
+        {
+            await Task.WhenAll(_inFlight).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The failures are what brought us here.
+        }
+
+        if (UploadId is not null)
+        {
+            await S3Cleanup.AbortUploadAsync(_context, Key, UploadId).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Lets the parts in flight finish (and be journaled) without starting more: an interrupted set stays resumable.</summary>
+    public async ValueTask DrainAsync()
+    {
+        if (_buffer is not null)
+        {
+            _context.Buffers.Return(_buffer);
+            _buffer = null;
+        }
+
+        try
+        {
+            await Task.WhenAll(_inFlight).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Interrupted anyway; a resumed set sends what was not acknowledged.
+        }
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (Volatile.Read(ref _failure) is { } failure)
+        {
+            throw new IOException($"{File.Path}: upload to s3://{_context.Bucket}/{Key} failed: {failure.Message}", failure);
+        }
+    }
+
+    private async ValueTask DispatchPartAsync(CancellationToken cancellationToken)
+    {
+        var buffer = _buffer!;
+        var size = _filled;
+        _buffer = null;
+        _filled = 0;
+        var number = _nextPart++;
+        if (number > S3SinkOptions.S3MaximumPartCount)
+        {
+            _context.Buffers.Return(buffer);
+            throw new InvalidDataException(
+                $"{File.Path}: longer than {S3SinkOptions.S3MaximumPartCount} parts of {PartSize} bytes (announced {File.ExpectedLength} bytes, received {Received})");
+        }
+
+        var sha = Convert.ToHexStringLower(SHA256.HashData(buffer.AsSpan(0, size)));
+        if (_previous?.UploadId is not null && _previous.PartSize == PartSize
+            && _previous.Parts.TryGetValue(number, out var known) && known.Size == size && known.Sha256 == sha)
+        {
+            _acknowledged[number] = known.ETag;
+            _context.Buffers.Return(buffer);
+            _context.CountSkippedPart();
+            await EnsureUploadAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await EnsureUploadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _context.Buffers.Return(buffer);
+            throw;
+        }
+
+        _inFlight.Add(Task.Run(() => UploadPartAsync(buffer, size, number, sha), CancellationToken.None));
+        _inFlight.RemoveAll(t => t.IsCompletedSuccessfully);
+    }
+
+    private async ValueTask EnsureUploadAsync(CancellationToken cancellationToken)
+    {
+        if (UploadId is not null)
+        {
+            return;
+        }
+
+        if (_previous?.UploadId is { } previousId && _previous.PartSize == PartSize)
+        {
+            UploadId = previousId;
+            return;
+        }
+
+        if (_previous?.UploadId is { } staleId)
+        {
+            await S3Cleanup.AbortUploadAsync(_context, Key, staleId).ConfigureAwait(false);
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _context.BackgroundToken);
+        var response = await _context.Pipeline.ExecuteAsync(async ct =>
+        {
+            var request = new InitiateMultipartUploadRequest { BucketName = _context.Bucket, Key = Key, ContentType = "application/octet-stream" };
+            request.Metadata.Add(S3Cleanup.SetMetadataName, _context.SetId);
+            return await _context.Client.InitiateMultipartUploadAsync(request, ct).ConfigureAwait(false);
+        }, linked.Token).ConfigureAwait(false);
+        UploadId = response.UploadId;
+        var uploadId = UploadId;
+        _context.Journal.Update(j => j.Files[File.Path] = new JournalFile { Key = Key, UploadId = uploadId, PartSize = PartSize });
+        await _context.Journal.FlushAsync(linked.Token).ConfigureAwait(false);
+    }
+
+    private async Task UploadPartAsync(byte[] buffer, int size, int number, string sha)
+    {
+        try
+        {
+            var md5 = Convert.ToBase64String(MD5.HashData(buffer.AsSpan(0, size)));
+            var etag = await _context.Pipeline.ExecuteAsync(async ct =>
+            {
+                var response = await _context.Client.UploadPartAsync(new UploadPartRequest
+                {
+                    BucketName = _context.Bucket,
+                    Key = Key,
+                    UploadId = UploadId,
+                    PartNumber = number,
+                    InputStream = new MemoryStream(buffer, 0, size, writable: false),
+                    PartSize = size,
+                    MD5Digest = md5,
+                    UseChunkEncoding = false,
+                }, ct).ConfigureAwait(false);
+                return response.ETag;
+            }, _context.BackgroundToken).ConfigureAwait(false);
+            _acknowledged[number] = etag;
+            _context.CountPart(size);
+            _context.Journal.Update(j => j.Files[File.Path].Parts[number] = new JournalPart(size, sha, etag));
+            await _context.Journal.FlushAsync(_context.BackgroundToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _failure, e, null);
+            throw;
+        }
+        finally
+        {
+            _context.Buffers.Return(buffer);
+        }
+    }
+
+    private void StartSmallPut(string sha)
+    {
+        var buffer = _buffer;
+        var size = _filled;
+        _buffer = null;
+        _filled = 0;
+        if (_previous is { UploadId: null, ETag: not null } known && known.Length == size && known.Sha256 == sha)
+        {
+            if (buffer is not null)
+            {
+                _context.Buffers.Return(buffer);
+            }
+
+            _context.CountSkippedFile();
+            return;
+        }
+
+        PendingPut = Task.Run(() => PutAsync(buffer, size, sha), CancellationToken.None);
+    }
+
+    private async Task PutAsync(byte[]? buffer, int size, string sha)
+    {
+        try
+        {
+            if (_previous?.UploadId is { } earlierUpload)
+            {
+                await S3Cleanup.AbortUploadAsync(_context, Key, earlierUpload).ConfigureAwait(false);
+            }
+
+            var bytes = buffer ?? [];
+            var md5 = Convert.ToBase64String(MD5.HashData(bytes.AsSpan(0, size)));
+            var etag = await _context.Pipeline.ExecuteAsync(async ct =>
+            {
+                var request = new PutObjectRequest
+                {
+                    BucketName = _context.Bucket,
+                    Key = Key,
+                    InputStream = new MemoryStream(bytes, 0, size, writable: false),
+                    MD5Digest = md5,
+                    UseChunkEncoding = false,
+                    ContentType = "application/octet-stream",
+                };
+                request.Metadata.Add(S3Cleanup.SetMetadataName, _context.SetId);
+                var response = await _context.Client.PutObjectAsync(request, ct).ConfigureAwait(false);
+                return response.ETag;
+            }, _context.BackgroundToken).ConfigureAwait(false);
+            _context.CountPut(size);
+            _context.Journal.Update(j => j.Files[File.Path] = new JournalFile { Key = Key, Length = size, Sha256 = sha, ETag = etag });
+            await _context.Journal.FlushAsync(_context.BackgroundToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            throw new IOException($"{File.Path}: upload to s3://{_context.Bucket}/{Key} failed: {e.Message}", e);
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                _context.Buffers.Return(buffer);
+            }
+        }
+    }
+}
