@@ -59,6 +59,13 @@ public static class S3ErrorClassifier
         return false;
     }
 
+    /// <summary>A one-line description of a failure: the S3 error code and HTTP status when there is one, then the message.</summary>
+    public static string Describe(Exception exception) => exception switch
+    {
+        AmazonServiceException { ErrorCode: { Length: > 0 } code } service => $"{code} ({(int)service.StatusCode}): {service.Message}",
+        _ => $"{exception.GetType().Name}: {exception.Message}",
+    };
+
     /// <summary>Whether the failure is the store asking the client to slow down (503 SlowDown, 429, throttling codes).</summary>
     public static bool IsThrottling(Exception exception) =>
         exception is AmazonServiceException { StatusCode: HttpStatusCode.TooManyRequests }

@@ -178,7 +178,7 @@ internal sealed class S3FileUpload
     {
         if (Volatile.Read(ref _failure) is { } failure)
         {
-            throw new IOException($"{File.Path}: upload to s3://{_context.Bucket}/{Key} failed: {failure.Message}", failure);
+            throw new IOException($"{File.Path}: upload to s3://{_context.Bucket}/{Key} failed: {S3ErrorClassifier.Describe(failure)}", failure);
         }
     }
 
@@ -270,7 +270,7 @@ internal sealed class S3FileUpload
                     MD5Digest = md5,
                     UseChunkEncoding = false,
                 }, ct).ConfigureAwait(false);
-                return response.ETag;
+                return string.IsNullOrEmpty(response.ETag) ? throw new IOException("the store's answer has no ETag") : response.ETag;
             }, _context.BackgroundToken).ConfigureAwait(false);
             _acknowledged[number] = etag;
             _context.CountPart(size);
@@ -280,7 +280,7 @@ internal sealed class S3FileUpload
         catch (Exception e)
         {
             Interlocked.CompareExchange(ref _failure, e, null);
-            throw;
+            throw new IOException($"{File.Path}: part {number} of s3://{_context.Bucket}/{Key} failed: {S3ErrorClassifier.Describe(e)}", e);
         }
         finally
         {
@@ -332,7 +332,7 @@ internal sealed class S3FileUpload
                 };
                 request.Metadata.Add(S3Cleanup.SetMetadataName, _context.SetId);
                 var response = await _context.Client.PutObjectAsync(request, ct).ConfigureAwait(false);
-                return response.ETag;
+                return string.IsNullOrEmpty(response.ETag) ? throw new IOException("the store's answer has no ETag") : response.ETag;
             }, _context.BackgroundToken).ConfigureAwait(false);
             _context.CountPut(size);
             _context.Journal.Update(j => j.Files[File.Path] = new JournalFile { Key = Key, Length = size, Sha256 = sha, ETag = etag });
@@ -340,7 +340,7 @@ internal sealed class S3FileUpload
         }
         catch (Exception e)
         {
-            throw new IOException($"{File.Path}: upload to s3://{_context.Bucket}/{Key} failed: {e.Message}", e);
+            throw new IOException($"{File.Path}: upload to s3://{_context.Bucket}/{Key} failed: {S3ErrorClassifier.Describe(e)}", e);
         }
         finally
         {

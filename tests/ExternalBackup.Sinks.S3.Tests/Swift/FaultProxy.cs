@@ -56,8 +56,9 @@ internal sealed record ProxyRequest(int Index, string Method, string Path, IRead
 internal sealed record ProxyLogEntry(ProxyRequest Request, FaultKind Fault, int DeliveredStatus);
 
 /// <summary>
-/// A small HTTP proxy on 127.0.0.1 in front of the S3 server that injects scripted faults: throttling, server
-/// errors, dropped connections, stalled answers and lost answers. Every request and what the client got is logged.
+/// A small HTTP/1.1 proxy on 127.0.0.1 in front of the S3 server that injects scripted faults: throttling, server
+/// errors, dropped connections, stalled answers and lost answers. It speaks HTTP on raw sockets so that a dropped
+/// connection really is one (a reset, no answer). Every request and what the client got is logged.
 /// </summary>
 internal sealed class FaultProxy : IAsyncDisposable
 {
@@ -71,11 +72,12 @@ internal sealed class FaultProxy : IAsyncDisposable
         "Content-Type", "Content-MD5", "Content-Encoding", "Content-Language", "Content-Disposition", "Content-Range", "Expires", "Last-Modified",
     };
 
-    private readonly HttpListener _listener = new();
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly HttpClient _backend;
     private readonly Uri _target;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly ConcurrentDictionary<TcpClient, byte> _connections = new();
     private int _index;
 
     public FaultProxy(Uri target)
@@ -89,10 +91,8 @@ internal sealed class FaultProxy : IAsyncDisposable
             UseProxy = false,
         })
         { Timeout = Timeout.InfiniteTimeSpan };
-        var port = FreePort();
-        Endpoint = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(Endpoint.ToString());
         _listener.Start();
+        Endpoint = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
         _loop = Task.Run(AcceptLoopAsync);
     }
 
@@ -114,7 +114,11 @@ internal sealed class FaultProxy : IAsyncDisposable
     {
         await _stop.CancelAsync();
         _listener.Stop();
-        _listener.Close();
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Dispose();
+        }
+
         try
         {
             await _loop;
@@ -128,68 +132,107 @@ internal sealed class FaultProxy : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
     private async Task AcceptLoopAsync()
     {
         while (!_stop.IsCancellationRequested)
         {
-            HttpListenerContext context;
+            TcpClient client;
             try
             {
-                context = await _listener.GetContextAsync();
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
             }
             catch (Exception) when (_stop.IsCancellationRequested)
             {
                 return;
             }
-            catch (HttpListenerException)
+            catch (SocketException)
             {
                 continue;
             }
 
-            _ = Task.Run(() => HandleAsync(context));
+            _connections[client] = 0;
+            _ = Task.Run(() => ServeConnectionAsync(client));
         }
     }
 
-    private async Task HandleAsync(HttpListenerContext context)
+    private async Task ServeConnectionAsync(TcpClient client)
     {
-        var request = context.Request;
+        try
+        {
+            client.NoDelay = true;
+            var stream = client.GetStream();
+            var reader = new HttpReader(stream);
+            while (!_stop.IsCancellationRequested)
+            {
+                var head = await reader.ReadHeadAsync(_stop.Token);
+                if (head is null)
+                {
+                    return;
+                }
+
+                if (!await HandleAsync(client, stream, reader, head))
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception)
+        {
+            // The client went away or the proxy is stopping.
+        }
+        finally
+        {
+            _connections.TryRemove(client, out _);
+            client.Dispose();
+        }
+    }
+
+    /// <summary>Serves one request; <see langword="false"/> when the connection was dropped.</summary>
+    private async Task<bool> HandleAsync(TcpClient client, NetworkStream stream, HttpReader reader, RequestHead head)
+    {
         var query = new Dictionary<string, string>(StringComparer.Ordinal);
-        var rawQuery = request.Url!.Query.TrimStart('?');
-        foreach (var pair in rawQuery.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        var q = head.Target.IndexOf('?', StringComparison.Ordinal);
+        var path = q < 0 ? head.Target : head.Target[..q];
+        foreach (var pair in (q < 0 ? "" : head.Target[(q + 1)..]).Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var kv = pair.Split('=', 2);
             query[Uri.UnescapeDataString(kv[0])] = kv.Length > 1 ? Uri.UnescapeDataString(kv[1]) : "";
         }
 
-        var seen = new ProxyRequest(Interlocked.Increment(ref _index), request.HttpMethod, request.Url.AbsolutePath, query);
+        var seen = new ProxyRequest(Interlocked.Increment(ref _index), head.Method, Uri.UnescapeDataString(path), query);
         var fault = Fault.Forward;
         var delivered = -1;
+        var logged = false;
         try
         {
             fault = Script(seen);
-            byte[] body;
-            using (var buffer = new MemoryStream())
+            if (head.Headers.TryGetValue("Expect", out var expect) && expect.Equals("100-continue", StringComparison.OrdinalIgnoreCase))
             {
-                await request.InputStream.CopyToAsync(buffer, _stop.Token);
-                body = buffer.ToArray();
+                await stream.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), _stop.Token);
             }
 
+            var length = head.Headers.TryGetValue("Content-Length", out var text) ? long.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : 0;
+            var body = await reader.ReadBodyAsync(checked((int)length), _stop.Token);
             switch (fault.Kind)
             {
                 case FaultKind.Status:
-                    delivered = await AnswerErrorAsync(context.Response, fault);
-                    return;
+                    var xml = Encoding.UTF8.GetBytes(
+                        $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{fault.Code}</Code><Message>injected by the test proxy</Message><RequestId>fault-proxy</RequestId></Error>");
+                    var headers = new List<KeyValuePair<string, string>> { new("Content-Type", "application/xml") };
+                    if (fault.RetryAfterSeconds is { } seconds)
+                    {
+                        headers.Add(new("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                    }
+
+                    await WriteResponseAsync(stream, fault.Status, ReasonFor(fault.Status), headers, xml, xml.Length);
+                    delivered = fault.Status;
+                    return true;
                 case FaultKind.Drop:
-                    context.Response.Abort();
-                    return;
+                    Reset(client);
+                    return false;
                 case FaultKind.Stall:
+                    Log.Enqueue(new ProxyLogEntry(seen, fault.Kind, -1));
+                    logged = true;
                     try
                     {
                         await Task.Delay(StallFor, _stop.Token);
@@ -198,56 +241,85 @@ internal sealed class FaultProxy : IAsyncDisposable
                     {
                     }
 
-                    context.Response.Abort();
-                    return;
+                    Reset(client);
+                    return false;
             }
 
-            using var forwarded = BuildBackendRequest(request, body);
+            using var forwarded = BuildBackendRequest(head, body);
             using var answer = await _backend.SendAsync(forwarded, HttpCompletionOption.ResponseContentRead, _stop.Token);
             var content = await answer.Content.ReadAsByteArrayAsync(_stop.Token);
             if (fault.Kind == FaultKind.LoseResponse)
             {
-                context.Response.Abort();
-                return;
+                Reset(client);
+                return false;
             }
 
-            delivered = await RelayAsync(context.Response, answer, content, request.HttpMethod == "HEAD");
-        }
-        catch (Exception)
-        {
-            try
-            {
-                context.Response.Abort();
-            }
-            catch (Exception)
-            {
-            }
-
-            delivered = -1;
+            var relayed = answer.Headers.Concat(answer.Content.Headers)
+                .Where(h => !HopHeaders.Contains(h.Key))
+                .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v)))
+                .ToList();
+            var isHead = head.Method == "HEAD";
+            var declared = isHead ? answer.Content.Headers.ContentLength ?? 0 : content.Length;
+            await WriteResponseAsync(stream, (int)answer.StatusCode, answer.ReasonPhrase ?? "", relayed, isHead ? [] : content, declared);
+            delivered = (int)answer.StatusCode;
+            return true;
         }
         finally
         {
-            Log.Enqueue(new ProxyLogEntry(seen, fault.Kind, delivered));
+            if (!logged)
+            {
+                Log.Enqueue(new ProxyLogEntry(seen, fault.Kind, delivered));
+            }
         }
     }
 
-    private HttpRequestMessage BuildBackendRequest(HttpListenerRequest request, byte[] body)
+    private static void Reset(TcpClient client)
     {
-        var message = new HttpRequestMessage(new HttpMethod(request.HttpMethod), new Uri(_target, request.RawUrl));
-        message.Headers.Host = request.Headers["Host"];
-        if (body.Length > 0 || request.HttpMethod is "PUT" or "POST")
+        client.LingerState = new LingerOption(true, 0);
+        client.Client.Close();
+    }
+
+    private static string ReasonFor(int status) => status switch
+    {
+        403 => "Forbidden",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Error",
+    };
+
+    private static async Task WriteResponseAsync(NetworkStream stream, int status, string reason, IEnumerable<KeyValuePair<string, string>> headers, byte[] body, long declaredLength)
+    {
+        var text = new StringBuilder();
+        text.Append(System.Globalization.CultureInfo.InvariantCulture, $"HTTP/1.1 {status} {reason}\r\n");
+        foreach (var (name, value) in headers)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{name}: {value}\r\n");
+        }
+
+        text.Append(System.Globalization.CultureInfo.InvariantCulture, $"Content-Length: {declaredLength}\r\n\r\n");
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(text.ToString()));
+        if (body.Length > 0)
+        {
+            await stream.WriteAsync(body);
+        }
+    }
+
+    private HttpRequestMessage BuildBackendRequest(RequestHead head, byte[] body)
+    {
+        var message = new HttpRequestMessage(new HttpMethod(head.Method), new Uri(_target, head.Target));
+        message.Headers.Host = head.Headers["Host"];
+        if (body.Length > 0 || head.Method is "PUT" or "POST")
         {
             message.Content = new ByteArrayContent(body);
         }
 
-        foreach (var name in request.Headers.AllKeys.OfType<string>())
+        foreach (var (name, value) in head.Headers)
         {
             if (HopHeaders.Contains(name))
             {
                 continue;
             }
 
-            var value = request.Headers[name]!;
             if (ContentHeaders.Contains(name))
             {
                 message.Content ??= new ByteArrayContent(body);
@@ -262,54 +334,95 @@ internal sealed class FaultProxy : IAsyncDisposable
         return message;
     }
 
-    private static async Task<int> RelayAsync(HttpListenerResponse response, HttpResponseMessage answer, byte[] content, bool head)
+    private sealed record RequestHead(string Method, string Target, Dictionary<string, string> Headers);
+
+    /// <summary>Reads HTTP/1.1 request heads and Content-Length bodies from a connection.</summary>
+    private sealed class HttpReader(NetworkStream stream)
     {
-        response.StatusCode = (int)answer.StatusCode;
-        foreach (var header in answer.Headers.Concat(answer.Content.Headers))
+        private readonly byte[] _buffer = new byte[64 * 1024];
+        private int _start;
+        private int _end;
+
+        public async Task<RequestHead?> ReadHeadAsync(CancellationToken cancellationToken)
         {
-            if (HopHeaders.Contains(header.Key) || header.Key.Equals("Server", StringComparison.OrdinalIgnoreCase) || header.Key.Equals("Date", StringComparison.OrdinalIgnoreCase))
+            var lines = new List<string>();
+            while (true)
             {
-                continue;
+                var line = await ReadLineAsync(cancellationToken);
+                if (line is null)
+                {
+                    return null;
+                }
+
+                if (line.Length == 0)
+                {
+                    if (lines.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    break;
+                }
+
+                lines.Add(line);
             }
 
-            foreach (var value in header.Value)
+            var parts = lines[0].Split(' ');
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var line in lines.Skip(1))
             {
-                response.Headers.Add(header.Key, value);
+                var colon = line.IndexOf(':', StringComparison.Ordinal);
+                headers[line[..colon].Trim()] = line[(colon + 1)..].Trim();
+            }
+
+            return new RequestHead(parts[0], parts[1], headers);
+        }
+
+        public async Task<byte[]> ReadBodyAsync(int length, CancellationToken cancellationToken)
+        {
+            var body = new byte[length];
+            var filled = 0;
+            while (filled < length)
+            {
+                if (_start == _end && !await FillAsync(cancellationToken))
+                {
+                    throw new EndOfStreamException("request body ended early");
+                }
+
+                var n = Math.Min(length - filled, _end - _start);
+                Buffer.BlockCopy(_buffer, _start, body, filled, n);
+                _start += n;
+                filled += n;
+            }
+
+            return body;
+        }
+
+        private async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
+        {
+            var line = new StringBuilder();
+            while (true)
+            {
+                if (_start == _end && !await FillAsync(cancellationToken))
+                {
+                    return null;
+                }
+
+                var b = _buffer[_start++];
+                if (b == '\n')
+                {
+                    return line.ToString().TrimEnd('\r');
+                }
+
+                line.Append((char)b);
             }
         }
 
-        if (head)
+        private async Task<bool> FillAsync(CancellationToken cancellationToken)
         {
-            if (answer.Content.Headers.ContentLength is { } length)
-            {
-                response.ContentLength64 = length;
-            }
-
-            response.OutputStream.Close();
-            response.Close();
-            return response.StatusCode;
+            _start = 0;
+            _end = await stream.ReadAsync(_buffer, cancellationToken);
+            return _end > 0;
         }
-
-        response.ContentLength64 = content.Length;
-        await response.OutputStream.WriteAsync(content);
-        response.Close();
-        return response.StatusCode;
-    }
-
-    private static async Task<int> AnswerErrorAsync(HttpListenerResponse response, Fault fault)
-    {
-        var xml = Encoding.UTF8.GetBytes(
-            $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{fault.Code}</Code><Message>injected by the test proxy</Message><RequestId>fault-proxy</RequestId></Error>");
-        response.StatusCode = fault.Status;
-        response.ContentType = "application/xml";
-        if (fault.RetryAfterSeconds is { } seconds)
-        {
-            response.Headers.Add("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        response.ContentLength64 = xml.Length;
-        await response.OutputStream.WriteAsync(xml);
-        response.Close();
-        return fault.Status;
     }
 }
