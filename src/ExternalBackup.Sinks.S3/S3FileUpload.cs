@@ -196,9 +196,9 @@ internal sealed class S3FileUpload
                 $"{File.Path}: longer than {S3SinkOptions.S3MaximumPartCount} parts of {PartSize} bytes (announced {File.ExpectedLength} bytes, received {Received})");
         }
 
-        var sha = Convert.ToHexStringLower(SHA256.HashData(buffer.AsSpan(0, size)));
         if (_previous?.UploadId is not null && _previous.PartSize == PartSize
-            && _previous.Parts.TryGetValue(number, out var known) && known.Size == size && known.Sha256 == sha)
+            && _previous.Parts.TryGetValue(number, out var known) && known.Size == size
+            && known.Sha256 == Convert.ToHexStringLower(SHA256.HashData(buffer.AsSpan(0, size))))
         {
             _acknowledged[number] = known.ETag;
             _context.Buffers.Return(buffer);
@@ -217,7 +217,7 @@ internal sealed class S3FileUpload
             throw;
         }
 
-        _inFlight.Add(Task.Run(() => UploadPartAsync(buffer, size, number, sha), CancellationToken.None));
+        _inFlight.Add(Task.Run(() => UploadPartAsync(buffer, size, number), CancellationToken.None));
         _inFlight.RemoveAll(t => t.IsCompletedSuccessfully);
     }
 
@@ -252,11 +252,13 @@ internal sealed class S3FileUpload
         await _context.Journal.FlushAsync(linked.Token).ConfigureAwait(false);
     }
 
-    private async Task UploadPartAsync(byte[] buffer, int size, int number, string sha)
+    private async Task UploadPartAsync(byte[] buffer, int size, int number)
     {
         try
         {
-            var md5 = Convert.ToBase64String(MD5.HashData(buffer.AsSpan(0, size)));
+            // Hashed here, off the writer's path: the journal needs it only once the part is acknowledged.
+            var sha = Convert.ToHexStringLower(SHA256.HashData(buffer.AsSpan(0, size)));
+            var md5 = _context.SendContentMd5 ? Convert.ToBase64String(MD5.HashData(buffer.AsSpan(0, size))) : null;
             var etag = await _context.Pipeline.ExecuteAsync(async ct =>
             {
                 var response = await _context.Client.UploadPartAsync(new UploadPartRequest
@@ -318,7 +320,7 @@ internal sealed class S3FileUpload
             }
 
             var bytes = buffer ?? [];
-            var md5 = Convert.ToBase64String(MD5.HashData(bytes.AsSpan(0, size)));
+            var md5 = _context.SendContentMd5 ? Convert.ToBase64String(MD5.HashData(bytes.AsSpan(0, size))) : null;
             var etag = await _context.Pipeline.ExecuteAsync(async ct =>
             {
                 var request = new PutObjectRequest

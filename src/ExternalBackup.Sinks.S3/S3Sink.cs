@@ -124,7 +124,7 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
         _journal = new JournalWriter(journal, store);
         _journal.Update(_ => { });
         await _journal.FlushAsync(cancellationToken).ConfigureAwait(false);
-        _context = new S3UploadContext(_client, _pipeline, _options.Bucket, set.SetId, _options.MinimumPartSize, _buffers, _journal, _logger, _abort.Token);
+        _context = new S3UploadContext(_client, _pipeline, _options.Bucket, set.SetId, _options.MinimumPartSize, _options.SendContentMd5, _buffers, _journal, _logger, _abort.Token);
         _set = set;
     }
 

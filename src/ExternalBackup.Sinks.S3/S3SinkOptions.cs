@@ -63,6 +63,13 @@ public sealed record S3SinkOptions
     /// </summary>
     public int MaxConcurrentUploads { get; init; } = 4;
 
+    /// <summary>
+    /// Whether each part and object carries a <c>Content-MD5</c> header for the store to check. Default:
+    /// <see langword="false"/>: the SigV4 signature already carries the payload's SHA-256 (which AWS S3 checks),
+    /// and the MD5 costs a further pass over every byte. Turn it on for stores that ignore the payload hash.
+    /// </summary>
+    public bool SendContentMd5 { get; init; }
+
     /// <summary>Retry, timeout and time-budget settings for every request.</summary>
     public S3RetryOptions Retry { get; init; } = new();
 

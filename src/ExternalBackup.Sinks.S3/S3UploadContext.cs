@@ -11,6 +11,7 @@ internal sealed class S3UploadContext(
     string bucket,
     string setId,
     int minimumPartSize,
+    bool sendContentMd5,
     PartBufferPool buffers,
     JournalWriter journal,
     ILogger logger,
@@ -31,6 +32,8 @@ internal sealed class S3UploadContext(
     public string SetId => setId;
 
     public int MinimumPartSize => minimumPartSize;
+
+    public bool SendContentMd5 => sendContentMd5;
 
     public PartBufferPool Buffers => buffers;
 
