@@ -43,10 +43,13 @@ internal sealed class S3FileUpload
     /// <summary>The multipart upload, once started.</summary>
     public string? UploadId { get; private set; }
 
-    /// <summary>The background PutObject of a small file, started by <see cref="CompleteAsync"/>.</summary>
-    public Task? PendingPut { get; private set; }
+    /// <summary>
+    /// What <see cref="CompleteAsync"/> left running: the PutObject of a small file, or the last parts of a
+    /// multipart file. The commit waits for it.
+    /// </summary>
+    public Task? Pending { get; private set; }
 
-    /// <summary>The acknowledged parts in order, after <see cref="CompleteAsync"/> of a multipart file.</summary>
+    /// <summary>The acknowledged parts in order, once <see cref="Pending"/> of a multipart file has finished.</summary>
     public IReadOnlyList<PartETag> Parts { get; private set; } = [];
 
     public async ValueTask WriteAsync(BackupChunk chunk, CancellationToken cancellationToken)
@@ -107,8 +110,24 @@ internal sealed class S3FileUpload
             await DispatchPartAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await Task.WhenAll(_inFlight).ConfigureAwait(false);
-        ThrowIfFailed();
+        // The last parts finish in the background while the next file streams; the commit waits for them.
+        Pending = Task.Run(() => FinishPartsAsync(sha), CancellationToken.None);
+    }
+
+    private async Task FinishPartsAsync(string sha)
+    {
+        try
+        {
+            await Task.WhenAll(_inFlight).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // A failed file aborts its multipart upload at once; the set fails at the next call.
+            await S3Cleanup.AbortUploadAsync(_context, Key, UploadId!).ConfigureAwait(false);
+            ThrowIfFailed();
+            throw;
+        }
+
         var parts = new List<PartETag>(_nextPart - 1);
         for (var number = 1; number < _nextPart; number++)
         {
@@ -307,7 +326,7 @@ internal sealed class S3FileUpload
             return;
         }
 
-        PendingPut = Task.Run(() => PutAsync(buffer, size, sha), CancellationToken.None);
+        Pending = Task.Run(() => PutAsync(buffer, size, sha), CancellationToken.None);
     }
 
     private async Task PutAsync(byte[]? buffer, int size, string sha)

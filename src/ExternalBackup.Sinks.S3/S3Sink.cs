@@ -210,7 +210,7 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
             throw new InvalidOperationException($"S3 sink: the manifest of {context.SetId} lists {missing.Path}, which was not written");
         }
 
-        await WaitForPutsAsync().ConfigureAwait(false);
+        await WaitForPendingAsync().ConfigureAwait(false);
         using (var limit = new SemaphoreSlim(_options.MaxConcurrentUploads))
         {
             await Task.WhenAll(_files.Where(f => f.UploadId is not null).Select(async f =>
@@ -275,7 +275,7 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
 
         foreach (var file in _files)
         {
-            if (file.PendingPut is { } put)
+            if (file.Pending is { } put)
             {
                 await put.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             }
@@ -346,7 +346,7 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
 
         foreach (var file in _files)
         {
-            if (file.PendingPut is { } put)
+            if (file.Pending is { } put)
             {
                 await put.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             }
@@ -380,18 +380,18 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
     {
         foreach (var file in _files)
         {
-            if (file.PendingPut is { IsFaulted: true } put)
+            if (file.Pending is { IsFaulted: true } put)
             {
                 throw put.Exception!.InnerException!;
             }
         }
     }
 
-    private async ValueTask WaitForPutsAsync()
+    private async ValueTask WaitForPendingAsync()
     {
         foreach (var file in _files)
         {
-            if (file.PendingPut is { } put)
+            if (file.Pending is { } put)
             {
                 await put.ConfigureAwait(false);
             }
