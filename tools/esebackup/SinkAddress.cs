@@ -1,9 +1,30 @@
 using ExternalBackup.Sinks;
+using ExternalBackup.Sinks.Directory;
+using ExternalBackup.Sinks.Resilience;
 using ExternalBackup.Sinks.S3;
 using ExternalBackup.Sinks.Tar;
 using Microsoft.Extensions.Logging;
 
 namespace ExternalBackup.Cli;
+
+/// <summary>Options for sinks created from <c>--to</c>.</summary>
+public sealed record SinkAddressOptions
+{
+    /// <summary>Create a destination folder that does not exist.</summary>
+    public bool CreateDestination { get; init; }
+
+    /// <summary>S3 endpoint, keys and region; what is missing comes from the environment (<see cref="S3Settings.WithEnvironment"/>).</summary>
+    public S3Settings S3 { get; init; } = new();
+
+    /// <summary>S3 sink tuning (part size, concurrency, retries, journal); bucket, prefix, endpoint and keys are replaced by the address and <see cref="S3"/>.</summary>
+    public S3SinkOptions? S3Tuning { get; init; }
+
+    /// <summary>Where sinks log; never receives credentials.</summary>
+    public ILogger? Logger { get; init; }
+
+    /// <summary>Reads environment variables (tests replace it). Default: <see cref="Environment.GetEnvironmentVariable(string)"/>.</summary>
+    public Func<string, string?>? Environment { get; init; }
+}
 
 /// <summary>What a <c>--to</c> value names.</summary>
 public enum SinkAddressKind
@@ -28,7 +49,7 @@ public sealed record S3Settings(string? Endpoint = null, string? AccessKey = nul
     /// <summary>Fills what is missing from <c>S3_ENDPOINT</c>, <c>S3_ACCESS_KEY</c>, <c>S3_SECRET_KEY</c>, <c>S3_REGION</c>.</summary>
     public S3Settings WithEnvironment(Func<string, string?>? environment = null)
     {
-        environment ??= Environment.GetEnvironmentVariable;
+        environment ??= System.Environment.GetEnvironmentVariable;
         return new S3Settings(
             Endpoint ?? Blank(environment("S3_ENDPOINT")),
             AccessKey ?? Blank(environment("S3_ACCESS_KEY")),
@@ -98,21 +119,31 @@ public sealed record SinkAddress(SinkAddressKind Kind, string Location, string P
         return new SinkAddress(SinkAddressKind.Directory, value);
     }
 
+    /// <summary>Parses <paramref name="to"/> and makes the sink it names (see <see cref="Open"/>).</summary>
+    public static IBackupSink Create(string to, SinkAddressOptions options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(to);
+        ArgumentNullException.ThrowIfNull(options);
+        return Parse(to).Open(options);
+    }
+
     /// <summary>
-    /// Makes the sink this address names. S3 settings come from <paramref name="s3"/>, then the environment
-    /// (<see cref="S3Settings.WithEnvironment"/>); <paramref name="s3Options"/> may tune the S3 sink further
-    /// (its bucket, prefix, endpoint, region and keys are replaced by the address and settings).
+    /// Makes the sink this address names: a folder gets a <see cref="DirectorySink"/> in the default retry policy
+    /// (<see cref="ResilientSink"/>); S3 gets an <see cref="S3Sink"/>, which retries each request itself and is not
+    /// wrapped again; <c>tar:</c> gets a <see cref="TarSink"/> on the file or on standard output.
     /// </summary>
-    public IBackupSink Open(S3Settings? s3 = null, S3SinkOptions? s3Options = null, ILogger? logger = null, Func<string, string?>? environment = null) =>
-        Kind switch
+    public IBackupSink Open(SinkAddressOptions? options = null)
+    {
+        options ??= new SinkAddressOptions();
+        return Kind switch
         {
-            // TODO(lead): return new ExternalBackup.Sinks.DirectorySink(Location, options) once DirectorySink is in main.
-            SinkAddressKind.Directory => throw new NotSupportedException($"--to {Location}: directory sinks are wired in by DirectorySink, not yet merged into this branch"),
-            SinkAddressKind.S3 => new S3Sink(S3Options(s3, s3Options, environment), logger),
+            SinkAddressKind.Directory => new ResilientSink(new DirectorySink(Location, new DirectorySinkOptions { CreateDestination = options.CreateDestination })),
+            SinkAddressKind.S3 => new S3Sink(S3Options(options.S3, options.S3Tuning, options.Environment), options.Logger),
             SinkAddressKind.TarFile => new TarSink(Location),
             SinkAddressKind.TarStdout => new TarSink(Console.OpenStandardOutput(), leaveOpen: false),
             _ => throw new InvalidOperationException($"unknown sink kind {Kind}"),
         };
+    }
 
     /// <summary>The S3 sink options this address and the settings give (throws for a non-S3 address).</summary>
     public S3SinkOptions S3Options(S3Settings? s3 = null, S3SinkOptions? tuning = null, Func<string, string?>? environment = null)

@@ -74,15 +74,23 @@ public sealed class SinkAddressTests
     public async Task Opens_a_tar_sink_for_tar_file()
     {
         using var scratch = new ScratchDirectory("address-tar");
-        await using var sink = SinkAddress.Parse("tar:" + Path.Combine(scratch.Path, "a.tar")).Open();
+        await using var sink = SinkAddress.Create("tar:" + Path.Combine(scratch.Path, "a.tar"), new SinkAddressOptions());
         Assert.That(sink, Is.TypeOf<TarSink>());
     }
 
     [Test]
     public async Task Opens_an_s3_sink_for_s3_addresses()
     {
-        await using var sink = SinkAddress.Parse("s3://bucket/p").Open(new S3Settings("http://127.0.0.1:1", "k", "s"));
+        await using var sink = SinkAddress.Create("s3://bucket/p", new SinkAddressOptions { S3 = new S3Settings("http://127.0.0.1:1", "k", "s") });
         Assert.That(sink, Is.TypeOf<S3Sink>());
         Assert.That(((S3Sink)sink).Layout.Root, Is.EqualTo("p/"));
+    }
+
+    [Test]
+    public async Task Opens_a_retried_directory_sink_for_a_plain_folder()
+    {
+        using var scratch = new ScratchDirectory("address-dir");
+        await using var sink = SinkAddress.Create(scratch.Sub("dest"), new SinkAddressOptions());
+        Assert.That(sink, Is.TypeOf<ExternalBackup.Sinks.Resilience.ResilientSink>());
     }
 }
