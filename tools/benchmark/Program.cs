@@ -1,12 +1,28 @@
 namespace ExternalBackup.Benchmarks;
 
-/// <summary>ebbench: throughput of the component as ratios to baselines measured in the same run.</summary>
+/// <summary>
+/// ebbench: throughput of the component as ratios to baselines measured in the same run, plus peak memory.
+/// <c>ebbench BENCHMARK [options]</c>; run with <c>dotnet run -c Release --project tools/benchmark -- BENCHMARK</c>.
+/// </summary>
 public static class Program
 {
+    private const string Usage = """
+        usage: ebbench BENCHMARK [options]
+          backup   [--size-gib 2] [--runs 3]   streaming backup into a folder vs cp, cp+sync, sha256sum, memory copy; peak RSS
+        """;
+
     /// <summary>Entry point.</summary>
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("ebbench: no benchmark selected yet");
-        return 2;
+        switch (args.FirstOrDefault())
+        {
+            case "backup":
+                return await BackupBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
+            case "backup-child":
+                return await BackupBenchmark.RunChildAsync(args[1..]).ConfigureAwait(false);
+            default:
+                await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
+                return 2;
+        }
     }
 }

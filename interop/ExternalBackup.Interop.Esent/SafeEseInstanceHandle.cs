@@ -1,0 +1,38 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace ExternalBackup.Interop.Esent;
+
+/// <summary>
+/// A <c>JET_INSTANCE</c> that is always terminated: releasing it calls <c>JetTerm2</c> with the chosen
+/// <see cref="TermGrbits"/> (also from the finalizer if the owner forgot to dispose), then lets go of the library.
+/// </summary>
+public sealed class SafeEseInstanceHandle : SafeHandleZeroOrMinusOneIsInvalid
+{
+    private readonly EseLibrary _library;
+    private readonly TermGrbits _termGrbits;
+
+    internal SafeEseInstanceHandle(EseLibrary library, nint instance, TermGrbits termGrbits)
+        : base(ownsHandle: true)
+    {
+        _library = library;
+        _termGrbits = termGrbits;
+        SetHandle(instance);
+    }
+
+    /// <summary>The <c>JET_ERR</c> that <c>JetTerm2</c> returned on release (0 until released).</summary>
+    public int TermResult { get; private set; }
+
+    /// <inheritdoc />
+    protected override unsafe bool ReleaseHandle()
+    {
+        try
+        {
+            TermResult = _library.Exports.JetTerm2(handle, (uint)_termGrbits);
+            return TermResult >= 0;
+        }
+        finally
+        {
+            _library.ReleaseReference();
+        }
+    }
+}

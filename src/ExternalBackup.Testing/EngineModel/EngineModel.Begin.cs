@@ -1,0 +1,110 @@
+using ExternalBackup.Engine;
+
+namespace ExternalBackup.Testing.EngineModel;
+
+public sealed partial class EngineModel
+{
+    /// <inheritdoc />
+    /// <remarks>
+    /// Checks in the engine's order (§5.3): backup not allowed yet, logging disabled, log write failure, grbits
+    /// other than <see cref="BackupGrbits.Incremental"/> (<c>JET_errInvalidGrbit</c>; the engine-internal
+    /// surrogate and internal-copy bits are not modelled), incremental with circular logging
+    /// (<c>JET_errInvalidBackup</c>), log disk full, a backup in progress, and for an incremental a database
+    /// without a previous normal full backup in its header (<c>JET_errMissingFullBackup</c>). A full backup records
+    /// the checkpoint generation as the first log to copy. No log roll happens here.
+    /// </remarks>
+    public void BeginExternalBackup(BackupGrbits grbits) => Run(EngineCall.BeginExternalBackup, grbits.ToString(), () =>
+    {
+        if (Condition == InstanceCondition.BackupNotAllowedYet)
+        {
+            throw Fail(JetError.BackupNotAllowedYet);
+        }
+
+        if (!LoggingEnabled)
+        {
+            throw Fail(JetError.LoggingDisabled);
+        }
+
+        if (LogWriteFailed)
+        {
+            throw Fail(JetError.LogWriteFail);
+        }
+
+        if ((grbits & ~BackupGrbits.Incremental) != 0)
+        {
+            throw Fail(JetError.InvalidGrbit, $"grbit 0x{(uint)grbits:x}");
+        }
+
+        var incremental = grbits.HasFlag(BackupGrbits.Incremental);
+        if (incremental && _circularLogging)
+        {
+            throw Fail(JetError.InvalidBackup, "incremental backup with circular logging on");
+        }
+
+        if (LogDiskFull)
+        {
+            throw Fail(JetError.LogDiskFull);
+        }
+
+        if (_backup.InProgress)
+        {
+            throw Fail(JetError.BackupInProgress);
+        }
+
+        if (incremental)
+        {
+            foreach (var db in _databases)
+            {
+                var header = db.ReadHeader();
+                var genLow = ModelDatabase.ReadUInt32(header, FormatStandIns.DbBkinfoFullPrevOffset + 16);
+                var type = ModelDatabase.ReadUInt32(header, FormatStandIns.DbBkinfoTypeFullPrevOffset);
+                if (genLow == 0 || type != 0)
+                {
+                    throw Fail(JetError.MissingFullBackup, $"{db.FullPath} has no previous normal full backup in its header");
+                }
+            }
+        }
+
+        var now = _time.GetUtcNow();
+        var current = _logs.CurrentGeneration();
+        _backup.Reset();
+        _backup.InProgress = true;
+        _backup.StopRequested = false;
+        _backup.Full = !incremental;
+        _backup.BeginTime = now;
+        _backup.BeginMark = new LogPosition((int)current, _logs.HeaderSectors(), 0);
+        if (incremental)
+        {
+            _backup.Status = BackupStatus.Logs;
+            _backup.Session.UnionWith(_databases);
+        }
+        else
+        {
+            _backup.Status = BackupStatus.Databases;
+            _backup.CopyMic = (uint)_logs.ReadCheckpoint().Generation;
+        }
+
+        return 0;
+    });
+
+    /// <inheritdoc />
+    /// <remarks><c>JET_errNoBackup</c>, <c>JET_errBackupAbortByServer</c>, or <c>JET_errInvalidBackupSequence</c> for an incremental backup; the backup goes on.</remarks>
+    public IReadOnlyList<string> GetAttachInfo() => Run(EngineCall.GetAttachInfo, string.Empty, () =>
+    {
+        RequireRunningBackup();
+        if (!_backup.Full)
+        {
+            throw Fail(JetError.InvalidBackupSequence, "attach info is only for full backups");
+        }
+
+        return (IReadOnlyList<string>)_databases.Select(d => d.FullPath).ToList();
+    });
+
+    /// <inheritdoc />
+    /// <remarks>Sets the stop flag even with no backup running; the next Begin clears it.</remarks>
+    public void StopBackup() => Run(EngineCall.StopBackup, string.Empty, () =>
+    {
+        _backup.StopRequested = true;
+        return 0;
+    });
+}

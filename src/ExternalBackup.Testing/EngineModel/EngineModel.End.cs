@@ -1,0 +1,110 @@
+using System.Buffers.Binary;
+using ExternalBackup.Engine;
+using ExternalBackup.Manifest;
+
+namespace ExternalBackup.Testing.EngineModel;
+
+public sealed partial class EngineModel
+{
+    /// <inheritdoc />
+    /// <remarks>
+    /// Exactly one of <see cref="EndBackupGrbits.Normal"/> and <see cref="EndBackupGrbits.Abort"/>, else
+    /// <c>JET_errInvalidParameter</c>; no backup gives <c>JET_errNoBackup</c>. Normal is downgraded to an abort
+    /// when StopBackup was called or the backup is still in its database phase. A normal end updates the headers
+    /// (primary and shadow, resealed) of the databases in the backup (§5.9): a full backup's fully copied
+    /// databases get bkinfoFullPrev when logs were truncated (TruncateLog or
+    /// <see cref="EndBackupGrbits.TruncateDone"/>) and also lose IncPrev/DiffPrev/SnapshotCur, else
+    /// bkinfoCopyPrev; an incremental's get bkinfoIncPrev when truncated, else bkinfoDiffPrev; the update is
+    /// skipped when the stored mark is newer and with <see cref="EndBackupGrbits.NoDbHeaderUpdate"/>. The backup
+    /// is recorded in the state file's history. Every end returns success, as the engine's does.
+    /// </remarks>
+    public void EndExternalBackup(EndBackupGrbits grbits) => Run(EngineCall.EndExternalBackup, grbits.ToString(), () =>
+    {
+        var normal = grbits.HasFlag(EndBackupGrbits.Normal);
+        if (normal == grbits.HasFlag(EndBackupGrbits.Abort))
+        {
+            throw Fail(JetError.InvalidParameter, $"grbit 0x{(uint)grbits:x} must hold exactly one of Normal and Abort");
+        }
+
+        if (!_backup.InProgress)
+        {
+            throw Fail(JetError.NoBackup);
+        }
+
+        var succeeded = normal && !_backup.StopRequested && _backup.Status != BackupStatus.Databases && _backup.Prepared;
+        if (succeeded)
+        {
+            var truncated = _backup.LogsTruncated || grbits.HasFlag(EndBackupGrbits.TruncateDone);
+            var updated = grbits.HasFlag(EndBackupGrbits.NoDbHeaderUpdate) ? [] : UpdateHeaders(truncated);
+            var kind = (_backup.Full, truncated) switch
+            {
+                (true, true) => BackupKind.Full,
+                (true, false) => BackupKind.Copy,
+                (false, true) => BackupKind.Incremental,
+                (false, false) => BackupKind.Differential,
+            };
+            _state.Backups.Add(new ModelBackupRecord(kind, _backup.CopyMic, _backup.CopyMac - 1, _backup.BeginTime, updated));
+            _state.Save(_statePath);
+        }
+
+        _backup.Reset();
+        return 0;
+    });
+
+    private List<string> UpdateHeaders(bool truncated)
+    {
+        var updated = new List<string>();
+        foreach (var db in _databases)
+        {
+            int slot, typeSlot;
+            LogPosition mark;
+            DateTimeOffset markTime;
+            if (_backup.Full)
+            {
+                if (!_backup.CopyDone.Contains(db) || !_backup.Session.Contains(db))
+                {
+                    continue;
+                }
+
+                (slot, typeSlot) = truncated
+                    ? (FormatStandIns.DbBkinfoFullPrevOffset, FormatStandIns.DbBkinfoTypeFullPrevOffset)
+                    : (FormatStandIns.DbBkinfoCopyPrevOffset, FormatStandIns.DbBkinfoTypeCopyPrevOffset);
+                (mark, markTime) = (_backup.BeginMark, _backup.BeginTime);
+            }
+            else
+            {
+                if (!_backup.Session.Contains(db))
+                {
+                    continue;
+                }
+
+                (slot, typeSlot) = truncated
+                    ? (FormatStandIns.DbBkinfoIncPrevOffset, FormatStandIns.DbBkinfoTypeIncPrevOffset)
+                    : (FormatStandIns.DbBkinfoDiffPrevOffset, FormatStandIns.DbBkinfoTypeDiffPrevOffset);
+                (mark, markTime) = (_backup.PrepareMark, _backup.PrepareTime);
+            }
+
+            var header = db.ReadHeader();
+            if (FormatStandIns.ReadLgpos(header.AsSpan(slot)) > mark)
+            {
+                continue;
+            }
+
+            FormatStandIns.WriteBkinfo(header.AsSpan(slot), mark, markTime, _backup.CopyMic, _backup.CopyMac - 1);
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(typeSlot), 0);
+            if (_backup.Full && truncated)
+            {
+                header.AsSpan(FormatStandIns.DbBkinfoIncPrevOffset, FormatStandIns.BkinfoSize).Clear();
+                header.AsSpan(FormatStandIns.DbBkinfoDiffPrevOffset, FormatStandIns.BkinfoSize).Clear();
+                header.AsSpan(FormatStandIns.DbBkinfoSnapshotCurOffset, FormatStandIns.BkinfoSize).Clear();
+                BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(FormatStandIns.DbBkinfoTypeIncPrevOffset), 0);
+                BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(FormatStandIns.DbBkinfoTypeDiffPrevOffset), 0);
+            }
+
+            db.WriteHeader(header);
+            updated.Add(db.RelativePath);
+        }
+
+        return updated;
+    }
+}

@@ -1,0 +1,189 @@
+using System.Buffers.Binary;
+using System.Globalization;
+
+namespace ExternalBackup.Testing.EngineModel;
+
+/// <summary>The instance's log files and checkpoint: names (ese-formats.md §4.1), generations, the roll.</summary>
+internal sealed class LogFolder
+{
+    public LogFolder(string folder, string baseName, string extension, bool eightDotThree)
+    {
+        Folder = folder;
+        BaseName = baseName;
+        Extension = extension;
+        EightDotThree = eightDotThree;
+    }
+
+    public string Folder { get; }
+
+    public string BaseName { get; }
+
+    public string Extension { get; }
+
+    public bool EightDotThree { get; }
+
+    public string CurrentLogPath => Path.Combine(Folder, BaseName + Extension);
+
+    public string CheckpointPath => Path.Combine(Folder, BaseName + (Extension == ".jtx" ? ".jcp" : ".chk"));
+
+    /// <summary>The archived log name of <paramref name="generation"/>: 5 hex digits under 8.3 names up to 0xFFFFF, else 8.</summary>
+    public string ArchiveName(uint generation) =>
+        BaseName + generation.ToString(EightDotThree && generation <= 0xFFFFF ? "X5" : "X8", CultureInfo.InvariantCulture) + Extension;
+
+    /// <summary>The existing archived log of <paramref name="generation"/> (either digit count), or the name it would have.</summary>
+    public string ArchivePath(uint generation)
+    {
+        var preferred = Path.Combine(Folder, ArchiveName(generation));
+        if (File.Exists(preferred))
+        {
+            return preferred;
+        }
+
+        var otherFormat = EightDotThree && generation <= 0xFFFFF ? "X8" : "X5";
+        var other = Path.Combine(Folder, BaseName + generation.ToString(otherFormat, CultureInfo.InvariantCulture) + Extension);
+        return File.Exists(other) ? other : preferred;
+    }
+
+    /// <summary>The generation in an archived log name (base + 5 or 8 hex digits + extension), or null.</summary>
+    public uint? GenerationOf(string path)
+    {
+        var name = Path.GetFileName(path);
+        if (!name.StartsWith(BaseName, StringComparison.OrdinalIgnoreCase) ||
+            !name.EndsWith(Extension, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var digits = name.AsSpan(BaseName.Length, name.Length - BaseName.Length - Extension.Length);
+        if (digits.Length is not (5 or 8))
+        {
+            return null;
+        }
+
+        return uint.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var gen) && gen != 0 ? gen : null;
+    }
+
+    /// <summary>Generations of the archived logs present, ascending.</summary>
+    public List<uint> ArchivedGenerations()
+    {
+        var gens = new List<uint>();
+        foreach (var file in Directory.EnumerateFiles(Folder, BaseName + "*" + Extension))
+        {
+            if (GenerationOf(file) is { } g)
+            {
+                gens.Add(g);
+            }
+        }
+
+        gens.Sort();
+        return gens;
+    }
+
+    /// <summary>Reads and checks the current log's header.</summary>
+    public byte[] ReadCurrentHeader()
+    {
+        var header = new byte[FormatStandIns.LogHeaderSize];
+        using var handle = File.OpenHandle(CurrentLogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        if (RandomAccess.Read(handle, header, 0) != header.Length || !FormatStandIns.HeaderChecksumOk(header))
+        {
+            throw new InvalidDataException($"{CurrentLogPath}: the current log's 4096-byte header is short or fails its XOR-32 checksum.");
+        }
+
+        return header;
+    }
+
+    public uint CurrentGeneration() => BinaryPrimitives.ReadUInt32LittleEndian(ReadCurrentHeader().AsSpan(FormatStandIns.LogGenerationOffset));
+
+    /// <summary>The sectors of the current log's header (lgpos sector of the first record).</summary>
+    public ushort HeaderSectors() => BinaryPrimitives.ReadUInt16LittleEndian(ReadCurrentHeader().AsSpan(FormatStandIns.LogCsecHeaderOffset));
+
+    /// <summary>The checkpoint's log position: from the primary copy, or the shadow when the primary's checksum is bad.</summary>
+    public LogPosition ReadCheckpoint()
+    {
+        var bytes = File.ReadAllBytes(CheckpointPath);
+        for (var copy = 0; copy + FormatStandIns.CheckpointCopySize <= bytes.Length; copy += FormatStandIns.CheckpointCopySize)
+        {
+            var page = bytes.AsSpan(copy, FormatStandIns.CheckpointCopySize);
+            if (FormatStandIns.HeaderChecksumOk(page))
+            {
+                return FormatStandIns.ReadLgpos(page[FormatStandIns.CheckpointLgposOffset..]);
+            }
+        }
+
+        throw new InvalidDataException($"{CheckpointPath}: no checkpoint copy (offsets 0 and 4096) passes its XOR-32 checksum.");
+    }
+
+    /// <summary>Moves the checkpoint to <paramref name="position"/> in both copies, with checksums.</summary>
+    public void WriteCheckpoint(LogPosition position)
+    {
+        var bytes = File.ReadAllBytes(CheckpointPath);
+        for (var copy = 0; copy + FormatStandIns.CheckpointCopySize <= bytes.Length; copy += FormatStandIns.CheckpointCopySize)
+        {
+            var page = bytes.AsSpan(copy, FormatStandIns.CheckpointCopySize);
+            FormatStandIns.WriteLgpos(page[FormatStandIns.CheckpointLgposOffset..], position);
+            FormatStandIns.SealHeader(page);
+        }
+
+        WriteDurably(CheckpointPath, bytes);
+    }
+
+    /// <summary>
+    /// The log roll: writes the next generation as <c>&lt;base&gt;tmp</c>, renames the current log to its archived
+    /// name and the new one to the current name (as the engine does). The new log has the same geometry and
+    /// signature, generation + 1, the previous creation time as its "prev gen" time, a new checksum, and an empty
+    /// body (v7: one closing LRCHECKSUM record then fill; v8: zero segments, "never written").
+    /// Returns the new generation.
+    /// </summary>
+    public uint Roll(DateTimeOffset now)
+    {
+        var header = ReadCurrentHeader();
+        var generation = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(FormatStandIns.LogGenerationOffset));
+        var length = new FileInfo(CurrentLogPath).Length;
+        var next = generation + 1;
+
+        var major0 = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(FormatStandIns.LogMajorOffset));
+        if (major0 >= 8)
+        {
+            // Segment format: the next generation records the accumulated checksum of this one's segments, which the
+            // format library computes; its first segment holds the record that forced the roll.
+            var current = File.ReadAllBytes(CurrentLogPath);
+            var verifier = new ExternalBackup.Formats.Verification.LogFileVerifier(CurrentLogPath);
+            verifier.Append(current);
+            var accumulated = verifier.Complete().AccumulatedSegmentChecksum;
+            var nextHeader = ExternalBackup.Formats.Log.LogFileHeader.Parse(current)
+                .CreateNext(ExternalBackup.Formats.Primitives.LogTime.FromDateTime(now.UtcDateTime), accumulated);
+            var (bytes, _) = ExternalBackup.Testing.Synthesis.SyntheticLogWriter.BuildLog(nextHeader, segmentsWritten: 1, seed: next);
+            var nextTemp = Path.Combine(Folder, BaseName + "tmp" + Extension);
+            WriteDurably(nextTemp, bytes);
+            File.Move(CurrentLogPath, Path.Combine(Folder, ArchiveName(generation)));
+            File.Move(nextTemp, CurrentLogPath);
+            return next;
+        }
+
+        var body = new byte[length];
+        header.CopyTo(body, 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(FormatStandIns.LogGenerationOffset), next);
+        header.AsSpan(FormatStandIns.LogCreateTimeOffset, 8).CopyTo(body.AsSpan(FormatStandIns.LogPrevGenTimeOffset));
+        FormatStandIns.WriteLogTime(body.AsSpan(FormatStandIns.LogCreateTimeOffset), now);
+        FormatStandIns.SealHeader(body.AsSpan(0, FormatStandIns.LogHeaderSize));
+        var major = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(FormatStandIns.LogMajorOffset));
+        if (major <= 7 && length > FormatStandIns.LogHeaderSize + 22)
+        {
+            FormatStandIns.WriteEmptyLrckRecord(body.AsSpan(FormatStandIns.LogHeaderSize), next);
+            body.AsSpan(FormatStandIns.LogHeaderSize + 22).Fill(0xDA);
+        }
+
+        var temp = Path.Combine(Folder, BaseName + "tmp" + Extension);
+        WriteDurably(temp, body);
+        File.Move(CurrentLogPath, Path.Combine(Folder, ArchiveName(generation)));
+        File.Move(temp, CurrentLogPath);
+        return next;
+    }
+
+    private static void WriteDurably(string path, byte[] bytes)
+    {
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        stream.Write(bytes);
+        stream.Flush(flushToDisk: true);
+    }
+}

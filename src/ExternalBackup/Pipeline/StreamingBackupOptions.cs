@@ -1,0 +1,46 @@
+using ExternalBackup.Engine;
+
+namespace ExternalBackup.Pipeline;
+
+/// <summary>Options of <see cref="StreamingBackup"/>. Every default is stated on its property.</summary>
+public sealed record StreamingBackupOptions
+{
+    /// <summary>The largest page size ESE supports; chunk sizes are multiples of it, so any database's page size divides them.</summary>
+    public const int MaxPageSize = 32 * 1024;
+
+    /// <summary>
+    /// Bytes asked of <c>JetReadFileInstance</c> per call. Default 1 MiB. Must be a multiple of 32 KiB (so it is a
+    /// multiple of every page size) and at least 96 KiB (the engine wants 3 pages in the first read of a database).
+    /// </summary>
+    public int ChunkSize { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// Chunks read ahead of the sink (the bounded queue between reading and writing). Default 4. Memory used for
+    /// buffers is <c>(QueueDepth + 2) × ChunkSize</c>, whatever the database size.
+    /// </summary>
+    public int QueueDepth { get; init; } = 4;
+
+    /// <summary>
+    /// Creates, for each run, the check of every database page and log while streaming, before anything is
+    /// committed. Default: <see cref="Verification.EseStreamVerifier"/> (page and log checksums, generations, one log
+    /// signature), because the bytes are checked again on this side of the engine before logs are truncated.
+    /// <see langword="null"/> turns checking off (the engine still checks the pages it reads).
+    /// </summary>
+    public Func<IStreamVerifier>? CreateVerifier { get; init; } = static () => new Verification.EseStreamVerifier();
+
+    /// <summary>A <c>JET_PFNSTATUS</c>-style callback: Begin, Progress (percent), Complete or Fail. Default none.</summary>
+    public JetStatusCallback? StatusCallback { get; init; }
+
+    /// <summary>The clock for set names and manifest times. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    internal void Validate()
+    {
+        if (ChunkSize % MaxPageSize != 0 || ChunkSize < 3 * MaxPageSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ChunkSize), ChunkSize, "must be a multiple of 32 KiB and at least 96 KiB");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(QueueDepth, 1, nameof(QueueDepth));
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.Json.Serialization;
+
+namespace ExternalBackup.Restore;
+
+/// <summary>
+/// What a restore wrote (<c>restore.json</c> in the target folder): the inputs of <c>JetExternalRestore2</c>
+/// (the database map, the log folder and generation range, the base name) for the engine's hard recovery.
+/// </summary>
+public sealed record RestorePlan
+{
+    /// <summary>The file name in the target folder.</summary>
+    public const string FileName = "restore.json";
+
+    /// <summary>The sets restored, oldest first.</summary>
+    public required IReadOnlyList<string> Sets { get; init; }
+
+    /// <summary>Folder of the restored logs (<c>szBackupLogPath</c>).</summary>
+    public required string LogFolder { get; init; }
+
+    /// <summary>The three-letter log base name (<c>JET_LOGINFO.szBaseName</c>).</summary>
+    public string? LogBaseName { get; init; }
+
+    /// <summary>First log generation (<c>JET_LOGINFO.ulGenLow</c>).</summary>
+    public long? GenLow { get; init; }
+
+    /// <summary>Last log generation (<c>JET_LOGINFO.ulGenHigh</c>).</summary>
+    public long? GenHigh { get; init; }
+
+    /// <summary>Each database: original path → restored path (<c>JET_RSTMAP</c>).</summary>
+    public required IReadOnlyList<RestoredDatabase> Databases { get; init; }
+}
+
+/// <summary>A restored database.</summary>
+/// <param name="OriginalPath">Where it lived (<c>szDatabaseName</c>).</param>
+/// <param name="RestoredPath">Where it is now (<c>szNewDatabaseName</c>).</param>
+/// <param name="Sha256">Its verified SHA-256.</param>
+/// <param name="StreamedByEngine">Whether the file is an engine stream (header copies, pages, trailer) that needs the engine's hard recovery.</param>
+public sealed record RestoredDatabase(
+    string OriginalPath,
+    string RestoredPath,
+    string Sha256,
+    [property: JsonPropertyName("streamedByEngine")] bool StreamedByEngine);

@@ -1,0 +1,324 @@
+using ExternalBackup.Manifest;
+using Microsoft.Win32.SafeHandles;
+
+namespace ExternalBackup.Sinks.Directory;
+
+/// <summary>
+/// Writes backup sets into a folder, one sub-folder per set (<c>DEST/&lt;setId&gt;/</c> with <c>manifest.json</c>,
+/// <c>databases/</c>, <c>logs/</c>). A set is written under <c>DEST/.staging/&lt;setId&gt;/</c>, flushed to disk,
+/// and renamed into place after its manifest: readers never see half a set, a failed backup leaves the sets as
+/// they were, and a new full backup never touches the previous one. Leftovers of a killed run stay under
+/// <c>.staging</c>, are never taken for a set, and are removed by the next run. One writer at a time: the sink
+/// holds <c>DEST/.lock</c> open exclusively while a set is being written.
+/// </summary>
+public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
+{
+    /// <summary>The staging folder's name inside the destination.</summary>
+    public const string StagingFolderName = ".staging";
+
+    /// <summary>The lock file's name inside the destination.</summary>
+    public const string LockFileName = ".lock";
+
+    private readonly DirectorySinkOptions _options;
+    private FileStream? _lock;
+    private string? _staging;
+    private string? _setId;
+    private SafeFileHandle? _file;
+    private string? _filePath;
+    private long _fileLength;
+
+    /// <summary>Creates a sink writing into <paramref name="destination"/>.</summary>
+    public DirectorySink(string destination, DirectorySinkOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(destination);
+        Destination = Path.GetFullPath(destination);
+        _options = options ?? new DirectorySinkOptions();
+    }
+
+    /// <summary>The destination folder.</summary>
+    public string Destination { get; }
+
+    /// <summary>The folder of a committed set.</summary>
+    public string SetFolder(string setId) => Path.Combine(Destination, SetPath.Validate(setId));
+
+    /// <inheritdoc />
+    public ValueTask BeginSetAsync(BackupSetDescriptor set, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_setId is not null)
+        {
+            throw new InvalidOperationException($"set '{_setId}' is still open in {Destination}");
+        }
+
+        if (!System.IO.Directory.Exists(Destination))
+        {
+            if (!_options.CreateDestination)
+            {
+                throw new DirectoryNotFoundException($"the backup destination '{Destination}' does not exist");
+            }
+
+            System.IO.Directory.CreateDirectory(Destination);
+        }
+
+        if (set.SetId.Contains('/', StringComparison.Ordinal) || SetPath.Check(set.SetId) is not null)
+        {
+            throw new ArgumentException($"set name '{set.SetId}' is not a plain folder name", nameof(set));
+        }
+
+        if (System.IO.Directory.Exists(Path.Combine(Destination, set.SetId)))
+        {
+            throw new IOException($"a set named '{set.SetId}' already exists in {Destination}");
+        }
+
+        _lock = AcquireLock();
+        try
+        {
+            var stagingRoot = Path.Combine(Destination, StagingFolderName);
+            if (System.IO.Directory.Exists(stagingRoot))
+            {
+                // Leftovers of a run that was killed: never a set, removed now that we hold the lock.
+                System.IO.Directory.Delete(stagingRoot, recursive: true);
+            }
+
+            _staging = Path.Combine(stagingRoot, set.SetId);
+            System.IO.Directory.CreateDirectory(_staging);
+            _setId = set.SetId;
+        }
+        catch
+        {
+            ReleaseLock();
+            throw;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask OpenFileAsync(BackupFileDescriptor file, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        cancellationToken.ThrowIfCancellationRequested();
+        var staging = RequireSet();
+        CloseFile();
+        var path = StagedPath(staging, file.Path);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        _file = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, FileOptions.None);
+        _filePath = path;
+        _fileLength = 0;
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask WriteAsync(BackupChunk chunk, CancellationToken cancellationToken)
+    {
+        var file = _file ?? throw new InvalidOperationException("no file is open");
+        ArgumentOutOfRangeException.ThrowIfNegative(chunk.Offset);
+        await RandomAccess.WriteAsync(file, chunk.Data, chunk.Offset, cancellationToken).ConfigureAwait(false);
+        _fileLength = Math.Max(_fileLength, chunk.Offset + chunk.Data.Length);
+    }
+
+    /// <inheritdoc />
+    public ValueTask CompleteFileAsync(CompletedFile file, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        cancellationToken.ThrowIfCancellationRequested();
+        var handle = _file ?? throw new InvalidOperationException("no file is open");
+        if (file.Length != _fileLength)
+        {
+            throw new IOException($"'{file.File.Path}': {_fileLength} bytes were written but the file is said to have {file.Length}");
+        }
+
+        RandomAccess.SetLength(handle, file.Length);
+        if (_options.FlushToDisk)
+        {
+            RandomAccess.FlushToDisk(handle);
+        }
+
+        CloseFile();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask CommitAsync(BackupManifest manifest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var staging = RequireSet();
+        if (manifest.SetId != _setId)
+        {
+            throw new ArgumentException($"manifest of set '{manifest.SetId}' committed into set '{_setId}'", nameof(manifest));
+        }
+
+        CloseFile();
+        foreach (var file in manifest.Files)
+        {
+            var info = new FileInfo(StagedPath(staging, file.Path));
+            if (!info.Exists || info.Length != file.Bytes)
+            {
+                throw new IOException($"'{file.Path}' is missing or has the wrong length in the staged set '{_setId}'");
+            }
+        }
+
+        var manifestPath = Path.Combine(staging, BackupManifest.FileName);
+        await using (var stream = new FileStream(manifestPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
+        {
+            await stream.WriteAsync(ManifestJson.Serialize(manifest), cancellationToken).ConfigureAwait(false);
+            if (_options.FlushToDisk)
+            {
+                stream.Flush(flushToDisk: true);
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_options.FlushToDisk)
+        {
+            foreach (var folder in System.IO.Directory.EnumerateDirectories(staging, "*", SearchOption.AllDirectories).Append(staging))
+            {
+                DirectoryDurability.Flush(folder);
+            }
+        }
+
+        // The rename is the commit point.
+        var target = Path.Combine(Destination, _setId!);
+        System.IO.Directory.Move(staging, target);
+        if (_options.FlushToDisk)
+        {
+            DirectoryDurability.Flush(Destination);
+        }
+
+        TryDeleteEmpty(Path.Combine(Destination, StagingFolderName));
+        _staging = null;
+        _setId = null;
+        ReleaseLock();
+    }
+
+    /// <inheritdoc />
+    public ValueTask AbortAsync(CancellationToken cancellationToken)
+    {
+        CloseFile();
+        if (_staging is not null)
+        {
+            if (System.IO.Directory.Exists(_staging))
+            {
+                System.IO.Directory.Delete(_staging, recursive: true);
+            }
+
+            TryDeleteEmpty(Path.Combine(Destination, StagingFolderName));
+            _staging = null;
+            _setId = null;
+        }
+
+        ReleaseLock();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<BackupManifest>> ListSetsAsync(CancellationToken cancellationToken)
+    {
+        var sets = new List<BackupManifest>();
+        if (System.IO.Directory.Exists(Destination))
+        {
+            foreach (var folder in System.IO.Directory.EnumerateDirectories(Destination))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var name = Path.GetFileName(folder);
+                var manifestPath = Path.Combine(folder, BackupManifest.FileName);
+                if (name.StartsWith('.') || !File.Exists(manifestPath))
+                {
+                    continue;
+                }
+
+                sets.Add(ManifestJson.Deserialize(File.ReadAllBytes(manifestPath), manifestPath));
+            }
+        }
+
+        IReadOnlyList<BackupManifest> ordered = [.. sets.OrderBy(s => s.StartedUtc).ThenBy(s => s.SetId, StringComparer.Ordinal)];
+        return ValueTask.FromResult(ordered);
+    }
+
+    /// <summary>Deletes a committed set (used when a set must not outlive a failed contract call).</summary>
+    public void DeleteSet(string setId)
+    {
+        var folder = SetFolder(setId);
+        if (System.IO.Directory.Exists(folder))
+        {
+            System.IO.Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_setId is not null)
+        {
+            await AbortAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        ReleaseLock();
+    }
+
+    private string RequireSet() => _staging ?? throw new InvalidOperationException("no set is open: call BeginSetAsync first");
+
+    private static string StagedPath(string staging, string setPath)
+    {
+        SetPath.Validate(setPath);
+        var full = Path.GetFullPath(Path.Combine(staging, setPath.Replace('/', Path.DirectorySeparatorChar)));
+        if (!full.StartsWith(staging + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{setPath}' leaves the set folder", nameof(setPath));
+        }
+
+        return full;
+    }
+
+    private FileStream AcquireLock()
+    {
+        var path = Path.Combine(Destination, LockFileName);
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"another backup is writing into {Destination} (its lock file {path} is held)", e);
+        }
+    }
+
+    private void ReleaseLock()
+    {
+        if (_lock is not null)
+        {
+            _lock.Dispose();
+            _lock = null;
+            try
+            {
+                File.Delete(Path.Combine(Destination, LockFileName));
+            }
+            catch (IOException)
+            {
+                // Another writer took the lock between our release and delete; the file is theirs now.
+            }
+        }
+    }
+
+    private void CloseFile()
+    {
+        _file?.Dispose();
+        _file = null;
+        _filePath = null;
+    }
+
+    private static void TryDeleteEmpty(string folder)
+    {
+        try
+        {
+            if (System.IO.Directory.Exists(folder) && !System.IO.Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                System.IO.Directory.Delete(folder);
+            }
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using ExternalBackup.Interop.Esent;
+using ExternalBackup.Tests.Common;
+
+namespace ExternalBackup.Interop.Tests;
+
+/// <summary>Which library is loaded, and the one-line errors when none can be.</summary>
+[NonParallelizable]
+public sealed class LibraryResolutionTests
+{
+    private string? _saved;
+
+    [SetUp]
+    public void SaveEnvironment() => _saved = Environment.GetEnvironmentVariable(EseLibraryOptions.EnvironmentVariable);
+
+    [TearDown]
+    public void RestoreEnvironment() => Environment.SetEnvironmentVariable(EseLibraryOptions.EnvironmentVariable, _saved);
+
+    [Test]
+    public void The_option_wins_over_the_environment_variable()
+    {
+        Environment.SetEnvironmentVariable(EseLibraryOptions.EnvironmentVariable, "/nonexistent/libese.so");
+        Assert.That(EseLibrary.Resolve(new EseLibraryOptions { LibraryPath = NativeFixture.LibraryPath }), Is.EqualTo(NativeFixture.LibraryPath));
+    }
+
+    [Test]
+    public void ESE_NATIVE_LIBRARY_names_the_library_when_no_option_is_given()
+    {
+        Environment.SetEnvironmentVariable(EseLibraryOptions.EnvironmentVariable, NativeFixture.LibraryPath);
+        using var library = EseLibrary.Load();
+        Assert.That(library.Name, Is.EqualTo(NativeFixture.LibraryPath));
+        using var control = new FixtureControl();
+        using var instance = library.CreateInstance("env-resolved");
+        Assert.That(control.CallsTo("JetCreateInstance2W").Single(), Does.Contain("szInstanceName=\"env-resolved\""));
+    }
+
+    [Test]
+    public void Without_option_or_variable_off_Windows_the_error_is_one_clear_line()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.That(EseLibrary.Resolve(new EseLibraryOptions { UseEnvironmentVariable = false }), Is.EqualTo("esent.dll"));
+            return;
+        }
+
+        Environment.SetEnvironmentVariable(EseLibraryOptions.EnvironmentVariable, null);
+        var e = Assert.Throws<EseLibraryException>(() => EseLibrary.Load())!;
+        Assert.That(e.Message, Does.Contain("ESE_NATIVE_LIBRARY").And.Contain("esent.dll").And.Not.Contain("\n"));
+    }
+
+    [Test]
+    public void A_missing_file_is_a_one_line_EseLibraryException_naming_it()
+    {
+        var e = Assert.Throws<EseLibraryException>(() => EseLibrary.Load(new EseLibraryOptions { LibraryPath = "/nonexistent/libese.so" }))!;
+        Assert.That(e.Message, Does.StartWith("Cannot load the ESE library '/nonexistent/libese.so'").And.Not.Contain("\n"));
+    }
+
+    [Test]
+    public void A_library_without_the_entry_point_names_the_missing_function()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Ignore("uses libm.so.6 as a library without ESE exports");
+        }
+
+        using var library = EseLibrary.Load(new EseLibraryOptions { LibraryPath = "libm.so.6" });
+        var e = Assert.Throws<EseLibraryException>(() => library.CreateInstance("x"))!;
+        Assert.That(e.Message, Is.EqualTo("The ESE library 'libm.so.6' does not export JetCreateInstance2W."));
+    }
+
+    [Test]
+    public void Two_libraries_load_side_by_side_without_process_wide_state()
+    {
+        using var scratch = new ScratchDirectory("two-libs");
+        var copy = Path.Combine(scratch.Path, "libesefixture-copy.so");
+        File.Copy(NativeFixture.LibraryPath, copy);
+        using var a = EseLibrary.Load(new EseLibraryOptions { LibraryPath = NativeFixture.LibraryPath });
+        using var b = EseLibrary.Load(new EseLibraryOptions { LibraryPath = copy });
+        using var control = new FixtureControl();
+        using var ia = a.CreateInstance("in-a");
+        using var ib = b.CreateInstance("in-b");
+        Assert.Multiple(() =>
+        {
+            Assert.That(control.CallsTo("JetCreateInstance2W").Single(), Does.Contain("in-a"), "the first library's log sees only its instance");
+            Assert.That(a.Name, Is.Not.EqualTo(b.Name));
+        });
+    }
+}

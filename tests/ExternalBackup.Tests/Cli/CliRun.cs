@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace ExternalBackup.Tests.Cli;
+
+/// <summary>Runs esebackup in-process (Program.MainAsync) or as a child process, capturing its output.</summary>
+internal static class CliRun
+{
+    public static async Task<(int Exit, string Out, string Err)> InProcess(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await ExternalBackup.Cli.Program.MainAsync(args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    public static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement;
+
+    /// <summary>Starts esebackup as a child process (the built esebackup.dll next to the tests).</summary>
+    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "esebackup.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(dll);
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("cannot start esebackup");
+    }
+}

@@ -1,0 +1,1093 @@
+/*
+ * esefixture: see esefixture.h. Built by the tests with
+ *   gcc -shared -fPIC -O2 -fvisibility=hidden -o libesefixture.so esefixture.c -lpthread
+ * Exported Jet* functions keep the exact C signatures of ../shared/reference/ese-backup-api.md §2;
+ * Fixture* functions are test controls (call log, fault injection, struct layout echo).
+ */
+#define _GNU_SOURCE
+#include "esefixture.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EXPORT __attribute__((visibility("default")))
+#define MAX_INSTANCES 16
+#define MAX_DBS 16
+#define MAX_RULES 32
+#define SESID_BASE 0x5E5000u
+
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* ---------------------------------------------------------------- strings */
+
+static size_t u16len(const WCHAR *s) { size_t n = 0; if (s) while (s[n]) n++; return n; }
+
+static WCHAR *u16dup(const WCHAR *s)
+{
+    size_t n = u16len(s);
+    WCHAR *d = malloc((n + 1) * sizeof(WCHAR));
+    memcpy(d, s, n * sizeof(WCHAR));
+    d[n] = 0;
+    return d;
+}
+
+static int u16eq(const WCHAR *a, const WCHAR *b)
+{
+    size_t n = u16len(a);
+    return n == u16len(b) && memcmp(a, b, n * sizeof(WCHAR)) == 0;
+}
+
+/* UTF-16 -> UTF-8 (malloc'd); lone surrogates become U+FFFD. */
+static char *u16to8(const WCHAR *s)
+{
+    if (!s) return NULL;
+    size_t n = u16len(s);
+    char *out = malloc(n * 3 + 1), *p = out;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = s[i];
+        if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n && s[i + 1] >= 0xDC00 && s[i + 1] <= 0xDFFF) {
+            c = 0x10000 + ((c - 0xD800) << 10) + (s[i + 1] - 0xDC00);
+            i++;
+        } else if (c >= 0xD800 && c <= 0xDFFF) {
+            c = 0xFFFD;
+        }
+        if (c < 0x80) *p++ = (char)c;
+        else if (c < 0x800) { *p++ = (char)(0xC0 | (c >> 6)); *p++ = (char)(0x80 | (c & 0x3F)); }
+        else if (c < 0x10000) { *p++ = (char)(0xE0 | (c >> 12)); *p++ = (char)(0x80 | ((c >> 6) & 0x3F)); *p++ = (char)(0x80 | (c & 0x3F)); }
+        else { *p++ = (char)(0xF0 | (c >> 18)); *p++ = (char)(0x80 | ((c >> 12) & 0x3F)); *p++ = (char)(0x80 | ((c >> 6) & 0x3F)); *p++ = (char)(0x80 | (c & 0x3F)); }
+    }
+    *p = 0;
+    return out;
+}
+
+/* UTF-8 -> UTF-16 (malloc'd). */
+static WCHAR *u8to16(const char *s)
+{
+    size_t n = strlen(s);
+    WCHAR *out = malloc((n + 1) * sizeof(WCHAR)), *p = out;
+    const unsigned char *u = (const unsigned char *)s;
+    while (*u) {
+        uint32_t c; int extra;
+        if (*u < 0x80) { c = *u; extra = 0; }
+        else if ((*u & 0xE0) == 0xC0) { c = *u & 0x1F; extra = 1; }
+        else if ((*u & 0xF0) == 0xE0) { c = *u & 0x0F; extra = 2; }
+        else { c = *u & 0x07; extra = 3; }
+        u++;
+        while (extra-- > 0 && *u) { c = (c << 6) | (*u & 0x3F); u++; }
+        if (c >= 0x10000) { c -= 0x10000; *p++ = (WCHAR)(0xD800 + (c >> 10)); *p++ = (WCHAR)(0xDC00 + (c & 0x3FF)); }
+        else *p++ = (WCHAR)c;
+    }
+    *p = 0;
+    return out;
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+    size_t a = strlen(dir);
+    char *r = malloc(a + strlen(name) + 2);
+    strcpy(r, dir);
+    if (a > 0 && dir[a - 1] != '/') strcat(r, "/");
+    strcat(r, name);
+    return r;
+}
+
+/* ---------------------------------------------------------------- call log and fault injection */
+
+static char *g_log;
+static size_t g_log_len, g_log_cap;
+
+static void logf_(const char *fmt, ...)
+{
+    char line[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line - 2, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n > sizeof line - 2) n = (int)(sizeof line - 2);
+    line[n++] = '\n';
+    if (g_log_len + (size_t)n + 1 > g_log_cap) {
+        g_log_cap = (g_log_len + (size_t)n + 1) * 2;
+        g_log = realloc(g_log, g_log_cap);
+    }
+    memcpy(g_log + g_log_len, line, (size_t)n);
+    g_log_len += (size_t)n;
+    g_log[g_log_len] = 0;
+}
+
+typedef struct { char call[64]; uint32_t nth; int32_t code; uint32_t seen; int fired; } FailRule;
+static FailRule g_rules[MAX_RULES];
+static int g_nrules;
+static uint32_t g_shrink_queries, g_shrink_bytes;
+
+/* Returns a non-zero code when a rule says this use of `call` must fail. */
+static JET_ERR injected(const char *call)
+{
+    for (int i = 0; i < g_nrules; i++) {
+        FailRule *r = &g_rules[i];
+        if (r->fired || strcmp(r->call, call) != 0) continue;
+        if (++r->seen == r->nth) { r->fired = 1; return r->code; }
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- instances */
+
+enum { ST_NONE = 0, ST_DATABASES = 1, ST_LOGS = 2 };
+
+typedef struct {
+    int used, initialized;
+    char *name8;
+    char *system8, *log8;
+    WCHAR *log16;
+    char base[8];
+    int ndb;
+    WCHAR *db16[MAX_DBS];
+    char *db8[MAX_DBS];
+    int sessions;
+    /* backup state */
+    int in_progress, full, status, stop, prepared;
+    uint32_t begin_gen, copy_mic, copy_mac, del_mic, del_mac;
+    JET_LGPOS mark;
+    int64_t mark_ms;
+    uint64_t sum_done;
+    /* the one open file (crhfMax = 1, handle 0, reference §5.1) */
+    int open, open_is_db;
+    FILE *f;
+    uint64_t pos, size;
+    uint32_t open_gen, db_last_pgno;
+    unsigned char *hdr, *trailer;
+} Instance;
+
+static Instance g_inst[MAX_INSTANCES];
+static uint32_t g_page_size = 4096;
+
+static Instance *find_instance(JET_INSTANCE h)
+{
+    if (h == 0 || h > MAX_INSTANCES) return NULL;
+    Instance *p = &g_inst[h - 1];
+    return p->used ? p : NULL;
+}
+
+static JET_INSTANCE handle_of(Instance *p) { return (JET_INSTANCE)(p - g_inst) + 1; }
+
+static void close_open_file(Instance *p)
+{
+    if (p->f) fclose(p->f);
+    free(p->hdr);
+    free(p->trailer);
+    p->f = NULL; p->hdr = NULL; p->trailer = NULL; p->open = 0;
+}
+
+static void end_backup(Instance *p)
+{
+    close_open_file(p);
+    p->in_progress = 0; p->status = ST_NONE; p->stop = 0; p->prepared = 0;
+    p->copy_mic = p->copy_mac = p->del_mic = p->del_mac = 0; p->sum_done = 0;
+}
+
+static void free_instance(Instance *p)
+{
+    end_backup(p);
+    free(p->name8); free(p->system8); free(p->log8); free(p->log16);
+    for (int i = 0; i < p->ndb; i++) { free(p->db16[i]); free(p->db8[i]); }
+    memset(p, 0, sizeof *p);
+}
+
+/* ---------------------------------------------------------------- log generations in the log folder */
+
+typedef struct { uint32_t min_gen, max_gen; int digits; char ext[64]; } LogScan;
+
+static int parse_log_name(const char *base, const char *name, uint32_t *gen, int *digits, char *ext)
+{
+    size_t bl = strlen(base);
+    if (strncasecmp(name, base, bl) != 0) return 0;
+    const char *p = name + bl;
+    int n = 0;
+    uint32_t g = 0;
+    while (p[n] && ((p[n] >= '0' && p[n] <= '9') || (p[n] >= 'A' && p[n] <= 'F') || (p[n] >= 'a' && p[n] <= 'f'))) {
+        char c = p[n];
+        g = g * 16 + (uint32_t)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+        n++;
+    }
+    if (n != 5 && n != 8) return 0;
+    if (strcasecmp(p + n, ".log") != 0 && strcasecmp(p + n, ".jtx") != 0) return 0;
+    *gen = g; *digits = n;
+    if (ext) strcpy(ext, p + n);
+    return 1;
+}
+
+static void scan_logs(Instance *p, LogScan *s)
+{
+    memset(s, 0, sizeof *s);
+    s->digits = 5;
+    strcpy(s->ext, ".log");
+    DIR *d = opendir(p->log8);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        uint32_t g; int digits; char ext[64];
+        if (strlen(e->d_name) > 40) continue;
+        if (!parse_log_name(p->base, e->d_name, &g, &digits, ext)) continue;
+        if (s->min_gen == 0 || g < s->min_gen) s->min_gen = g;
+        if (g > s->max_gen) { s->max_gen = g; s->digits = digits; strcpy(s->ext, ext); }
+    }
+    closedir(d);
+}
+
+static char *log_name(Instance *p, const LogScan *s, uint32_t gen)
+{
+    char name[160];
+    int digits = gen > 0xFFFFF ? 8 : s->digits;
+    snprintf(name, sizeof name, "%s%0*X%s", p->base, digits, gen, s->ext);
+    return join_path(p->log8, name);
+}
+
+static uint32_t read_u32_at(const char *path, long off, int *ok)
+{
+    uint32_t v = 0;
+    FILE *f = fopen(path, "rb");
+    *ok = 0;
+    if (!f) return 0;
+    if (fseek(f, off, SEEK_SET) == 0 && fread(&v, 4, 1, f) == 1) *ok = 1;
+    fclose(f);
+    return v;
+}
+
+static char *current_log_path(Instance *p, const LogScan *s)
+{
+    char name[160];
+    snprintf(name, sizeof name, "%s%s", p->base, s->ext);
+    return join_path(p->log8, name);
+}
+
+/* The current generation: lGeneration at offset 4 of the current log's header (ese-formats §4.3). */
+static uint32_t current_generation(Instance *p)
+{
+    LogScan s; scan_logs(p, &s);
+    char *cur = current_log_path(p, &s);
+    int ok; uint32_t g = read_u32_at(cur, 4, &ok);
+    free(cur);
+    return ok ? g : s.max_gen + 1;
+}
+
+/* The checkpoint generation: le_lgposCheckpoint.lGeneration at offset 16 of <base>.chk (ese-formats §5). */
+static uint32_t checkpoint_generation(Instance *p)
+{
+    char name[32];
+    snprintf(name, sizeof name, "%s.chk", p->base);
+    char *chk = join_path(p->system8, name);
+    int ok; uint32_t g = read_u32_at(chk, 16, &ok);
+    free(chk);
+    return ok ? g : current_generation(p);
+}
+
+static int copy_file(const char *from, const char *to)
+{
+    FILE *a = fopen(from, "rb");
+    if (!a) return -1;
+    FILE *b = fopen(to, "wb");
+    if (!b) { fclose(a); return -1; }
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, a)) > 0) fwrite(buf, 1, n, b);
+    fclose(a);
+    return fclose(b);
+}
+
+/* The roll of §5.8: the current log becomes archive generation g, a new current log (g+1) is written. */
+static JET_ERR roll_log(Instance *p, uint32_t *new_current)
+{
+    LogScan s; scan_logs(p, &s);
+    char *cur = current_log_path(p, &s);
+    int ok; uint32_t g = read_u32_at(cur, 4, &ok);
+    if (!ok) { free(cur); return JET_errFileNotFound; }
+    char *arch = log_name(p, &s, g);
+    JET_ERR err = 0;
+    if (rename(cur, arch) != 0 || copy_file(arch, cur) != 0) err = JET_errDiskIO;
+    else {
+        FILE *f = fopen(cur, "r+b");
+        uint32_t next = g + 1;
+        if (!f || fseek(f, 4, SEEK_SET) != 0 || fwrite(&next, 4, 1, f) != 1) err = JET_errDiskIO;
+        if (f) fclose(f);
+    }
+    free(cur); free(arch);
+    *new_current = g + 1;
+    return err;
+}
+
+/* ---------------------------------------------------------------- database stream (reference §5.6) */
+
+static uint32_t xor32(const unsigned char *page, uint32_t cb)
+{
+    uint32_t x = 0x89abcdef, v;
+    for (uint32_t i = 4; i < cb; i += 4) { memcpy(&v, page + i, 4); x ^= v; }
+    return x;
+}
+
+/* LOGTIME (ese-formats §1.1) of the backup mark: UTC, with fTimeIsUTC and milliseconds. The time is the
+ * wall clock unless FixtureSetTime fixed it (so tests can compare streams with another engine's). */
+static int64_t g_fixed_time_ms = -1;
+
+static void put_logtime(unsigned char *at, int64_t unix_ms)
+{
+    time_t secs = (time_t)(unix_ms / 1000);
+    int ms = (int)(unix_ms % 1000);
+    struct tm t;
+    gmtime_r(&secs, &t);
+    at[0] = (unsigned char)t.tm_sec; at[1] = (unsigned char)t.tm_min; at[2] = (unsigned char)t.tm_hour;
+    at[3] = (unsigned char)t.tm_mday; at[4] = (unsigned char)(t.tm_mon + 1); at[5] = (unsigned char)t.tm_year;
+    at[6] = (unsigned char)(1 | ((ms & 0x7F) << 1));
+    at[7] = (unsigned char)(((ms >> 7) & 7) << 1);
+}
+
+static int64_t now_ms(void)
+{
+    if (g_fixed_time_ms >= 0) return g_fixed_time_ms;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void put_bkinfo(unsigned char *at, const JET_LGPOS *mark, int64_t mark_ms, uint32_t genLow, uint32_t genHigh)
+{
+    memcpy(at, mark, 8);
+    put_logtime(at + 8, mark_ms);
+    memcpy(at + 16, &genLow, 4);
+    memcpy(at + 20, &genHigh, 4);
+}
+
+/* The begin mark: the start of the current log's records (generation, sector csecHeader, byte 0). */
+static JET_LGPOS begin_mark(Instance *p)
+{
+    LogScan s; scan_logs(p, &s);
+    char *cur = current_log_path(p, &s);
+    int ok; uint32_t w = read_u32_at(cur, 8, &ok); /* cbSec (u16 at 8), csecHeader (u16 at 10) */
+    free(cur);
+    JET_LGPOS mark = { 0, ok ? (uint16_t)(w >> 16) : 0, (int32_t)current_generation(p) };
+    return mark;
+}
+
+static JET_ERR open_db_stream(Instance *p, const char *path)
+{
+    uint32_t cb = g_page_size;
+    FILE *f = fopen(path, "rb");
+    if (!f) return JET_errFileNotFound;
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || (uint64_t)st.st_size < 3ull * cb) { fclose(f); return JET_errDiskIO; }
+    unsigned char *hdr = calloc(1, cb), *tr = calloc(1, cb);
+    if (fread(hdr, 1, cb, f) != cb) { fclose(f); free(hdr); free(tr); return JET_errDiskIO; }
+    uint32_t stored; memcpy(&stored, hdr, 4);
+    if (stored != xor32(hdr, cb)) { /* primary header damaged: use the shadow copy */
+        if (fread(hdr, 1, cb, f) != cb) { fclose(f); free(hdr); free(tr); return JET_errDiskIO; }
+    }
+    /* header copy: bkinfoFullCur (offset 184) = {mark, genLow = copyMic, genHigh = 0}, XOR-32 checksum redone (§5.5) */
+    put_bkinfo(hdr + 184, &p->mark, p->mark_ms, p->copy_mic, 0);
+    uint32_t sum = xor32(hdr, cb);
+    memcpy(hdr, &sum, 4);
+    /* trailer = PATCHHDR (ese-formats §2.8): bkinfo at 40 (genHigh = current generation, at least the header's
+     * genMaxCommitted), signDb at 64, signLog at 92, lgenMinReq/lgenMaxReq at 120 (header 296..303),
+     * lgenMaxCommitted at 128 (header 416), logtimeGenMaxRequired at 132 (header 672), logtimeGenMaxCommitted
+     * at 140 (header 348). */
+    uint32_t gen_max_committed; memcpy(&gen_max_committed, hdr + 416, 4);
+    uint32_t gen_high = current_generation(p);
+    if (gen_max_committed > gen_high) gen_high = gen_max_committed;
+    put_bkinfo(tr + 40, &p->mark, p->mark_ms, p->copy_mic, gen_high);
+    memcpy(tr + 64, hdr + 24, 28);
+    memcpy(tr + 92, hdr + 108, 28);
+    memcpy(tr + 120, hdr + 296, 8);
+    memcpy(tr + 128, &gen_max_committed, 4);
+    memcpy(tr + 132, hdr + 672, 8);
+    memcpy(tr + 140, hdr + 348, 8);
+    sum = xor32(tr, cb);
+    memcpy(tr, &sum, 4);
+    p->f = f; p->hdr = hdr; p->trailer = tr;
+    p->db_last_pgno = (uint32_t)((uint64_t)st.st_size / cb - 2);
+    p->size = (uint64_t)(p->db_last_pgno + 3) * cb;
+    return 0;
+}
+
+static size_t read_db_stream(Instance *p, unsigned char *out, size_t want)
+{
+    uint32_t cb = g_page_size;
+    uint64_t data_end = (uint64_t)(p->db_last_pgno + 2) * cb;
+    size_t done = 0;
+    while (done < want && p->pos < p->size) {
+        uint64_t off = p->pos;
+        size_t n;
+        if (off < 2ull * cb) {
+            size_t in_page = (size_t)(off % cb);
+            n = cb - in_page; if (n > want - done) n = want - done;
+            memcpy(out + done, p->hdr + in_page, n);
+        } else if (off < data_end) {
+            n = (size_t)(data_end - off); if (n > want - done) n = want - done;
+            if (fseeko(p->f, (off_t)off, SEEK_SET) != 0 || fread(out + done, 1, n, p->f) != n) return (size_t)-1;
+        } else {
+            size_t in_page = (size_t)(off - data_end);
+            n = cb - in_page; if (n > want - done) n = want - done;
+            memcpy(out + done, p->trailer + in_page, n);
+        }
+        done += n; p->pos += n;
+    }
+    return done;
+}
+
+/* ---------------------------------------------------------------- multi-strings */
+
+typedef struct { WCHAR *buf; size_t len, cap; } Msz; /* length in WCHARs, including the final NUL */
+
+static void msz_add(Msz *m, const WCHAR *s)
+{
+    size_t n = u16len(s) + 1;
+    if (m->len + n + 1 > m->cap) { m->cap = (m->len + n + 1) * 2; m->buf = realloc(m->buf, m->cap * sizeof(WCHAR)); }
+    memcpy(m->buf + m->len, s, n * sizeof(WCHAR));
+    m->len += n;
+}
+
+static void msz_end(Msz *m)
+{
+    if (m->len + 1 > m->cap) { m->cap = m->len + 1; m->buf = realloc(m->buf, m->cap * sizeof(WCHAR)); }
+    m->buf[m->len++] = 0;
+}
+
+/* required = the size in bytes. `attach_rule`: *pcbActual = required (§5.4); else min(cbMax, required)
+ * when a buffer is given and required when it is NULL (§5.8). */
+static void msz_return(Msz *m, WCHAR *out, uint32_t cbMax, uint32_t *pcbActual, int attach_rule, const char *call)
+{
+    uint32_t required = (uint32_t)(m->len * sizeof(WCHAR));
+    if (out == NULL && g_shrink_queries > 0) {
+        g_shrink_queries--;
+        required = required > g_shrink_bytes ? required - g_shrink_bytes : 0;
+        logf_("  %s size query shortened to %u", call, required);
+    }
+    uint32_t copy = out ? (cbMax < required ? cbMax : required) : 0;
+    if (out && copy) memcpy(out, m->buf, copy);
+    if (pcbActual) *pcbActual = attach_rule || !out ? required : copy;
+    free(m->buf);
+}
+
+/* ---------------------------------------------------------------- common checks */
+
+#define BEGIN_CALL(NAME) \
+    pthread_mutex_lock(&g_lock); \
+    const char *call_ = NAME; \
+    JET_ERR inj_ = injected(call_);
+
+#define RETURN(ERR) do { JET_ERR e_ = (ERR); logf_("  -> %d", e_); pthread_mutex_unlock(&g_lock); return e_; } while (0)
+
+#define FAIL_IF_INJECTED() do { if (inj_) { logf_("  injected failure of %s", call_); RETURN(inj_); } } while (0)
+
+static JET_ERR backup_gate(Instance *p)
+{
+    if (!p) return JET_errInvalidParameter;
+    if (!p->initialized) return JET_errNotInitialized;
+    if (!p->in_progress) return JET_errNoBackup;
+    if (p->stop) return JET_errBackupAbortByServer;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- instance lifecycle */
+
+EXPORT JET_ERR JetCreateInstance2W(JET_INSTANCE *pinstance, const WCHAR *szInstanceName, const WCHAR *szDisplayName, JET_GRBIT grbit)
+{
+    BEGIN_CALL("JetCreateInstance2W");
+    char *n8 = u16to8(szInstanceName), *d8 = u16to8(szDisplayName);
+    logf_("JetCreateInstance2W szInstanceName=\"%s\" szDisplayName=\"%s\" grbit=0x%X", n8 ? n8 : "(null)", d8 ? d8 : "(null)", grbit);
+    free(d8);
+    if (inj_) { free(n8); FAIL_IF_INJECTED(); }
+    if (!pinstance) { free(n8); RETURN(JET_errInvalidParameter); }
+    for (int i = 0; i < MAX_INSTANCES; i++) {
+        if (!g_inst[i].used) {
+            Instance *p = &g_inst[i];
+            memset(p, 0, sizeof *p);
+            p->used = 1;
+            p->name8 = n8 ? n8 : strdup("");
+            p->system8 = strdup("."); p->log8 = strdup("."); p->log16 = u8to16(".");
+            strcpy(p->base, "edb");
+            *pinstance = handle_of(p);
+            logf_("  instance=%lu", (unsigned long)*pinstance);
+            RETURN(0);
+        }
+    }
+    free(n8);
+    RETURN(JET_errOutOfMemory);
+}
+
+EXPORT JET_ERR JetSetSystemParameterW(JET_INSTANCE *pinstance, JET_SESID sesid, uint32_t paramid, JET_API_PTR lParam, const WCHAR *szParam)
+{
+    BEGIN_CALL("JetSetSystemParameterW");
+    char *s8 = u16to8(szParam);
+    logf_("JetSetSystemParameterW instance=%lu sesid=%lu paramid=%u lParam=%lu szParam=\"%s\"",
+          (unsigned long)(pinstance ? *pinstance : 0), (unsigned long)sesid, paramid, (unsigned long)lParam, s8 ? s8 : "(null)");
+    if (inj_) { free(s8); FAIL_IF_INJECTED(); }
+    Instance *p = pinstance ? find_instance(*pinstance) : NULL;
+    if (paramid == 64) { /* JET_paramDatabasePageSize: global */
+        free(s8);
+        if (lParam < 1024 || lParam > 32768 || (lParam & (lParam - 1))) RETURN(JET_errInvalidParameter);
+        g_page_size = (uint32_t)lParam;
+        RETURN(0);
+    }
+    if (!p) { free(s8); RETURN(JET_errInvalidParameter); }
+    if (p->initialized && (paramid <= 3)) { free(s8); RETURN(JET_errAlreadyInitialized); }
+    switch (paramid) {
+    case 0: free(p->system8); p->system8 = s8 ? s8 : strdup("."); RETURN(0);
+    case 2: free(p->log8); free(p->log16); p->log8 = s8 ? s8 : strdup("."); p->log16 = u8to16(p->log8); RETURN(0);
+    case 3:
+        if (!s8 || strlen(s8) != 3) { free(s8); RETURN(JET_errInvalidParameter); }
+        strcpy(p->base, s8); free(s8); RETURN(0);
+    default: free(s8); RETURN(0); /* accepted and recorded, without effect in the fixture */
+    }
+}
+
+EXPORT JET_ERR JetInit3W(JET_INSTANCE *pinstance, JET_RSTINFO_W *prstInfo, JET_GRBIT grbit)
+{
+    BEGIN_CALL("JetInit3W");
+    logf_("JetInit3W instance=%lu prstInfo=%s grbit=0x%X", (unsigned long)(pinstance ? *pinstance : 0), prstInfo ? "set" : "NULL", grbit);
+    if (prstInfo) {
+        logf_("  rstinfo cbStruct=%u crstmap=%d lgposStop=%d:%u:%u logtimeStop.bYear=%u pfnStatus=%s", prstInfo->cbStruct, prstInfo->crstmap,
+              prstInfo->lgposStop.lGeneration, prstInfo->lgposStop.isec, prstInfo->lgposStop.ib, prstInfo->logtimeStop.bYear,
+              prstInfo->pfnStatus ? "set" : "NULL");
+        for (int i = 0; i < prstInfo->crstmap && prstInfo->rgrstmap; i++) {
+            char *a = u16to8(prstInfo->rgrstmap[i].szDatabaseName), *b = u16to8(prstInfo->rgrstmap[i].szNewDatabaseName);
+            logf_("  rstmap[%d] \"%s\" -> \"%s\"", i, a ? a : "(null)", b ? b : "(null)");
+            free(a); free(b);
+        }
+    }
+    FAIL_IF_INJECTED();
+    Instance *p = pinstance ? find_instance(*pinstance) : NULL;
+    if (!p) RETURN(JET_errInvalidParameter);
+    if (prstInfo && prstInfo->cbStruct != sizeof(JET_RSTINFO_W)) RETURN(JET_errInvalidParameter);
+    if (p->initialized) RETURN(JET_errAlreadyInitialized);
+    struct stat st;
+    if (stat(p->system8, &st) != 0 || !S_ISDIR(st.st_mode) || stat(p->log8, &st) != 0 || !S_ISDIR(st.st_mode)) RETURN(JET_errInvalidPath);
+    if (prstInfo && prstInfo->pfnStatus) {
+        JET_SNPROG prog = { sizeof(JET_SNPROG), 0, 100 };
+        pthread_mutex_unlock(&g_lock);
+        JET_ERR cb = prstInfo->pfnStatus((JET_SESID)~(JET_SESID)0, 8, 5, &prog);
+        pthread_mutex_lock(&g_lock);
+        logf_("  status callback (snp=8, snt=5) returned %d", cb);
+    }
+    p->initialized = 1;
+    RETURN(0);
+}
+
+EXPORT JET_ERR JetTerm2(JET_INSTANCE instance, JET_GRBIT grbit)
+{
+    BEGIN_CALL("JetTerm2");
+    logf_("JetTerm2 instance=%lu grbit=0x%X", (unsigned long)instance, grbit);
+    FAIL_IF_INJECTED();
+    Instance *p = find_instance(instance);
+    if (!p) RETURN(JET_errInvalidParameter);
+    if (p->in_progress && !(grbit & 0x6)) RETURN(JET_errBackupInProgress); /* §5.10: needs StopBackup or Abrupt */
+    free_instance(p);
+    RETURN(0);
+}
+
+EXPORT JET_ERR JetBeginSessionW(JET_INSTANCE instance, JET_SESID *psesid, const WCHAR *szUserName, const WCHAR *szPassword)
+{
+    BEGIN_CALL("JetBeginSessionW");
+    logf_("JetBeginSessionW instance=%lu user=%s password=%s", (unsigned long)instance, szUserName ? "set" : "NULL", szPassword ? "set" : "NULL");
+    FAIL_IF_INJECTED();
+    Instance *p = find_instance(instance);
+    if (!p || !psesid) RETURN(JET_errInvalidParameter);
+    if (!p->initialized) RETURN(JET_errNotInitialized);
+    p->sessions++;
+    *psesid = SESID_BASE + instance;
+    RETURN(0);
+}
+
+EXPORT JET_ERR JetEndSession(JET_SESID sesid, JET_GRBIT grbit)
+{
+    BEGIN_CALL("JetEndSession");
+    logf_("JetEndSession sesid=%lu grbit=0x%X", (unsigned long)sesid, grbit);
+    FAIL_IF_INJECTED();
+    Instance *p = sesid > SESID_BASE ? find_instance(sesid - SESID_BASE) : NULL;
+    if (!p || p->sessions == 0) RETURN(JET_errInvalidParameter);
+    p->sessions--;
+    RETURN(0);
+}
+
+EXPORT JET_ERR JetAttachDatabaseW(JET_SESID sesid, const WCHAR *szFilename, JET_GRBIT grbit)
+{
+    BEGIN_CALL("JetAttachDatabaseW");
+    char *f8 = u16to8(szFilename);
+    logf_("JetAttachDatabaseW sesid=%lu szFilename=\"%s\" grbit=0x%X", (unsigned long)sesid, f8 ? f8 : "(null)", grbit);
+    if (inj_) { free(f8); FAIL_IF_INJECTED(); }
+    Instance *p = sesid > SESID_BASE ? find_instance(sesid - SESID_BASE) : NULL;
+    if (!p || !f8 || p->ndb >= MAX_DBS) { free(f8); RETURN(JET_errInvalidParameter); }
+    if (p->in_progress) { free(f8); RETURN(JET_errBackupInProgress); }
+    struct stat st;
+    if (stat(f8, &st) != 0) { free(f8); RETURN(JET_errFileNotFound); }
+    p->db16[p->ndb] = u16dup(szFilename);
+    p->db8[p->ndb] = f8;
+    p->ndb++;
+    RETURN(0);
+}
+
+EXPORT JET_ERR JetStopBackupInstance(JET_INSTANCE instance)
+{
+    BEGIN_CALL("JetStopBackupInstance");
+    logf_("JetStopBackupInstance instance=%lu", (unsigned long)instance);
+    FAIL_IF_INJECTED();
+    Instance *p = find_instance(instance);
+    if (!p) RETURN(JET_errInvalidParameter);
+    p->stop = 1;
+    RETURN(0);
+}
+
+/* ---------------------------------------------------------------- external backup */
+
+EXPORT JET_ERR JetBeginExternalBackupInstance(JET_INSTANCE instance, JET_GRBIT grbit)
+{
+    BEGIN_CALL("JetBeginExternalBackupInstance");
+    logf_("JetBeginExternalBackupInstance instance=%lu grbit=0x%X", (unsigned long)instance, grbit);
+    FAIL_IF_INJECTED();
+    Instance *p = find_instance(instance);
+    if (!p) RETURN(JET_errInvalidParameter);
+    if (!p->initialized) RETURN(JET_errNotInitialized);
+    if (grbit & ~0x1u) RETURN(JET_errInvalidGrbit);
+    if (p->in_progress) RETURN(JET_errBackupInProgress);
+    end_backup(p);
+    p->in_progress = 1;
+    p->full = !(grbit & 1);
+    p->status = p->full ? ST_DATABASES : ST_LOGS;
+    p->begin_gen = current_generation(p);
+    p->mark = begin_mark(p);
+    p->mark_ms = now_ms();
+    if (p->full) p->copy_mic = checkpoint_generation(p);
+    RETURN(0);
+}
+
+EXPORT JET_ERR JetGetAttachInfoInstanceW(JET_INSTANCE instance, WCHAR *wszzDatabases, uint32_t cbMax, uint32_t *pcbActual)
+{
+    BEGIN_CALL("JetGetAttachInfoInstanceW");
+    logf_("JetGetAttachInfoInstanceW instance=%lu szz=%s cbMax=%u pcbActual=%s", (unsigned long)instance, wszzDatabases ? "buffer" : "NULL", cbMax, pcbActual ? "set" : "NULL");
+    FAIL_IF_INJECTED();
+    Instance *p = find_instance(instance);
+    JET_ERR err = backup_gate(p);
+    if (err) RETURN(err);
+    if (!p->full) RETURN(JET_errInvalidBackupSequence);
+    Msz m = { 0 };
+    for (int i = 0; i < p->ndb; i++) msz_add(&m, p->db16[i]);
+    msz_end(&m);
+    msz_return(&m, wszzDatabases, cbMax, pcbActual, 1, call_);
+    if (pcbActual) logf_("  *pcbActual=%u", *pcbActual);
+    RETURN(0);
+}
+
+static uint32_t gen_of_log_path(Instance *p, const char *path8)
+{
+    const char *slash = strrchr(path8, '/');
+    const char *name = slash ? slash + 1 : path8;
+    uint32_t g; int digits;
+    return parse_log_name(p->base, name, &g, &digits, NULL) ? g : 0;
+}
+
+EXPORT JET_ERR JetOpenFileInstanceW(JET_INSTANCE instance, const WCHAR *szFileName, JET_HANDLE *phfFile, uint32_t *pulFileSizeLow, uint32_t *pulFileSizeHigh)
+{
+    BEGIN_CALL("JetOpenFileInstanceW");
+    char *f8 = u16to8(szFileName);
+    logf_("JetOpenFileInstanceW instance=%lu szFileName=\"%s\"", (unsigned long)instance, f8 ? f8 : "(null)");
+    if (inj_) { free(f8); FAIL_IF_INJECTED(); }
+    Instance *p = find_instance(instance);
+    JET_ERR err = backup_gate(p);
+    if (err) { free(f8); RETURN(err); }
+    if (!f8 || !*f8 || !phfFile || !pulFileSizeLow || !pulFileSizeHigh) { free(f8); RETURN(JET_errInvalidParameter); }
+    if (p->open) { free(f8); RETURN(JET_errOutOfMemory); }
+    int db = -1;
+    for (int i = 0; i < p->ndb; i++) if (u16eq(p->db16[i], szFileName)) db = i;
+    if (db >= 0) {
+        if (!p->full || p->status != ST_DATABASES) { end_backup(p); free(f8); RETURN(JET_errInvalidBackupSequence); }
+        err = open_db_stream(p, f8);
+        free(f8);
+        if (err) RETURN(err);
+        p->open_is_db = 1;
+    } else {
+        if (p->status == ST_DATABASES) { free(f8); RETURN(JET_errDatabaseNotFound); }
+        FILE *f = fopen(f8, "rb");
+        if (!f) { end_backup(p); free(f8); RETURN(JET_errMissingFileToBackup); }
+        struct stat st;
+        fstat(fileno(f), &st);
+        p->f = f; p->size = (uint64_t)st.st_size; p->open_is_db = 0;
+        p->open_gen = gen_of_log_path(p, f8);
+        free(f8);
+    }
+    p->open = 1; p->pos = 0;
+    *phfFile = 0;
+    *pulFileSizeLow = (uint32_t)(p->size & 0xFFFFFFFFu);
+    *pulFileSizeHigh = (uint32_t)(p->size >> 32);
+    logf_("  *phfFile=0 *pulFileSizeLow=%u *pulFileSizeHigh=%u", *pulFileSizeLow, *pulFileSizeHigh);
+    RETURN(0);
+}
+
+EXPORT JET_ERR JetReadFileInstance(JET_INSTANCE instance, JET_HANDLE hfFile, void *pv, uint32_t cb, uint32_t *pcbActual)
+{
+    BEGIN_CALL("JetReadFileInstance");
+    logf_("JetReadFileInstance instance=%lu hfFile=%lu pvAligned=%d cb=%u", (unsigned long)instance, (unsigned long)hfFile, ((uintptr_t)pv & 4095) == 0, cb);
+    FAIL_IF_INJECTED();
+    Instance *p = find_instance(instance);
+    JET_ERR err = backup_gate(p);
+    if (err) RETURN(err);
+    if (!p->open || hfFile != 0) RETURN(JET_errInvalidParameter);
+    if (!pv || ((uintptr_t)pv & 4095) != 0 || cb == 0 || cb % g_page_size != 0) RETURN(JET_errInvalidParameter);
+    if (p->pos == 0 && cb < (p->open_is_db ? 3u : 2u) * g_page_size) RETURN(JET_errInvalidParameter);
+    size_t n;
+    if (p->open_is_db) n = read_db_stream(p, pv, cb);
+    else {
+        uint64_t left = p->size - p->pos;
+        n = left < cb ? (size_t)left : cb;
+        if (n && (fseeko(p->f, (off_t)p->pos, SEEK_SET) != 0 || fread(pv, 1, n, p->f) != n)) n = (size_t)-1;
+        else p->pos += n;
+    }
+    if (n == (size_t)-1) {
+        if (p->status == ST_LOGS) end_backup(p); else close_open_file(p);
+        RETURN(JET_errDiskIO);
+    }
+    if (pcbActual) *pcbActual = (uint32_t)n;
+    logf_("  *pcbActual=%u", (uint32_t)n);
+    RETURN(0);
+}
+
+EXPORT JET_ERR JetCloseFileInstance(JET_INSTANCE instance, JET_HANDLE hfFile)
+{
+    BEGIN_CALL("JetCloseFileInstance");
+    logf_("JetCloseFileInstance instance=%lu hfFile=%lu", (unsigned long)instance, (unsigned long)hfFile);
+    FAIL_IF_INJECTED();
+    Instance *p = find_instance(instance);
+    if (!p) RETURN(JET_errInvalidParameter);
+    if (!p->in_progress) RETURN(JET_errNoBackup);
+    if (!p->open || hfFile != 0) RETURN(JET_errInvalidParameter);
+    if (!p->open_is_db && p->pos == p->size && p->open_gen >= p->copy_mic && p->open_gen < p->copy_mac) p->sum_done += p->open_gen;
+    close_open_file(p);
+    RETURN(0);
+}
+
+/* ErrBKIPrepareLogInfo of §5.8: the first call rolls the log and fixes the copy and delete ranges. */
+static JET_ERR prepare_logs(Instance *p)
+{
+    if (p->open) return JET_errInvalidBackupSequence;
+    if (p->prepared) return 0;
+    uint32_t cur;
+    JET_ERR err = roll_log(p, &cur);
+    if (err) return err;
+    p->copy_mac = cur;
+    LogScan s; scan_logs(p, &s);
+    if (s.min_gen == 0) return JET_errFileNotFound;
+    p->del_mic = s.min_gen;
+    uint32_t chk = checkpoint_generation(p);
+    p->del_mac = chk < p->copy_mac ? chk : p->copy_mac;
+    if (p->del_mic > p->del_mac) p->del_mic = p->del_mac;
+    if (!p->full) p->copy_mic = p->del_mic;
+    p->prepared = 1;
+    p->status = ST_LOGS;
+    logf_("  log roll: copy [%u, %u) delete [%u, %u)", p->copy_mic, p->copy_mac, p->del_mic, p->del_mac);
+    return 0;
+}
+
+static void build_log_list(Instance *p, uint32_t lo, uint32_t hi, Msz *m)
+{
+    LogScan s; scan_logs(p, &s);
+    for (uint32_t g = lo; g < hi; g++) {
+        char *path = log_name(p, &s, g);
+        WCHAR *w = u8to16(path);
+        msz_add(m, w);
+        free(w); free(path);
+    }
+    msz_end(m);
+}
+
+static JET_ERR get_log_info(const char *call, JET_INSTANCE instance, WCHAR *szz, uint32_t cbMax, uint32_t *pcbActual, JET_LOGINFO_W *info, int truncate_list)
+{
+    Instance *p = find_instance(instance);
+    JET_ERR err = backup_gate(p);
+    if (err) return err;
+    if (info && info->cbSize != sizeof(JET_LOGINFO_W)) return JET_errInvalidParameter;
+    err = prepare_logs(p);
+    if (err) return err;
+    Msz m = { 0 };
+    if (truncate_list) build_log_list(p, p->del_mic, p->del_mac, &m);
+    else build_log_list(p, p->copy_mic, p->copy_mac, &m);
+    msz_return(&m, szz, cbMax, pcbActual, 0, call);
+    if (pcbActual) logf_("  *pcbActual=%u", *pcbActual);
+    if (info) {
+        info->ulGenLow = p->copy_mic;
+        info->ulGenHigh = p->copy_mac - 1;
+        for (int i = 0; i < 4; i++) info->szBaseName[i] = i < 3 ? (WCHAR)p->base[i] : 0;
+        logf_("  *pLogInfo={cbSize=%u, ulGenLow=%u, ulGenHigh=%u, szBaseName=\"%s\"}", info->cbSize, info->ulGenLow, info->ulGenHigh, p->base);
+    }
+    return 0;
+}
+
+EXPORT JET_ERR JetGetLogInfoInstanceW(JET_INSTANCE instance, WCHAR *wszzLogs, uint32_t cbMax, uint32_t *pcbActual)
+{
+    BEGIN_CALL("JetGetLogInfoInstanceW");
+    logf_("JetGetLogInfoInstanceW instance=%lu szz=%s cbMax=%u", (unsigned long)instance, wszzLogs ? "buffer" : "NULL", cbMax);
+    FAIL_IF_INJECTED();
+    RETURN(get_log_info(call_, instance, wszzLogs, cbMax, pcbActual, NULL, 0));
+}
+
+EXPORT JET_ERR JetGetLogInfoInstance2W(JET_INSTANCE instance, WCHAR *wszzLogs, uint32_t cbMax, uint32_t *pcbActual, JET_LOGINFO_W *pLogInfo)
+{
+    BEGIN_CALL("JetGetLogInfoInstance2W");
+    logf_("JetGetLogInfoInstance2W instance=%lu szz=%s cbMax=%u pLogInfo.cbSize=%u", (unsigned long)instance, wszzLogs ? "buffer" : "NULL", cbMax, pLogInfo ? pLogInfo->cbSize : 0);
+    FAIL_IF_INJECTED();
+    RETURN(get_log_info(call_, instance, wszzLogs, cbMax, pcbActual, pLogInfo, 0));
+}
+
+EXPORT JET_ERR JetGetTruncateLogInfoInstanceW(JET_INSTANCE instance, WCHAR *wszzLogs, uint32_t cbMax, uint32_t *pcbActual)
+{
+    BEGIN_CALL("JetGetTruncateLogInfoInstanceW");
+    logf_("JetGetTruncateLogInfoInstanceW instance=%lu szz=%s cbMax=%u", (unsigned long)instance, wszzLogs ? "buffer" : "NULL", cbMax);
+    FAIL_IF_INJECTED();
+    RETURN(get_log_info(call_, instance, wszzLogs, cbMax, pcbActual, NULL, 1));
+}
+
+EXPORT JET_ERR JetTruncateLogInstance(JET_INSTANCE instance)
+{
+    BEGIN_CALL("JetTruncateLogInstance");
+    logf_("JetTruncateLogInstance instance=%lu", (unsigned long)instance);
+    FAIL_IF_INJECTED();
+    Instance *p = find_instance(instance);
+    JET_ERR err = backup_gate(p);
+    if (err) RETURN(err);
+    if (p->open || p->copy_mac == 0) RETURN(JET_errInvalidBackupSequence);
+    uint64_t need = 0;
+    for (uint32_t g = p->copy_mic; g < p->copy_mac; g++) need += g;
+    if (p->sum_done < need) RETURN(JET_errLogFileNotCopied);
+    LogScan s; scan_logs(p, &s);
+    for (uint32_t g = p->del_mic; g < p->del_mac; g++) {
+        char *path = log_name(p, &s, g);
+        if (unlink(path) == 0) logf_("  deleted %s", path);
+        free(path);
+    }
+    RETURN(0);
+}
+
+EXPORT JET_ERR JetEndExternalBackupInstance2(JET_INSTANCE instance, JET_GRBIT grbit)
+{
+    BEGIN_CALL("JetEndExternalBackupInstance2");
+    logf_("JetEndExternalBackupInstance2 instance=%lu grbit=0x%X", (unsigned long)instance, grbit);
+    FAIL_IF_INJECTED();
+    Instance *p = find_instance(instance);
+    if (!p) RETURN(JET_errInvalidParameter);
+    if (((grbit & 0x3) != 0x1) && ((grbit & 0x3) != 0x2)) RETURN(JET_errInvalidParameter);
+    if (!p->in_progress) RETURN(JET_errNoBackup);
+    end_backup(p);
+    RETURN(0);
+}
+
+/* ---------------------------------------------------------------- JetBackupInstanceW and restores */
+
+static JET_ERR status(JET_PFNSTATUS pfn, JET_SNP snp, JET_SNT snt, uint32_t done)
+{
+    if (!pfn) return 0;
+    JET_SNPROG prog = { sizeof(JET_SNPROG), done, 100 };
+    pthread_mutex_unlock(&g_lock);
+    JET_ERR r = pfn((JET_SESID)~(JET_SESID)0, snp, snt, &prog);
+    pthread_mutex_lock(&g_lock);
+    logf_("  status callback (snp=%u, snt=%u, cunitDone=%u) returned %d", snp, snt, done, r);
+    return r;
+}
+
+static int write_stream(Instance *p, const char *to)
+{
+    FILE *o = fopen(to, "wb");
+    if (!o) return -1;
+    unsigned char *buf = malloc(65536);
+    for (;;) {
+        size_t n;
+        if (p->open_is_db) n = read_db_stream(p, buf, 65536);
+        else { n = fread(buf, 1, 65536, p->f); p->pos += n; }
+        if (n == (size_t)-1) { free(buf); fclose(o); return -1; }
+        if (n == 0) break;
+        fwrite(buf, 1, n, o);
+    }
+    free(buf);
+    return fclose(o);
+}
+
+static const char *base_name(const char *path) { const char *s = strrchr(path, '/'); return s ? s + 1 : path; }
+
+EXPORT JET_ERR JetBackupInstanceW(JET_INSTANCE instance, const WCHAR *szBackupPath, JET_GRBIT grbit, JET_PFNSTATUS pfnStatus)
+{
+    BEGIN_CALL("JetBackupInstanceW");
+    char *to = u16to8(szBackupPath);
+    logf_("JetBackupInstanceW instance=%lu szBackupPath=\"%s\" grbit=0x%X pfnStatus=%s", (unsigned long)instance, to ? to : "(null)", grbit, pfnStatus ? "set" : "NULL");
+    if (inj_) { free(to); FAIL_IF_INJECTED(); }
+    Instance *p = find_instance(instance);
+    struct stat st;
+    JET_ERR err = 0;
+    if (!p) err = JET_errInvalidParameter;
+    else if (!p->initialized) err = JET_errNotInitialized;
+    else if (p->in_progress) err = JET_errBackupInProgress;
+    else if (!to || stat(to, &st) != 0 || !S_ISDIR(st.st_mode)) err = JET_errInvalidPath;
+    if (err) { free(to); RETURN(err); }
+    int full = !(grbit & 1);
+    p->in_progress = 1; p->full = full; p->status = full ? ST_DATABASES : ST_LOGS;
+    p->begin_gen = current_generation(p);
+    p->mark = begin_mark(p);
+    p->mark_ms = now_ms();
+    if (full) {
+        p->copy_mic = checkpoint_generation(p);
+        status(pfnStatus, 9, 5, 0);
+        for (int i = 0; i < p->ndb && !err; i++) {
+            err = open_db_stream(p, p->db8[i]);
+            if (err) break;
+            p->open = 1; p->open_is_db = 1; p->pos = 0;
+            char *dst = join_path(to, base_name(p->db8[i]));
+            if (write_stream(p, dst) != 0) err = JET_errDiskIO;
+            free(dst);
+            close_open_file(p);
+        }
+    }
+    if (!err) err = prepare_logs(p);
+    LogScan s; scan_logs(p, &s);
+    for (uint32_t g = p->copy_mic; !err && g < p->copy_mac; g++) {
+        char *src = log_name(p, &s, g);
+        char *dst = join_path(to, base_name(src));
+        if (copy_file(src, dst) != 0) err = JET_errDiskIO;
+        else p->sum_done += g;
+        free(src); free(dst);
+    }
+    if (!err) {
+        for (uint32_t g = p->del_mic; g < p->del_mac; g++) { char *path = log_name(p, &s, g); unlink(path); free(path); }
+        if (full) status(pfnStatus, 9, 6, 100);
+    }
+    end_backup(p);
+    free(to);
+    RETURN(err);
+}
+
+EXPORT JET_ERR JetRestoreInstanceW(JET_INSTANCE instance, const WCHAR *sz, const WCHAR *szDest, JET_PFNSTATUS pfn)
+{
+    BEGIN_CALL("JetRestoreInstanceW");
+    char *a = u16to8(sz), *b = u16to8(szDest);
+    logf_("JetRestoreInstanceW instance=%lu sz=\"%s\" szDest=\"%s\" pfn=%s", (unsigned long)instance, a ? a : "(null)", b ? b : "(null)", pfn ? "set" : "NULL");
+    free(a); free(b);
+    FAIL_IF_INJECTED();
+    Instance *p = find_instance(instance);
+    if (instance != 0 && instance != (JET_INSTANCE)~(JET_INSTANCE)0 && !p) RETURN(JET_errInvalidParameter);
+    if (p && p->initialized) RETURN(JET_errAlreadyInitialized);
+    if (!sz || !*sz) RETURN(JET_errInvalidParameter);
+    /* The fixture replays nothing: it proves the arguments and the callback cross the ABI. */
+    status(pfn, 8, 5, 0);
+    status(pfn, 8, 0, 50);
+    status(pfn, 8, 6, 100);
+    RETURN(0);
+}
+
+EXPORT JET_ERR JetExternalRestore2W(WCHAR *szCheckpointFilePath, WCHAR *szLogPath, JET_RSTMAP_W *rgrstmap, int32_t crstfilemap,
+                                    WCHAR *szBackupLogPath, JET_LOGINFO_W *pLogInfo, WCHAR *szTargetInstanceName,
+                                    WCHAR *szTargetInstanceLogPath, WCHAR *szTargetInstanceCheckpointPath, JET_PFNSTATUS pfn)
+{
+    BEGIN_CALL("JetExternalRestore2W");
+    char *c = u16to8(szCheckpointFilePath), *l = u16to8(szLogPath), *bl = u16to8(szBackupLogPath);
+    char *tn = u16to8(szTargetInstanceName), *tl = u16to8(szTargetInstanceLogPath), *tc = u16to8(szTargetInstanceCheckpointPath);
+    logf_("JetExternalRestore2W szCheckpointFilePath=\"%s\" szLogPath=\"%s\" crstfilemap=%d szBackupLogPath=\"%s\" szTargetInstanceName=\"%s\" szTargetInstanceLogPath=\"%s\" szTargetInstanceCheckpointPath=\"%s\" pfn=%s",
+          c ? c : "(null)", l ? l : "(null)", crstfilemap, bl ? bl : "(null)", tn ? tn : "(null)", tl ? tl : "(null)", tc ? tc : "(null)", pfn ? "set" : "NULL");
+    free(c); free(l); free(bl); free(tn); free(tl); free(tc);
+    for (int i = 0; i < crstfilemap && rgrstmap; i++) {
+        char *a = u16to8(rgrstmap[i].szDatabaseName), *b = u16to8(rgrstmap[i].szNewDatabaseName);
+        logf_("  rstmap[%d] \"%s\" -> \"%s\"", i, a ? a : "(null)", b ? b : "(null)");
+        free(a); free(b);
+    }
+    if (pLogInfo) {
+        char base[4] = { (char)pLogInfo->szBaseName[0], (char)pLogInfo->szBaseName[1], (char)pLogInfo->szBaseName[2], 0 };
+        logf_("  pLogInfo={cbSize=%u, ulGenLow=%u, ulGenHigh=%u, szBaseName=\"%s\", szBaseName[3]=%u}", pLogInfo->cbSize, pLogInfo->ulGenLow, pLogInfo->ulGenHigh, base, pLogInfo->szBaseName[3]);
+    }
+    FAIL_IF_INJECTED();
+    if (!pLogInfo || pLogInfo->cbSize != sizeof(JET_LOGINFO_W)) RETURN(JET_errInvalidParameter);
+    if (crstfilemap < 0 || (crstfilemap > 0 && !rgrstmap)) RETURN(JET_errInvalidParameter);
+    if (szTargetInstanceName && szTargetInstanceLogPath) RETURN(JET_errInvalidParameter);
+    if (!szTargetInstanceLogPath != !szTargetInstanceCheckpointPath) RETURN(JET_errInvalidParameter);
+    status(pfn, 8, 5, 0);
+    status(pfn, 8, 0, 50);
+    status(pfn, 8, 6, 100);
+    RETURN(0);
+}
+
+/* ---------------------------------------------------------------- test controls */
+
+/* Copies the call log (UTF-8, one call per line, "  -> code" after each) into buf; returns its length. */
+EXPORT uint32_t FixtureCallLog(char *buf, uint32_t cb)
+{
+    pthread_mutex_lock(&g_lock);
+    uint32_t n = (uint32_t)g_log_len;
+    if (buf && cb) { uint32_t c = n < cb - 1 ? n : cb - 1; if (g_log) memcpy(buf, g_log, c); buf[c] = 0; }
+    pthread_mutex_unlock(&g_lock);
+    return n;
+}
+
+/* Makes the nth use (counted from now, 1-based) of `call` return `code`. */
+EXPORT int32_t FixtureFailCall(const char *call, uint32_t nth, int32_t code)
+{
+    pthread_mutex_lock(&g_lock);
+    int32_t r = -1;
+    if (g_nrules < MAX_RULES && call && strlen(call) < sizeof g_rules[0].call && nth > 0) {
+        FailRule *rule = &g_rules[g_nrules++];
+        memset(rule, 0, sizeof *rule);
+        strcpy(rule->call, call);
+        rule->nth = nth; rule->code = code;
+        r = 0;
+    }
+    pthread_mutex_unlock(&g_lock);
+    return r;
+}
+
+/* The next `count` size queries (NULL buffer) of a multi-string call report `bytes` less than needed,
+ * as if the list grew between the query and the read. */
+EXPORT void FixtureShortenSizeQueries(uint32_t count, uint32_t bytes)
+{
+    pthread_mutex_lock(&g_lock);
+    g_shrink_queries = count; g_shrink_bytes = bytes;
+    pthread_mutex_unlock(&g_lock);
+}
+
+/* Fixes the backup mark time (Unix milliseconds, UTC); a negative value returns to the wall clock. */
+EXPORT void FixtureSetTime(int64_t unix_ms)
+{
+    pthread_mutex_lock(&g_lock);
+    g_fixed_time_ms = unix_ms;
+    pthread_mutex_unlock(&g_lock);
+}
+
+/* Forgets the call log, the failure rules and every instance (files are left as they are). */
+EXPORT void FixtureReset(void)
+{
+    pthread_mutex_lock(&g_lock);
+    for (int i = 0; i < MAX_INSTANCES; i++) if (g_inst[i].used) free_instance(&g_inst[i]);
+    g_log_len = 0; if (g_log) g_log[0] = 0;
+    g_nrules = 0; g_shrink_queries = 0; g_page_size = 4096; g_fixed_time_ms = -1;
+    pthread_mutex_unlock(&g_lock);
+}
+
+/* The C compiler's view of the structs: sizes and offsets the managed declarations must match. */
+EXPORT int32_t FixtureLayout(const char *what)
+{
+    if (!strcmp(what, "JET_LOGINFO_W")) return sizeof(JET_LOGINFO_W);
+    if (!strcmp(what, "JET_LOGINFO_W.ulGenLow")) return offsetof(JET_LOGINFO_W, ulGenLow);
+    if (!strcmp(what, "JET_LOGINFO_W.ulGenHigh")) return offsetof(JET_LOGINFO_W, ulGenHigh);
+    if (!strcmp(what, "JET_LOGINFO_W.szBaseName")) return offsetof(JET_LOGINFO_W, szBaseName);
+    if (!strcmp(what, "JET_RSTMAP_W")) return sizeof(JET_RSTMAP_W);
+    if (!strcmp(what, "JET_RSTMAP_W.szNewDatabaseName")) return offsetof(JET_RSTMAP_W, szNewDatabaseName);
+    if (!strcmp(what, "JET_SNPROG")) return sizeof(JET_SNPROG);
+    if (!strcmp(what, "JET_SNPROG.cunitDone")) return offsetof(JET_SNPROG, cunitDone);
+    if (!strcmp(what, "JET_SNPROG.cunitTotal")) return offsetof(JET_SNPROG, cunitTotal);
+    if (!strcmp(what, "JET_RSTINFO_W")) return sizeof(JET_RSTINFO_W);
+    if (!strcmp(what, "JET_RSTINFO_W.rgrstmap")) return offsetof(JET_RSTINFO_W, rgrstmap);
+    if (!strcmp(what, "JET_RSTINFO_W.crstmap")) return offsetof(JET_RSTINFO_W, crstmap);
+    if (!strcmp(what, "JET_RSTINFO_W.lgposStop")) return offsetof(JET_RSTINFO_W, lgposStop);
+    if (!strcmp(what, "JET_RSTINFO_W.logtimeStop")) return offsetof(JET_RSTINFO_W, logtimeStop);
+    if (!strcmp(what, "JET_RSTINFO_W.pfnStatus")) return offsetof(JET_RSTINFO_W, pfnStatus);
+    return -1;
+}

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using ExternalBackup.Benchmarks.Measurement;
+using ExternalBackup.Manifest;
+using ExternalBackup.Pipeline;
+using ExternalBackup.Sinks.Directory;
+using ExternalBackup.Testing.EngineModel;
+using ExternalBackup.Testing.Synthesis;
+
+namespace ExternalBackup.Benchmarks;
+
+/// <summary>
+/// <c>ebbench backup [--size-gib N] [--runs N] [--work DIR]</c>: a full streaming backup of a generated instance served
+/// by the engine model into the directory sink, as ratios to <c>cp</c> (and <c>cp</c> + <c>sync</c>, since the sink
+/// flushes to disk), <c>sha256sum</c> and a memory copy of the same bytes, all measured in this run; and the peak RSS
+/// of the backup process at two instance sizes (memory must not grow with the database).
+/// Each backup runs in a child process (<c>ebbench backup-child</c>) so its peak RSS is its own.
+/// </summary>
+internal static class BackupBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var sizeGib = double.Parse(Option(args, "--size-gib") ?? "2", CultureInfo.InvariantCulture);
+        var runs = int.Parse(Option(args, "--runs") ?? "3", CultureInfo.InvariantCulture);
+        var work = Option(args, "--work") ?? Path.Combine(Path.GetTempPath(), $"ebbench-backup-{Environment.ProcessId}");
+        Directory.CreateDirectory(work);
+        try
+        {
+            var large = Path.Combine(work, "large");
+            var small = Path.Combine(work, "small");
+            var bytes = await MakeInstanceAsync(large, sizeGib).ConfigureAwait(false);
+            await MakeInstanceAsync(small, sizeGib / 4).ConfigureAwait(false);
+            var files = Directory.GetFiles(large, "*", SearchOption.AllDirectories);
+            Baselines.TimeCommand("sh", "-c", $"find '{large}' -type f -exec cat {{}} + > /dev/null"); // warm the page cache
+            var copy = Path.Combine(work, "cp-target");
+            void Clean()
+            {
+                if (Directory.Exists(copy))
+                {
+                    Directory.Delete(copy, true);
+                }
+
+                Baselines.TimeCommand("sync");
+            }
+
+            var cp = Baselines.Median(runs, () => Baselines.TimeCommand("cp", "-r", large, copy), Clean);
+            var cpSync = Baselines.Median(runs, () => Baselines.TimeCommand("sh", "-c", $"cp -r '{large}' '{copy}' && sync"), Clean);
+            Clean();
+            var sha = Baselines.Median(runs, () => Baselines.TimeCommand("sha256sum", files));
+            var memory = Baselines.Median(runs, () => Baselines.TimeMemoryCopy(bytes));
+
+            var flush = Child(large, work, runs, "--flush");
+            var noFlush = Child(large, work, runs);
+            var noVerify = Child(large, work, runs, "--no-verify");
+            var smallRun = Child(small, work, 1);
+
+            Console.WriteLine($"ebbench backup: {bytes / (double)(1L << 30):F2} GiB instance (model engine, 4 KiB pages), median of {runs} runs; ratio = baseline time / our time (1.0 = as fast)");
+            Console.WriteLine($"{"what",-44} {"seconds",8} {"GB/s",7} {"ratio",7} {"peak RSS",10}");
+            Row("memory copy (same bytes)", memory, bytes, null, null);
+            Row("cp -r", cp, bytes, null, null);
+            Row("cp -r && sync", cpSync, bytes, null, null);
+            Row("sha256sum", sha, bytes, null, null);
+            Row("backup, SHA-256 + inline verify + fsync", flush.Time, bytes, cpSync / flush.Time, flush.PeakRss, "vs cp+sync");
+            Row("backup, SHA-256 + inline verify, no fsync", noFlush.Time, bytes, cp / noFlush.Time, noFlush.PeakRss, "vs cp");
+            Row("backup, SHA-256 only, no fsync", noVerify.Time, bytes, cp / noVerify.Time, noVerify.PeakRss, "vs cp");
+            Row("backup vs sha256sum (no fsync)", noFlush.Time, bytes, sha / noFlush.Time, null, "vs sha256sum");
+            Console.WriteLine($"peak RSS: {Mib(smallRun.PeakRss)} at {bytes / 4 / (double)(1L << 30):F2} GiB, {Mib(noFlush.PeakRss)} at {bytes / (double)(1L << 30):F2} GiB (buffers: (queue 4 + 2) x 1 MiB)");
+            return 0;
+        }
+        finally
+        {
+            if (Option(args, "--keep") is null)
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>The child: one full backup, printing {seconds, bytes, peakRss} as JSON.</summary>
+    public static async Task<int> RunChildAsync(string[] args)
+    {
+        var instance = Option(args, "--instance")!;
+        var to = Option(args, "--to")!;
+        Directory.CreateDirectory(to);
+        var engine = EngineModel.Open(instance, new EngineModelOptions { VerifyPages = false, RecordCalls = false });
+        var options = args.Contains("--no-verify") ? new StreamingBackupOptions { CreateVerifier = null } : new StreamingBackupOptions();
+        await using var sink = new DirectorySink(to, new DirectorySinkOptions { FlushToDisk = args.Contains("--flush") });
+        var watch = Stopwatch.StartNew();
+        var result = await new StreamingBackup(engine, sink, options).RunAsync(BackupKind.Copy).ConfigureAwait(false);
+        watch.Stop();
+        Console.WriteLine(JsonSerializer.Serialize(new { seconds = watch.Elapsed.TotalSeconds, bytes = result.Manifest.Files.Sum(f => f.Bytes), peakRss = ProcessMemory.PeakResidentBytes() }));
+        return 0;
+    }
+
+    private static (TimeSpan Time, long PeakRss) Child(string instance, string work, int runs, params string[] extra)
+    {
+        var results = new List<(TimeSpan, long)>();
+        for (var i = 0; i < runs; i++)
+        {
+            var to = Path.Combine(work, "backup-target");
+            if (Directory.Exists(to))
+            {
+                Directory.Delete(to, true);
+            }
+
+            Baselines.TimeCommand("sync");
+            var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
+            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+            {
+                start.ArgumentList.Add(typeof(BackupBenchmark).Assembly.Location);
+            }
+
+            foreach (var a in new[] { "backup-child", "--instance", instance, "--to", to }.Concat(extra))
+            {
+                start.ArgumentList.Add(a);
+            }
+
+            using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"backup child failed ({process.ExitCode}): {output}");
+            }
+
+            var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement;
+            results.Add((TimeSpan.FromSeconds(json.GetProperty("seconds").GetDouble()), json.GetProperty("peakRss").GetInt64()));
+        }
+
+        results.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+        return results[results.Count / 2];
+    }
+
+    private static async Task<long> MakeInstanceAsync(string folder, double sizeGib)
+    {
+        var pages = (long)(sizeGib * (1L << 30) / 4096);
+        await SyntheticInstanceWriter.WriteAsync(folder, new SyntheticInstanceOptions
+        {
+            Databases = [("ntds.dit", new SyntheticDatabaseOptions { PageCount = pages, ZeroPageFraction = 0.05, Seed = 3 })],
+            Logs = new SyntheticLogSetOptions { Count = 8, LogFileSize = 1 << 20 },
+        }).ConfigureAwait(false);
+        return Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+    }
+
+    private static void Row(string what, TimeSpan time, long bytes, double? ratio, long? peakRss, string? against = null) =>
+        Console.WriteLine($"{what,-44} {time.TotalSeconds,8:F2} {Baselines.GigabytesPerSecond(bytes, time),7:F2} {(ratio is { } r ? r.ToString("F2", CultureInfo.InvariantCulture) : "-"),7} {(peakRss is { } p ? Mib(p) : "-"),10} {against}");
+
+    private static string Mib(long bytes) => $"{bytes / (double)(1 << 20):F0} MiB";
+
+    private static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
