@@ -14,7 +14,7 @@ internal sealed record SourceFile(string Path, byte[] Bytes, BackupFileKind Kind
 internal static class SetWriter
 {
     public static IReadOnlyList<SourceFile> FromDirectory(string root) =>
-        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+        System.IO.Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
             .Select(f => new SourceFile(Path.GetRelativePath(root, f).Replace('\\', '/'), File.ReadAllBytes(f),
                 f.EndsWith(".log", StringComparison.Ordinal) ? BackupFileKind.Log : f.EndsWith(".chk", StringComparison.Ordinal) ? BackupFileKind.Checkpoint : BackupFileKind.Other))
             .OrderBy(f => f.Path, StringComparer.Ordinal)

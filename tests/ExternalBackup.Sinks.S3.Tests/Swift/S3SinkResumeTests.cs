@@ -72,7 +72,7 @@ public sealed class S3SinkResumeTests
         Assert.That(await store.KeysAsync($"backups/{set.SetId}.journal.json"), Is.Empty, "the journal is removed at commit");
         if (localJournal)
         {
-            Assert.That(Directory.EnumerateFiles(scratch.Path), Is.Empty);
+            Assert.That(System.IO.Directory.EnumerateFiles(scratch.Path), Is.Empty);
         }
     }
 

@@ -21,7 +21,7 @@ public sealed class TarSinkTests
             manifest = await SetWriter.WriteSetAsync(sink, set, files, chunkSize: 40_000);
         }
 
-        Assert.That(Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(archive)!), Is.EqualTo(new[] { archive }), "only the archive: no temporary or spool file left");
+        Assert.That(System.IO.Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(archive)!), Is.EqualTo(new[] { archive }), "only the archive: no temporary or spool file left");
         var listing = RunTar($"-tvf \"{archive}\"", scratch.Path).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var names = listing.Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1]).ToList();
         Assert.That(names, Is.EqualTo(files.Select(f => $"{set.SetId}/{f.Path}").Append($"{set.SetId}/manifest.json")), "entries in order, manifest last");
@@ -52,7 +52,7 @@ public sealed class TarSinkTests
             await SetWriter.WriteSetAsync(sink, set, [big, small], chunkSize: 100_000);
         }
 
-        Assert.That(Directory.EnumerateFiles(Path.Combine(scratch.Path, "spool")), Is.Empty, "spool files are deleted");
+        Assert.That(System.IO.Directory.EnumerateFiles(Path.Combine(scratch.Path, "spool")), Is.Empty, "spool files are deleted");
         var extracted = scratch.Sub("x");
         RunTar($"-xf \"{archive}\" -C \"{extracted}\"", scratch.Path);
         Assert.That(File.ReadAllBytes(Path.Combine(extracted, "db/big.edb")), Is.EqualTo(big.Bytes));
@@ -84,11 +84,11 @@ public sealed class TarSinkTests
         {
             await sink.BeginSetAsync(SetWriter.Descriptor("20261122T044300000Z-full"), CancellationToken.None);
             await SetWriter.WriteFileAsync(sink, new SourceFile("a.log", SetWriter.RandomBytes(5000, 1)), 1000);
-            Assert.That(Directory.EnumerateFiles(folder).Single(), Does.EndWith(".partial"), "written under a temporary name");
+            Assert.That(System.IO.Directory.EnumerateFiles(folder).Single(), Does.EndWith(".partial"), "written under a temporary name");
             await sink.AbortAsync(CancellationToken.None);
         }
 
-        Assert.That(Directory.EnumerateFileSystemEntries(folder), Is.Empty);
+        Assert.That(System.IO.Directory.EnumerateFileSystemEntries(folder), Is.Empty);
     }
 
     [Test]

@@ -33,13 +33,13 @@ public sealed class TarSink : IBackupSink
         ArgumentException.ThrowIfNullOrEmpty(path);
         _options = options ?? new TarSinkOptions();
         _targetPath = Path.GetFullPath(path);
-        if (File.Exists(_targetPath) || Directory.Exists(_targetPath))
+        if (File.Exists(_targetPath) || System.IO.Directory.Exists(_targetPath))
         {
             throw new IOException($"tar sink: {_targetPath} already exists; it is never overwritten");
         }
 
         var folder = Path.GetDirectoryName(_targetPath)!;
-        Directory.CreateDirectory(folder);
+        System.IO.Directory.CreateDirectory(folder);
         _tempPath = Path.Combine(folder, $".{Path.GetFileName(_targetPath)}.{Guid.NewGuid():N}.partial");
         _output = new FileStream(_tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
         _writer = new TarWriter(_output, TarEntryFormat.Pax, leaveOpen: true);
