@@ -67,6 +67,35 @@ public sealed record S3BenchmarkResult(long Bytes, double BaselineMBps, double S
 /// </summary>
 public static class S3Benchmark
 {
+    /// <summary>
+    /// <c>ebbench s3 [--file-mib 64] [--files 4] [--part-mib 8] [--concurrency 4]</c>: starts a private Swift,
+    /// prints the row, stops Swift. Returns the process exit code.
+    /// </summary>
+    public static async Task<int> RunCommandAsync(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        int Option(string name, int fallback)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+        }
+
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "ExternalBackup.sln")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException($"ExternalBackup.sln not found above {AppContext.BaseDirectory} (needed for tests/s3/start-swift.sh)");
+        }
+
+        const int MiB = 1024 * 1024;
+        var result = await RunWithLocalSwiftAsync(root, Console.Out, o => o with
+        {
+            FileBytes = Option("--file-mib", 64) * MiB,
+            FileCount = Option("--files", 4),
+            Sink = new S3SinkOptions { Bucket = "unused", MinimumPartSize = Option("--part-mib", 8) * MiB, MaxConcurrentUploads = Option("--concurrency", 4) },
+        }).ConfigureAwait(false);
+        return result.Ratio > 0 ? 0 : 1;
+    }
+
     /// <summary>Runs the row against a running S3 server; creates and removes its own bucket.</summary>
     public static async Task<S3BenchmarkResult> RunAsync(S3BenchmarkOptions options, TextWriter log, CancellationToken cancellationToken = default)
     {
