@@ -216,9 +216,14 @@ internal sealed class S3FileUpload
         }
 
         if (_previous?.UploadId is not null && _previous.PartSize == PartSize
-            && _previous.Parts.TryGetValue(number, out var known) && known.Size == size
-            && known.Sha256 == Convert.ToHexStringLower(SHA256.HashData(buffer.AsSpan(0, size))))
+            && _previous.Parts.TryGetValue(number, out var known) && known.Size == size && Matches(known, buffer.AsSpan(0, size)))
         {
+            if (known.Sha256 is null)
+            {
+                var recovered = known with { Sha256 = Convert.ToHexStringLower(SHA256.HashData(buffer.AsSpan(0, size))) };
+                _context.Journal.Update(j => j.Files[File.Path].Parts[number] = recovered);
+            }
+
             _acknowledged[number] = known.ETag;
             _context.Buffers.Return(buffer);
             _context.CountSkippedPart();
@@ -239,6 +244,11 @@ internal sealed class S3FileUpload
         _inFlight.Add(Task.Run(() => UploadPartAsync(buffer, size, number), CancellationToken.None));
         _inFlight.RemoveAll(t => t.IsCompletedSuccessfully);
     }
+
+    private static bool Matches(JournalPart known, ReadOnlySpan<byte> bytes) =>
+        known.Sha256 is { } sha
+            ? sha == Convert.ToHexStringLower(SHA256.HashData(bytes))
+            : string.Equals(known.ETag.Trim('"'), Convert.ToHexStringLower(MD5.HashData(bytes)), StringComparison.OrdinalIgnoreCase);
 
     private async ValueTask EnsureUploadAsync(CancellationToken cancellationToken)
     {
@@ -295,8 +305,9 @@ internal sealed class S3FileUpload
             }, _context.BackgroundToken).ConfigureAwait(false);
             _acknowledged[number] = etag;
             _context.CountPart(size);
+            // Recorded now, saved with the file's completion: a part acknowledged but not yet saved is found
+            // again on resume through ListParts.
             _context.Journal.Update(j => j.Files[File.Path].Parts[number] = new JournalPart(size, sha, etag));
-            await _context.Journal.FlushAsync(_context.BackgroundToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {

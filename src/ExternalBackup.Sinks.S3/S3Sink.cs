@@ -15,10 +15,10 @@ namespace ExternalBackup.Sinks.S3;
 /// <see cref="S3SinkOptions.MaxConcurrentUploads"/>), or one PutObject when it fits in one part; every request is
 /// retried by a Polly pipeline (<see cref="S3Resilience"/>).
 /// <para>
-/// Multipart uploads are completed at <see cref="CommitAsync"/>, just before the manifest. A journal of acknowledged
-/// parts (<see cref="S3SinkOptions.JournalDirectory"/>) lets a set that was interrupted (process killed, sink
-/// disposed without commit or abort) be resumed: begin the same set id again and stream the same files; parts
-/// whose size and SHA-256 match the journal are not sent again. <see cref="AbortAsync"/> aborts the uploads and
+/// Multipart uploads are completed at <see cref="CommitAsync"/>, just before the manifest. A journal of uploads and
+/// acknowledged parts (<see cref="S3SinkOptions.JournalDirectory"/>), completed on resume by ListParts, lets a set
+/// that was interrupted (process killed, sink disposed without commit or abort) be resumed: begin the same set id
+/// again and stream the same files; parts whose size and SHA-256 (or MD5 ETag) match are not sent again. <see cref="AbortAsync"/> aborts the uploads and
 /// deletes the set's objects and journal. When a set begins, owned multipart uploads older than
 /// <see cref="S3SinkOptions.StaleUploadAge"/> are aborted.
 /// </para>
@@ -478,7 +478,7 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
                 continue;
             }
 
-            Dictionary<int, string> listed;
+            Dictionary<int, (string ETag, long Size)> listed;
             try
             {
                 listed = await ListPartsAsync(file.Key, file.UploadId, cancellationToken).ConfigureAwait(false);
@@ -491,17 +491,26 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
 
             foreach (var (number, part) in file.Parts.ToList())
             {
-                if (!listed.TryGetValue(number, out var etag) || etag.Trim('"') != part.ETag.Trim('"'))
+                if (!listed.TryGetValue(number, out var stored) || stored.ETag.Trim('"') != part.ETag.Trim('"'))
                 {
                     file.Parts.Remove(number);
+                }
+            }
+
+            // Parts the store acknowledged after the journal was last saved (the process died first).
+            foreach (var (number, stored) in listed)
+            {
+                if (!file.Parts.ContainsKey(number))
+                {
+                    file.Parts[number] = new JournalPart(stored.Size, null, stored.ETag);
                 }
             }
         }
     }
 
-    private async ValueTask<Dictionary<int, string>> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken)
+    private async ValueTask<Dictionary<int, (string ETag, long Size)>> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken)
     {
-        var parts = new Dictionary<int, string>();
+        var parts = new Dictionary<int, (string ETag, long Size)>();
         string? marker = null;
         while (true)
         {
@@ -514,7 +523,7 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
             }, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             foreach (var part in page.Parts ?? [])
             {
-                parts[part.PartNumber ?? 0] = part.ETag;
+                parts[part.PartNumber ?? 0] = (part.ETag, part.Size ?? -1);
             }
 
             if (page.IsTruncated != true || page.NextPartNumberMarker is null)

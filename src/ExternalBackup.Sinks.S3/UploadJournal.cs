@@ -4,8 +4,10 @@ using System.Text.Json.Serialization;
 namespace ExternalBackup.Sinks.S3;
 
 /// <summary>
-/// What a set's uploads have achieved so far, saved after every acknowledged part so that an interrupted set can
-/// be resumed without sending those parts again. Parts are matched by number, size and SHA-256.
+/// What a set's uploads have achieved so far, so that an interrupted set can be resumed without sending
+/// acknowledged parts again. It is saved when an upload starts and when a file's parts are all acknowledged;
+/// parts acknowledged in between are found on resume with ListParts. Parts are matched by number, size and
+/// SHA-256 (or, for parts only the store knew of, their MD5 ETag).
 /// </summary>
 internal sealed class UploadJournal
 {
@@ -66,5 +68,8 @@ internal sealed class JournalFile
     public string? ETag { get; set; }
 }
 
-/// <summary>An acknowledged part.</summary>
-internal sealed record JournalPart(long Size, string Sha256, string ETag);
+/// <summary>
+/// An acknowledged part. <see cref="Sha256"/> is <see langword="null"/> for a part the store listed on resume that the
+/// journal had not yet recorded (the process died first); such a part is matched by its ETag, the MD5 of its bytes.
+/// </summary>
+internal sealed record JournalPart(long Size, string? Sha256, string ETag);
