@@ -11,6 +11,7 @@ public static class Program
           backup   [--size-gib 2] [--runs 3]   streaming backup into a folder vs cp, cp+sync, sha256sum, memory copy; peak RSS
           verify   [--size-gib N] [--page-size N] verifying a database vs a plain read-and-sum of the same bytes
           native   [--instance DIR] [--rounds 3] the native binding over the C fixture vs the in-process model, same files
+          s3       [--file-mib 64] [--files 4] [--part-mib 8] [--concurrency 4]  S3 sink to a private local Swift vs a PutObject loop
           snapshot [options]                    frozen-folder backup with inline verification vs without (see SnapshotBenchmark)
         """;
 
@@ -25,6 +26,8 @@ public static class Program
                 return await BackupBenchmark.RunChildAsync(args[1..]).ConfigureAwait(false);
             case "verify":
                 return await VerifyBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
+            case "s3":
+                return await S3Benchmark.RunCommandAsync(args[1..]).ConfigureAwait(false);
             case "snapshot":
                 return await SnapshotBenchmark.RunAsync(args[1..], Console.Out).ConfigureAwait(false);
             case "native":

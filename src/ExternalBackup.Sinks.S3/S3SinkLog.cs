@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace ExternalBackup.Sinks.S3;
+
+/// <summary>The sink's log messages (never with credentials).</summary>
+internal static partial class S3SinkLog
+{
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "S3 request failed, retry {Attempt} in {Delay}: {ErrorType}: {Error}")]
+    public static partial void Retrying(ILogger logger, int attempt, TimeSpan delay, string errorType, string error);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Aborting stale multipart upload of s3://{Bucket}/{Key} started {Initiated}")]
+    public static partial void AbortingStale(ILogger logger, string bucket, string key, DateTime? initiated);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "Resuming set {SetId}: {Files} files and {Parts} acknowledged parts in the journal")]
+    public static partial void Resuming(ILogger logger, string setId, int files, int parts);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "Aborting set {SetId}: {Reason}")]
+    public static partial void Aborting(ILogger logger, string setId, string reason);
+
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Warning, Message = "Cleanup of s3://{Bucket}/{Key} failed: {Error}")]
+    public static partial void CleanupFailed(ILogger logger, string bucket, string key, string error);
+
+    [LoggerMessage(EventId = 6006, Level = LogLevel.Information, Message = "Committed set {SetId}: {Files} files, manifest s3://{Bucket}/{Key}")]
+    public static partial void Committed(ILogger logger, string setId, int files, string bucket, string key);
+}

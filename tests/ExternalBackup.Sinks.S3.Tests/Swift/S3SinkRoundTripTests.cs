@@ -1,0 +1,92 @@
+using ExternalBackup.Manifest;
+using ExternalBackup.Tests.Common;
+
+namespace ExternalBackup.Sinks.S3.Tests.Swift;
+
+[TestFixture]
+public sealed class S3SinkRoundTripTests
+{
+    [Test]
+    public async Task Corpus_log_set_round_trips_byte_identically_with_the_manifest_last_and_listed()
+    {
+        using var scratch = new ScratchDirectory("s3-roundtrip");
+        var files = SetWriter.FromDirectory(TestPaths.CopyCorpusSet("xp-catroot2-logset", scratch));
+        await using var store = await S3TestStore.CreateAsync();
+        await using var proxy = new FaultProxy(SwiftServer.Endpoint);
+        var set = SetWriter.Descriptor("20261122T040000000Z-full");
+        await using (var sink = new S3Sink(store.SinkOptions(proxy.Endpoint)))
+        {
+            var manifest = await SetWriter.WriteSetAsync(sink, set, files, chunkSize: 50_000);
+            var listed = await sink.ListSetsAsync(CancellationToken.None);
+            Assert.That(listed.Select(m => m.SetId), Is.EqualTo(new[] { set.SetId }));
+            Assert.That(listed[0].Files.Select(f => f.Sha256), Is.EqualTo(manifest.Files.Select(f => f.Sha256)));
+        }
+
+        Assert.That(files, Has.Count.GreaterThan(5));
+        foreach (var file in files)
+        {
+            Assert.That(await store.ReadAsync($"backups/{set.SetId}/{file.Path}"), Is.EqualTo(file.Bytes), file.Path);
+        }
+
+        var keys = await store.KeysAsync("backups/");
+        Assert.That(keys, Is.EquivalentTo(files.Select(f => $"backups/{set.SetId}/{f.Path}").Append($"backups/{set.SetId}/manifest.json")),
+            "the set holds its files and manifest, and the resume journal is gone");
+        var puts = proxy.Log.Where(e => e.Request.Method == "PUT" && e.DeliveredStatus == 200 && e.Request.Path.Contains(set.SetId + "/", StringComparison.Ordinal)).ToList();
+        Assert.That(puts[^1].Request.Path, Does.EndWith("/manifest.json"), "the manifest is the last object written");
+        Assert.That(await store.OpenUploadsAsync(""), Is.Empty);
+    }
+
+    [Test]
+    public async Task Large_file_goes_up_as_concurrent_multipart_parts_within_the_buffer_bound()
+    {
+        await using var store = await S3TestStore.CreateAsync();
+        var big = new SourceFile("db/big.edb", SetWriter.RandomBytes((8 * 5 * 1024 * 1024) - 12345, seed: 7), BackupFileKind.Database);
+        var set = SetWriter.Descriptor("20261122T040100000Z-full");
+        var options = store.SinkOptions();
+        await using (var sink = new S3Sink(options))
+        {
+            await SetWriter.WriteSetAsync(sink, set, [big], chunkSize: 1 << 20);
+            var stats = sink.Statistics;
+            Assert.That(stats.PartsUploaded, Is.EqualTo(8));
+            Assert.That(stats.BufferBytes, Is.LessThanOrEqualTo((options.MaxConcurrentUploads + 1L) * options.MinimumPartSize));
+        }
+
+        var key = $"backups/{set.SetId}/db/big.edb";
+        Assert.That(await store.ETagAsync(key), Does.EndWith("-8"), "one multipart object of 8 parts");
+        Assert.That(await store.ReadAsync(key), Is.EqualTo(big.Bytes));
+    }
+
+    [Test]
+    public async Task Full_and_incremental_sets_are_listed_oldest_first()
+    {
+        await using var store = await S3TestStore.CreateAsync();
+        var full = SetWriter.Descriptor("20261122T040200000Z-full");
+        var incremental = SetWriter.Descriptor("20261122T050200000Z-incremental", BackupKind.Incremental) with { StartedUtc = full.StartedUtc.AddHours(1) };
+        await using (var sink = new S3Sink(store.SinkOptions()))
+        {
+            await SetWriter.WriteSetAsync(sink, full, [new SourceFile("edb00001.log", SetWriter.RandomBytes(1 << 20, 1), BackupFileKind.Log)]);
+        }
+
+        await using (var sink = new S3Sink(store.SinkOptions()))
+        {
+            await SetWriter.WriteSetAsync(sink, incremental, [new SourceFile("edb00002.log", SetWriter.RandomBytes(1 << 20, 2), BackupFileKind.Log)]);
+            var listed = await sink.ListSetsAsync(CancellationToken.None);
+            Assert.That(listed.Select(m => (m.SetId, m.Kind)), Is.EqualTo(new[] { (full.SetId, BackupKind.Full), (incremental.SetId, BackupKind.Incremental) }));
+        }
+    }
+
+    [Test]
+    public async Task A_committed_set_id_cannot_be_begun_again()
+    {
+        await using var store = await S3TestStore.CreateAsync();
+        var set = SetWriter.Descriptor("20261122T040300000Z-full");
+        await using (var sink = new S3Sink(store.SinkOptions()))
+        {
+            await SetWriter.WriteSetAsync(sink, set, [new SourceFile("a.log", [1, 2, 3])]);
+        }
+
+        await using var again = new S3Sink(store.SinkOptions());
+        var error = Assert.ThrowsAsync<InvalidOperationException>(async () => await again.BeginSetAsync(set, CancellationToken.None));
+        Assert.That(error!.Message, Does.Contain("already committed"));
+    }
+}
