@@ -24,10 +24,12 @@ public static class BackupCommand
         var vss = new Option<bool>("--vss") { Description = "take a VSS snapshot of the ESE writers' files (Windows)" };
         var fallback = new Option<string?>("--fallback") { Description = "with --vss: 'streaming' runs the streaming backup when VSS is not available" };
         fallback.AcceptOnlyFromAmong("streaming");
+        var s3Endpoint = new Option<string?>("--s3-endpoint") { Description = "for s3:// destinations: the endpoint URL (default: S3_ENDPOINT, then AWS); keys come from S3_ACCESS_KEY/S3_SECRET_KEY or the SDK's usual sources, never from the command line" };
+        var s3Region = new Option<string?>("--s3-region") { Description = "for s3:// destinations: the region (default: S3_REGION, then us-east-1)" };
         var verify = new Option<bool>("--verify-stream") { Description = "check every page and log on this side of the engine while streaming (default on)", DefaultValueFactory = _ => true };
         var command = new Command("backup", "Back up an ESE instance online through the external backup API")
         {
-            engine, instance, to, kind, json, createDestination, verify, fromSnapshot, logFolder, vss, fallback,
+            engine, instance, to, kind, json, createDestination, verify, fromSnapshot, logFolder, vss, fallback, s3Endpoint, s3Region,
         };
         foreach (var option in EngineSelection.Options)
         {
@@ -40,7 +42,13 @@ public static class BackupCommand
             IExternalBackupEngine? selected = null;
             try
             {
-                await using var sink = SinkAddress.Create(parse.GetValue(to)!, new SinkAddressOptions { CreateDestination = parse.GetValue(createDestination) });
+                // With tar:- the archive is standard output, so the report goes to standard error.
+                var report = parse.GetValue(to) == "tar:-" ? console.Error : console.Out;
+                await using var sink = SinkAddress.Create(parse.GetValue(to)!, new SinkAddressOptions
+                {
+                    CreateDestination = parse.GetValue(createDestination),
+                    S3 = new S3Settings(Endpoint: parse.GetValue(s3Endpoint), Region: parse.GetValue(s3Region)),
+                });
                 var snapshotArguments = new SnapshotBackupArguments
                 {
                     Kind = backupKind,
@@ -70,12 +78,12 @@ public static class BackupCommand
                 var result = await new StreamingBackup(selected, sink, options).RunAsync(backupKind, CrashSwitch.FromEnvironment(), cancellationToken).ConfigureAwait(false);
                 if (parse.GetValue(json))
                 {
-                    console.WriteJson(Describe(result));
+                    report.WriteLine(System.Text.Json.JsonSerializer.Serialize(Describe(result), ManifestJson.Options));
                 }
                 else
                 {
                     var m = result.Manifest;
-                    console.Out.WriteLine($"{m.SetId}: {m.Kind.Name()} backup of {m.Instance}, {m.Files.Count} files, {m.Files.Sum(f => f.Bytes)} bytes, logs {m.LogGenerations?.Low}..{m.LogGenerations?.High}{(result.LogsTruncated ? ", logs truncated" : string.Empty)}");
+                    report.WriteLine($"{m.SetId}: {m.Kind.Name()} backup of {m.Instance}, {m.Files.Count} files, {m.Files.Sum(f => f.Bytes)} bytes, logs {m.LogGenerations?.Low}..{m.LogGenerations?.High}{(result.LogsTruncated ? ", logs truncated" : string.Empty)}");
                 }
 
                 return CliConsole.Ok;
