@@ -136,4 +136,29 @@ public class JetBackupTests
         Assert.That(rc, Is.EqualTo(JetError.InvalidBackupSequence), "the external API truncates only after GetLogInfo and copying every log");
         Assert.That(engine.IsBackupInProgress, Is.False);
     }
+
+    [TestCase(JetError.InvalidParameter)]
+    [TestCase(JetError.SessionSharingViolation)]
+    [TestCase(JetError.InvalidGrbit)]
+    [TestCase(JetError.InstanceUnavailableDueToFatalLogDiskFull)]
+    public void Codes_the_engine_returns_at_begin_come_back_unchanged(JetError code)
+    {
+        // Seed-listed codes that this engine model cannot reach through its own state are injected at the call
+        // that would return them; the contract passes them through exactly and leaves nothing behind.
+        var (scratch, instance, destination) = Setup();
+        using var _ = scratch;
+        var options = new EngineModelOptions();
+        options.Faults.Fail(EngineCall.BeginExternalBackup, 1, code);
+        Assert.That(JetBackup.Backup(EngineModel.Open(instance, options), destination, BackupGrbits.None, null), Is.EqualTo(code));
+        Assert.That(Directory.EnumerateFileSystemEntries(destination), Is.Empty);
+    }
+
+    [Test]
+    public void Like_the_engine_JetBackup_does_not_validate_grbits_beyond_incremental()
+    {
+        var (scratch, instance, destination) = Setup();
+        using var _ = scratch;
+        Assert.That(JetBackup.Backup(EngineModel.Open(instance), destination, BackupGrbits.Atomic | BackupGrbits.Snapshot, null), Is.EqualTo(JetError.Success));
+        Assert.That(Directory.EnumerateDirectories(destination).Single(), Does.EndWith("-full"));
+    }
 }
