@@ -16,8 +16,8 @@ namespace ExternalBackup.Pipeline;
 /// the same for each log, the sink's commit, <c>JetTruncateLogInstance</c> (full and incremental only), and
 /// <c>JetEndExternalBackupInstance2</c>.
 /// <para>
-/// Reading and writing overlap: a reader fills pooled, page-aligned buffers and hashes them (SHA-256) while the
-/// sink writes the previous ones through a bounded queue. Logs are truncated only after the sink has durably
+/// Reading and writing overlap: a reader fills pooled, page-aligned buffers (and verifies them) while, through a
+/// bounded queue, the sink writes the previous ones and SHA-256 hashes each chunk on another core during its write. Logs are truncated only after the sink has durably
 /// committed the set. Any failure or cancellation ends the engine's backup with abort, aborts the sink and
 /// truncates nothing.
 /// </para>
@@ -228,7 +228,7 @@ public sealed class StreamingBackup
                 var queue = Channel.CreateBounded<(AlignedBuffer Buffer, int Count, long Offset)>(
                     new BoundedChannelOptions(_options.QueueDepth) { SingleReader = true, SingleWriter = true });
                 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                var reader = Task.Run(() => ReadAllAsync(pool, handle, source, hash, check, queue.Writer, linked.Token), linked.Token);
+                var reader = Task.Run(() => ReadAllAsync(pool, handle, source, check, queue.Writer, linked.Token), linked.Token);
 
                 long written = 0;
                 try
@@ -237,7 +237,18 @@ public sealed class StreamingBackup
                     {
                         try
                         {
-                            await _sink.WriteAsync(new BackupChunk(offset, buffer.Memory[..count]), linked.Token).ConfigureAwait(false);
+                            // SHA-256 of this chunk runs on another core while the sink writes it; the reader is
+                            // already filling the next buffers. Chunks are hashed in order: each hash ends before
+                            // the next chunk is taken.
+                            var hashing = Task.Run(() => hash.AppendData(buffer.GetSpan()[..count]), CancellationToken.None);
+                            try
+                            {
+                                await _sink.WriteAsync(new BackupChunk(offset, buffer.Memory[..count]), linked.Token).ConfigureAwait(false);
+                            }
+                            finally
+                            {
+                                await hashing.ConfigureAwait(false);
+                            }
                         }
                         finally
                         {
@@ -297,7 +308,6 @@ public sealed class StreamingBackup
             AlignedBufferPool pool,
             BackupFileHandle handle,
             string source,
-            IncrementalHash hash,
             IFileStreamCheck? check,
             ChannelWriter<(AlignedBuffer, int, long)> queue,
             CancellationToken cancellationToken)
@@ -331,7 +341,6 @@ public sealed class StreamingBackup
 
                         var data = buffer.Memory.Span[..count];
                         check?.Append(data, offset);
-                        hash.AppendData(data);
                         await queue.WriteAsync((buffer, count, offset), cancellationToken).ConfigureAwait(false);
                     }
                     catch
