@@ -77,6 +77,53 @@ public sealed class S3SinkResumeTests
     }
 
     [Test]
+    public async Task Hard_stop_without_dispose_resumes_from_what_the_store_acknowledged()
+    {
+        await using var store = await S3TestStore.CreateAsync();
+        var files = Files();
+        var set = SetWriter.Descriptor("20261122T042300000Z-full");
+        var firstProxy = new FaultProxy(SwiftServer.Endpoint);
+        var options = store.SinkOptions(firstProxy.Endpoint) with { Retry = store.SinkOptions().Retry with { MaxRetryAttempts = 1 } };
+
+        // Run 1 "dies": the network goes away mid-file (the proxy stops, connections reset) and the sink is
+        // abandoned: no dispose, no drain, no final journal save.
+        var first = new S3Sink(options);
+        await first.BeginSetAsync(set, CancellationToken.None);
+        await SetWriter.WriteFileAsync(first, files[0], chunkSize: 512 * 1024, stopAfter: (3 * 5 * MiB) + 10);
+        await WaitUntilAsync(() => firstProxy.AcknowledgedParts().Count >= 2);
+        await firstProxy.DisposeAsync();
+        var acknowledged = firstProxy.AcknowledgedParts();
+        GC.KeepAlive(first);
+
+        await using var proxy = new FaultProxy(SwiftServer.Endpoint);
+        await using (var second = new S3Sink(store.SinkOptions(proxy.Endpoint)))
+        {
+            await SetWriter.WriteSetAsync(second, set, files, chunkSize: 1 << 20);
+            Assert.That(second.Statistics.PartsSkipped, Is.GreaterThanOrEqualTo(acknowledged.Count));
+        }
+
+        var sent = proxy.Log.Where(e => e.Request.IsUploadPart).Select(e => (e.Request.UploadId, e.Request.PartNumber)).ToList();
+        Assert.That(acknowledged, Is.Not.Empty);
+        Assert.That(sent.Intersect(acknowledged), Is.Empty, "parts the store acknowledged before the stop are not sent again");
+        foreach (var file in files)
+        {
+            Assert.That(await store.ReadAsync($"backups/{set.SetId}/{file.Path}"), Is.EqualTo(file.Bytes), file.Path);
+        }
+
+        Assert.That(await store.OpenUploadsAsync(""), Is.Empty);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 600 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.That(condition(), "condition not reached in 30 s");
+    }
+
+    [Test]
     public async Task Changed_bytes_on_resume_are_sent_again_and_the_result_matches_the_new_bytes()
     {
         await using var store = await S3TestStore.CreateAsync();
