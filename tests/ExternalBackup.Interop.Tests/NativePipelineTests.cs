@@ -2,7 +2,7 @@ using ExternalBackup.Engine;
 using ExternalBackup.Interop.Esent;
 using ExternalBackup.Manifest;
 using ExternalBackup.Pipeline;
-using ExternalBackup.Sinks.Directory;
+using ExternalBackup.Sinks.FileSystem;
 using ExternalBackup.Tests.Common;
 
 namespace ExternalBackup.Interop.Tests;

@@ -1,7 +1,7 @@
 using ExternalBackup.Interop.Esent;
 using ExternalBackup.Manifest;
 using ExternalBackup.Pipeline;
-using ExternalBackup.Sinks.Directory;
+using ExternalBackup.Sinks.FileSystem;
 using ExternalBackup.Testing.EngineModel;
 using ExternalBackup.Tests.Common;
 

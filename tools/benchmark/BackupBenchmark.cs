@@ -4,7 +4,7 @@ using System.Text.Json;
 using ExternalBackup.Benchmarks.Measurement;
 using ExternalBackup.Manifest;
 using ExternalBackup.Pipeline;
-using ExternalBackup.Sinks.Directory;
+using ExternalBackup.Sinks.FileSystem;
 using ExternalBackup.Testing.EngineModel;
 using ExternalBackup.Testing.Synthesis;
 

@@ -3,7 +3,7 @@ using ExternalBackup.Interop.Esent;
 using ExternalBackup.Manifest;
 using ExternalBackup.Pipeline;
 using ExternalBackup.Sinks;
-using ExternalBackup.Sinks.Directory;
+using ExternalBackup.Sinks.FileSystem;
 using ExternalBackup.Testing.EngineModel;
 
 namespace ExternalBackup.Benchmarks;

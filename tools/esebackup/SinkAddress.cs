@@ -1,5 +1,5 @@
 using ExternalBackup.Sinks;
-using ExternalBackup.Sinks.Directory;
+using ExternalBackup.Sinks.FileSystem;
 using ExternalBackup.Sinks.Resilience;
 using ExternalBackup.Sinks.S3;
 using ExternalBackup.Sinks.Tar;

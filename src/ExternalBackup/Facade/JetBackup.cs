@@ -1,7 +1,7 @@
 using ExternalBackup.Engine;
 using ExternalBackup.Manifest;
 using ExternalBackup.Pipeline;
-using ExternalBackup.Sinks.Directory;
+using ExternalBackup.Sinks.FileSystem;
 using ExternalBackup.Sinks.Resilience;
 using Microsoft.Extensions.Logging;
 

@@ -6,7 +6,7 @@ using ExternalBackup.Sinks;
 namespace ExternalBackup.Restore;
 
 /// <summary>
-/// Restores a chain of sets from a folder of sets (as <see cref="Sinks.Directory.DirectorySink"/> writes them)
+/// Restores a chain of sets from a folder of sets (as <see cref="Sinks.FileSystem.DirectorySink"/> writes them)
 /// into a target folder ready for ESE recovery: databases under <c>databases/</c>, logs under <c>logs/</c>, and a
 /// <see cref="RestorePlan"/>. Every file's length and SHA-256 are checked against its manifest while copying;
 /// a mismatch names the set, file and what differs. The target must be empty or absent; nothing is written
@@ -18,7 +18,7 @@ public static class ChainRestore
     /// <returns>The problems found; empty when every set is intact.</returns>
     public static async Task<IReadOnlyList<string>> VerifyAsync(string backupFolder, string? setId, CancellationToken cancellationToken)
     {
-        var sink = new Sinks.Directory.DirectorySink(backupFolder);
+        var sink = new Sinks.FileSystem.DirectorySink(backupFolder);
         var sets = await sink.ListSetsAsync(cancellationToken).ConfigureAwait(false);
         var problems = new List<string>();
         foreach (var set in sets.Where(s => setId is null || s.SetId == setId))
@@ -45,7 +45,7 @@ public static class ChainRestore
     /// <exception cref="InvalidDataException">A file is missing or does not match its manifest, or the chain has a gap.</exception>
     public static async Task<RestorePlan> RestoreAsync(string backupFolder, string target, string? setId, CancellationToken cancellationToken)
     {
-        var sink = new Sinks.Directory.DirectorySink(backupFolder);
+        var sink = new Sinks.FileSystem.DirectorySink(backupFolder);
         var chain = BackupChain.Resolve(await sink.ListSetsAsync(cancellationToken).ConfigureAwait(false), setId);
         target = Path.GetFullPath(target);
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())

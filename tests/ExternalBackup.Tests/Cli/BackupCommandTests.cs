@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using ExternalBackup.Manifest;
-using ExternalBackup.Sinks.Directory;
+using ExternalBackup.Sinks.FileSystem;
 using ExternalBackup.Tests.Common;
 using ExternalBackup.Tests.Sinks;
 

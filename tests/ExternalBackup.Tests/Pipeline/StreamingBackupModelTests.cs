@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using ExternalBackup.Engine;
 using ExternalBackup.Manifest;
 using ExternalBackup.Pipeline;
-using ExternalBackup.Sinks.Directory;
+using ExternalBackup.Sinks.FileSystem;
 using ExternalBackup.Testing.EngineModel;
 using ExternalBackup.Tests.Common;
 using ExternalBackup.Tests.Sinks;

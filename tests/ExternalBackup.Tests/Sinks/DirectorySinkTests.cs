@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using ExternalBackup.Manifest;
 using ExternalBackup.Sinks;
-using ExternalBackup.Sinks.Directory;
+using ExternalBackup.Sinks.FileSystem;
 using ExternalBackup.Tests.Common;
 
 namespace ExternalBackup.Tests.Sinks;

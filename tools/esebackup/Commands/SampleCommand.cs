@@ -3,7 +3,7 @@ using ExternalBackup.Formats.Files;
 using ExternalBackup.Manifest;
 using ExternalBackup.Pipeline;
 using ExternalBackup.Restore;
-using ExternalBackup.Sinks.Directory;
+using ExternalBackup.Sinks.FileSystem;
 using ExternalBackup.Sinks.Resilience;
 using ExternalBackup.Testing.EngineModel;
 using ExternalBackup.Testing.Synthesis;

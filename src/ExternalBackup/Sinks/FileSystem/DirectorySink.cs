@@ -1,7 +1,7 @@
 using ExternalBackup.Manifest;
 using Microsoft.Win32.SafeHandles;
 
-namespace ExternalBackup.Sinks.Directory;
+namespace ExternalBackup.Sinks.FileSystem;
 
 /// <summary>
 /// Writes backup sets into a folder, one sub-folder per set (<c>DEST/&lt;setId&gt;/</c> with <c>manifest.json</c>,

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace ExternalBackup.Sinks.Directory;
+namespace ExternalBackup.Sinks.FileSystem;
 
 /// <summary>Makes a folder's entries (new files, renames) durable: <c>fsync</c> on the folder on Unix.</summary>
 internal static partial class DirectoryDurability

@@ -1,4 +1,4 @@
-namespace ExternalBackup.Sinks.Directory;
+namespace ExternalBackup.Sinks.FileSystem;
 
 /// <summary>Options of <see cref="DirectorySink"/>. Every default is stated on its property.</summary>
 public sealed record DirectorySinkOptions
