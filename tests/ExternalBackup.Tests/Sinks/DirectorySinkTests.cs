@@ -95,6 +95,7 @@ public class DirectorySinkTests
     [TestCase("a\\b")]
     [TestCase("c:evil")]
     [TestCase("a//b")]
+    [TestCase("manifest.json")]
     public async Task Hostile_paths_are_refused_and_nothing_is_written_outside(string path)
     {
         using var scratch = new ScratchDirectory("dirsink");
