@@ -1,4 +1,3 @@
-using System.Globalization;
 using ExternalBackup.Formats.Checkpoint;
 using ExternalBackup.Formats.Checksums;
 using ExternalBackup.Formats.Log;
@@ -27,13 +26,12 @@ internal sealed class LogFolder
 
     public bool EightDotThree { get; }
 
-    public string CurrentLogPath => Path.Combine(Folder, BaseName + Extension);
+    public string CurrentLogPath => Path.Combine(Folder, LogFileName.Current(BaseName, Extension));
 
-    public string CheckpointPath => Path.Combine(Folder, BaseName + (Extension == ".jtx" ? ".jcp" : ".chk"));
+    public string CheckpointPath => Path.Combine(Folder, LogFileName.Checkpoint(BaseName, Extension == ".jtx" ? ".jcp" : ".chk"));
 
     /// <summary>The archived log name of <paramref name="generation"/>: 5 hex digits under 8.3 names up to 0xFFFFF, else 8.</summary>
-    public string ArchiveName(uint generation) =>
-        BaseName + generation.ToString(EightDotThree && generation <= 0xFFFFF ? "X5" : "X8", CultureInfo.InvariantCulture) + Extension;
+    public string ArchiveName(uint generation) => LogFileName.Format(BaseName, (int)generation, eightDigits: !EightDotThree, Extension);
 
     /// <summary>The existing archived log of <paramref name="generation"/> (either digit count), or the name it would have.</summary>
     public string ArchivePath(uint generation)
@@ -44,29 +42,17 @@ internal sealed class LogFolder
             return preferred;
         }
 
-        var otherFormat = EightDotThree && generation <= 0xFFFFF ? "X8" : "X5";
-        var other = Path.Combine(Folder, BaseName + generation.ToString(otherFormat, CultureInfo.InvariantCulture) + Extension);
+        var other = Path.Combine(Folder, LogFileName.Format(BaseName, (int)generation, eightDigits: EightDotThree, Extension));
         return File.Exists(other) ? other : preferred;
     }
 
-    /// <summary>The generation in an archived log name (base + 5 or 8 hex digits + extension), or null.</summary>
-    public uint? GenerationOf(string path)
-    {
-        var name = Path.GetFileName(path);
-        if (!name.StartsWith(BaseName, StringComparison.OrdinalIgnoreCase) ||
-            !name.EndsWith(Extension, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        var digits = name.AsSpan(BaseName.Length, name.Length - BaseName.Length - Extension.Length);
-        if (digits.Length is not (5 or 8))
-        {
-            return null;
-        }
-
-        return uint.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var gen) && gen != 0 ? gen : null;
-    }
+    /// <summary>The generation in an archived log name of this base and extension (base + 5 or 8 hex digits + extension), or null.</summary>
+    public uint? GenerationOf(string path) =>
+        LogFileName.TryParse(path) is { Kind: LogFileKind.Archived, Generation: { } generation } name &&
+        name.BaseName.Equals(BaseName, StringComparison.OrdinalIgnoreCase) &&
+        name.Extension.Equals(Extension, StringComparison.OrdinalIgnoreCase)
+            ? (uint)generation
+            : null;
 
     /// <summary>Generations of the archived logs present, ascending.</summary>
     public List<uint> ArchivedGenerations()
