@@ -55,6 +55,13 @@ public sealed class DatabaseHeader
     /// <summary>True when the magic at offset 4 is 0x89ABCDEF.</summary>
     public bool HasDatabaseMagic => Magic == DatabaseMagic;
 
+    /// <summary>
+    /// True when the header describes a database file at first sight, before any checksum check: the database magic,
+    /// <see cref="Attributes"/> 0 (not a streaming file) and <see cref="FileType"/> <see cref="EseFileType.Database"/>
+    /// or <see cref="EseFileType.Unknown"/> (files older than about 2001 record no file type).
+    /// </summary>
+    public bool LooksLikeDatabase => HasDatabaseMagic && Attributes == 0 && (FileType is EseFileType.Database or EseFileType.Unknown);
+
     /// <summary>The page size in bytes (the raw field with 0 meaning 4096).</summary>
     public int PageSize
     {

@@ -1,3 +1,4 @@
+using ExternalBackup.Formats.Primitives;
 using Microsoft.Win32.SafeHandles;
 
 namespace ExternalBackup.Testing.EngineModel;

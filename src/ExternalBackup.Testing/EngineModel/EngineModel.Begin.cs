@@ -1,4 +1,6 @@
 using ExternalBackup.Engine;
+using ExternalBackup.Formats.Database;
+using ExternalBackup.Formats.Primitives;
 
 namespace ExternalBackup.Testing.EngineModel;
 
@@ -55,10 +57,8 @@ public sealed partial class EngineModel
         {
             foreach (var db in _databases)
             {
-                var header = db.ReadHeader();
-                var genLow = ModelDatabase.ReadUInt32(header, FormatStandIns.DbBkinfoFullPrevOffset + 16);
-                var type = ModelDatabase.ReadUInt32(header, FormatStandIns.DbBkinfoTypeFullPrevOffset);
-                if (genLow == 0 || type != 0)
+                var header = db.ReadHeaderFields();
+                if (header.PreviousFullBackup.GenLow == 0 || header.PreviousFullBackupType != BackupInfoType.Normal)
                 {
                     throw Fail(JetError.MissingFullBackup, $"{db.FullPath} has no previous normal full backup in its header");
                 }

@@ -1,5 +1,6 @@
-using System.Buffers.Binary;
 using ExternalBackup.Engine;
+using ExternalBackup.Formats.Database;
+using ExternalBackup.Formats.Primitives;
 using ExternalBackup.Manifest;
 
 namespace ExternalBackup.Testing.EngineModel;
@@ -56,7 +57,6 @@ public sealed partial class EngineModel
         var updated = new List<string>();
         foreach (var db in _databases)
         {
-            int slot, typeSlot;
             LogPosition mark;
             DateTimeOffset markTime;
             if (_backup.Full)
@@ -66,9 +66,6 @@ public sealed partial class EngineModel
                     continue;
                 }
 
-                (slot, typeSlot) = truncated
-                    ? (FormatStandIns.DbBkinfoFullPrevOffset, FormatStandIns.DbBkinfoTypeFullPrevOffset)
-                    : (FormatStandIns.DbBkinfoCopyPrevOffset, FormatStandIns.DbBkinfoTypeCopyPrevOffset);
                 (mark, markTime) = (_backup.BeginMark, _backup.BeginTime);
             }
             else
@@ -78,33 +75,65 @@ public sealed partial class EngineModel
                     continue;
                 }
 
-                (slot, typeSlot) = truncated
-                    ? (FormatStandIns.DbBkinfoIncPrevOffset, FormatStandIns.DbBkinfoTypeIncPrevOffset)
-                    : (FormatStandIns.DbBkinfoDiffPrevOffset, FormatStandIns.DbBkinfoTypeDiffPrevOffset);
                 (mark, markTime) = (_backup.PrepareMark, _backup.PrepareTime);
             }
 
-            var header = db.ReadHeader();
-            if (FormatStandIns.ReadLgpos(header.AsSpan(slot)) > mark)
+            var page = db.ReadHeader();
+            var header = DatabaseHeader.Parse(page);
+            if (PreviousBackup(header, _backup.Full, truncated).Mark.CompareTo(mark) > 0)
             {
                 continue;
             }
 
-            FormatStandIns.WriteBkinfo(header.AsSpan(slot), mark, markTime, _backup.CopyMic, _backup.CopyMac - 1);
-            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(typeSlot), 0);
+            var record = new BackupInfo(mark, LogTime.FromDateTime(markTime.UtcDateTime), _backup.CopyMic, _backup.CopyMac - 1);
+            RecordPreviousBackup(header, _backup.Full, truncated, record);
             if (_backup.Full && truncated)
             {
-                header.AsSpan(FormatStandIns.DbBkinfoIncPrevOffset, FormatStandIns.BkinfoSize).Clear();
-                header.AsSpan(FormatStandIns.DbBkinfoDiffPrevOffset, FormatStandIns.BkinfoSize).Clear();
-                header.AsSpan(FormatStandIns.DbBkinfoSnapshotCurOffset, FormatStandIns.BkinfoSize).Clear();
-                BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(FormatStandIns.DbBkinfoTypeIncPrevOffset), 0);
-                BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(FormatStandIns.DbBkinfoTypeDiffPrevOffset), 0);
+                header.PreviousIncrementalBackup = default;
+                header.PreviousDifferentialBackup = default;
+                header.CurrentSnapshotBackup = default;
+                header.PreviousIncrementalBackupType = BackupInfoType.Normal;
+                header.PreviousDifferentialBackupType = BackupInfoType.Normal;
             }
 
-            db.WriteHeader(header);
+            ModelDatabase.Seal(page, header);
+            db.WriteHeader(page);
             updated.Add(db.RelativePath);
         }
 
         return updated;
+    }
+
+    /// <summary>The header's record of the last backup of this kind: full or copy, incremental or differential.</summary>
+    private static BackupInfo PreviousBackup(DatabaseHeader header, bool full, bool truncated) => (full, truncated) switch
+    {
+        (true, true) => header.PreviousFullBackup,
+        (true, false) => header.PreviousCopyBackup,
+        (false, true) => header.PreviousIncrementalBackup,
+        (false, false) => header.PreviousDifferentialBackup,
+    };
+
+    /// <summary>Records a finished backup of this kind (a normal, not a snapshot, backup).</summary>
+    private static void RecordPreviousBackup(DatabaseHeader header, bool full, bool truncated, BackupInfo record)
+    {
+        switch (full, truncated)
+        {
+            case (true, true):
+                header.PreviousFullBackup = record;
+                header.PreviousFullBackupType = BackupInfoType.Normal;
+                break;
+            case (true, false):
+                header.PreviousCopyBackup = record;
+                header.PreviousCopyBackupType = BackupInfoType.Normal;
+                break;
+            case (false, true):
+                header.PreviousIncrementalBackup = record;
+                header.PreviousIncrementalBackupType = BackupInfoType.Normal;
+                break;
+            case (false, false):
+                header.PreviousDifferentialBackup = record;
+                header.PreviousDifferentialBackupType = BackupInfoType.Normal;
+                break;
+        }
     }
 }

@@ -1,8 +1,11 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ExternalBackup.Engine;
+using ExternalBackup.Formats.Checksums;
+using ExternalBackup.Formats.Database;
+using ExternalBackup.Formats.Log;
+using ExternalBackup.Formats.Primitives;
 
 namespace ExternalBackup.Testing.EngineModel;
 
@@ -134,8 +137,9 @@ public sealed partial class EngineModel
         }
 
         var header = db.ReadHeader();
-        FormatStandIns.WriteBkinfo(header.AsSpan(FormatStandIns.DbBkinfoFullCurOffset), _backup.BeginMark, _backup.BeginTime, _backup.CopyMic, 0);
-        FormatStandIns.SealHeader(header);
+        var fields = DatabaseHeader.Parse(header);
+        fields.CurrentFullBackup = new BackupInfo(_backup.BeginMark, LogTime.FromDateTime(_backup.BeginTime.UtcDateTime), _backup.CopyMic, 0);
+        ModelDatabase.Seal(header, fields);
         var handle = File.OpenHandle(db.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         var size = db.StreamSize;
         _backup.Open = new OpenBackupFile(db.FullPath, handle, size, db, header, 0);
@@ -262,7 +266,7 @@ public sealed partial class EngineModel
                     }
                 }
 
-                if ((VerifyPages || targeted is not null) && !FormatStandIns.DataPageOk(page, pgno))
+                if ((VerifyPages || targeted is not null) && PageChecksum.VerifyPage(page, pgno).Status is not (PageChecksumStatus.Ok or PageChecksumStatus.Uninitialized))
                 {
                     DropOpenDatabase();
                     throw Fail(JetError.ReadVerifyFailure, $"{db.FullPath}: page {pgno} (file offset {(long)(pgno + 1) * cbPage}) fails its checksum");
@@ -283,19 +287,26 @@ public sealed partial class EngineModel
         return written;
     }
 
-    private void WriteTrailer(Span<byte> page, byte[] header)
+    /// <summary>
+    /// The trailer page after the last data page: this backup's record with the real high generation, and the
+    /// header's signatures, required generations (as they are), committed generation and times.
+    /// </summary>
+    private void WriteTrailer(Span<byte> page, byte[] headerPage)
     {
-        page.Clear();
-        var genMaxCommitted = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(FormatStandIns.DbGenMaxCommittedOffset));
+        var header = DatabaseHeader.Parse(headerPage);
+        var genMaxCommitted = (uint)header.GenMaxCommitted;
         var genHigh = Math.Max(_logs.CurrentGeneration(), genMaxCommitted);
-        FormatStandIns.WriteBkinfo(page[40..], _backup.BeginMark, _backup.BeginTime, _backup.CopyMic, genHigh);
-        header.AsSpan(FormatStandIns.DbSignDbOffset, FormatStandIns.SignatureSize).CopyTo(page[64..]);
-        header.AsSpan(FormatStandIns.DbSignLogOffset, FormatStandIns.SignatureSize).CopyTo(page[92..]);
-        header.AsSpan(FormatStandIns.DbGenMinRequiredOffset, 8).CopyTo(page[120..]);
-        BinaryPrimitives.WriteUInt32LittleEndian(page[128..], genMaxCommitted);
-        header.AsSpan(FormatStandIns.DbGenMaxRequiredTimeOffset, 8).CopyTo(page[132..]);
-        header.AsSpan(348, 8).CopyTo(page[140..]);
-        FormatStandIns.SealHeader(page);
+        new TrailerPage
+        {
+            Backup = new BackupInfo(_backup.BeginMark, LogTime.FromDateTime(_backup.BeginTime.UtcDateTime), _backup.CopyMic, genHigh),
+            DatabaseSignature = header.DatabaseSignature,
+            LogSignature = header.LogSignature,
+            GenMinRequired = (uint)header.GenMinRequired,
+            GenMaxRequired = (uint)header.GenMaxRequired,
+            GenMaxCommitted = genMaxCommitted,
+            GenMaxRequiredTime = header.GenMaxRequiredTime,
+            GenMaxCommittedTime = header.GenMaxCreateTime,
+        }.WritePage(page);
     }
 
     private int ReadLog(OpenBackupFile open, Span<byte> buffer, bool? corruption)
@@ -319,7 +330,7 @@ public sealed partial class EngineModel
             FlipBytes(target);
         }
         else if (corruption is false ||
-                 (open.Position == 0 && open.Generation != 0 && count >= FormatStandIns.LogHeaderSize && !LogHeaderOk(target, open.Generation)))
+                 (open.Position == 0 && open.Generation != 0 && count >= LogFileHeader.Size && !LogHeaderOk(target, open.Generation)))
         {
             var at = open.Position;
             EndOnError(JetError.LogReadVerifyFailure);
@@ -332,9 +343,8 @@ public sealed partial class EngineModel
 
     private static bool LogHeaderOk(ReadOnlySpan<byte> data, uint generation)
     {
-        var header = data[..FormatStandIns.LogHeaderSize];
-        return FormatStandIns.HeaderChecksumOk(header) &&
-               BinaryPrimitives.ReadUInt32LittleEndian(header[FormatStandIns.LogGenerationOffset..]) == generation;
+        var header = data[..LogFileHeader.Size];
+        return XorChecksum.Verify(header) && (uint)LogFileHeader.Parse(header).Generation == generation;
     }
 
     /// <summary>Flips one dword in the middle of a page, as a rotten sector would (XOR-32 and ECC both see it).</summary>

@@ -1,4 +1,5 @@
 using ExternalBackup.Engine;
+using ExternalBackup.Formats.Primitives;
 
 namespace ExternalBackup.Testing.EngineModel;
 
@@ -120,10 +121,8 @@ public sealed partial class EngineModel
             {
                 foreach (var db in _backup.Session)
                 {
-                    var header = db.ReadHeader();
-                    var high = Math.Max(
-                        ModelDatabase.ReadUInt32(header, FormatStandIns.DbBkinfoFullPrevOffset + 20),
-                        ModelDatabase.ReadUInt32(header, FormatStandIns.DbBkinfoIncPrevOffset + 20));
+                    var header = db.ReadHeaderFields();
+                    var high = Math.Max(header.PreviousFullBackup.GenHigh, header.PreviousIncrementalBackup.GenHigh);
                     if (deleteMic > high + 1)
                     {
                         throw Fail(JetError.MissingFileToBackup, $"the lowest log on disk is {deleteMic} but {db.FullPath} was last backed up to generation {high}");
@@ -138,7 +137,7 @@ public sealed partial class EngineModel
                 {
                     if (!_backup.CopyDone.Contains(db))
                     {
-                        deleteMac = Math.Min(deleteMac, ModelDatabase.ReadUInt32(db.ReadHeader(), FormatStandIns.DbBkinfoFullPrevOffset + 20));
+                        deleteMac = Math.Min(deleteMac, db.ReadHeaderFields().PreviousFullBackup.GenHigh);
                     }
                 }
 

@@ -1,5 +1,9 @@
-using System.Buffers.Binary;
-using System.Globalization;
+using ExternalBackup.Formats.Checkpoint;
+using ExternalBackup.Formats.Checksums;
+using ExternalBackup.Formats.Log;
+using ExternalBackup.Formats.Primitives;
+using ExternalBackup.Formats.Verification;
+using ExternalBackup.Testing.Synthesis;
 
 namespace ExternalBackup.Testing.EngineModel;
 
@@ -22,13 +26,12 @@ internal sealed class LogFolder
 
     public bool EightDotThree { get; }
 
-    public string CurrentLogPath => Path.Combine(Folder, BaseName + Extension);
+    public string CurrentLogPath => Path.Combine(Folder, LogFileName.Current(BaseName, Extension));
 
-    public string CheckpointPath => Path.Combine(Folder, BaseName + (Extension == ".jtx" ? ".jcp" : ".chk"));
+    public string CheckpointPath => Path.Combine(Folder, LogFileName.Checkpoint(BaseName, Extension == ".jtx" ? ".jcp" : ".chk"));
 
     /// <summary>The archived log name of <paramref name="generation"/>: 5 hex digits under 8.3 names up to 0xFFFFF, else 8.</summary>
-    public string ArchiveName(uint generation) =>
-        BaseName + generation.ToString(EightDotThree && generation <= 0xFFFFF ? "X5" : "X8", CultureInfo.InvariantCulture) + Extension;
+    public string ArchiveName(uint generation) => LogFileName.Format(BaseName, (int)generation, eightDigits: !EightDotThree, Extension);
 
     /// <summary>The existing archived log of <paramref name="generation"/> (either digit count), or the name it would have.</summary>
     public string ArchivePath(uint generation)
@@ -39,29 +42,17 @@ internal sealed class LogFolder
             return preferred;
         }
 
-        var otherFormat = EightDotThree && generation <= 0xFFFFF ? "X8" : "X5";
-        var other = Path.Combine(Folder, BaseName + generation.ToString(otherFormat, CultureInfo.InvariantCulture) + Extension);
+        var other = Path.Combine(Folder, LogFileName.Format(BaseName, (int)generation, eightDigits: EightDotThree, Extension));
         return File.Exists(other) ? other : preferred;
     }
 
-    /// <summary>The generation in an archived log name (base + 5 or 8 hex digits + extension), or null.</summary>
-    public uint? GenerationOf(string path)
-    {
-        var name = Path.GetFileName(path);
-        if (!name.StartsWith(BaseName, StringComparison.OrdinalIgnoreCase) ||
-            !name.EndsWith(Extension, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        var digits = name.AsSpan(BaseName.Length, name.Length - BaseName.Length - Extension.Length);
-        if (digits.Length is not (5 or 8))
-        {
-            return null;
-        }
-
-        return uint.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var gen) && gen != 0 ? gen : null;
-    }
+    /// <summary>The generation in an archived log name of this base and extension (base + 5 or 8 hex digits + extension), or null.</summary>
+    public uint? GenerationOf(string path) =>
+        LogFileName.TryParse(path) is { Kind: LogFileKind.Archived, Generation: { } generation } name &&
+        name.BaseName.Equals(BaseName, StringComparison.OrdinalIgnoreCase) &&
+        name.Extension.Equals(Extension, StringComparison.OrdinalIgnoreCase)
+            ? (uint)generation
+            : null;
 
     /// <summary>Generations of the archived logs present, ascending.</summary>
     public List<uint> ArchivedGenerations()
@@ -80,48 +71,41 @@ internal sealed class LogFolder
     }
 
     /// <summary>Reads and checks the current log's header.</summary>
-    public byte[] ReadCurrentHeader()
+    public LogFileHeader ReadCurrentHeader()
     {
-        var header = new byte[FormatStandIns.LogHeaderSize];
+        var header = new byte[LogFileHeader.Size];
         using var handle = File.OpenHandle(CurrentLogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        if (RandomAccess.Read(handle, header, 0) != header.Length || !FormatStandIns.HeaderChecksumOk(header))
+        if (RandomAccess.Read(handle, header, 0) != header.Length || !XorChecksum.Verify(header))
         {
             throw new InvalidDataException($"{CurrentLogPath}: the current log's 4096-byte header is short or fails its XOR-32 checksum.");
         }
 
-        return header;
+        return LogFileHeader.Parse(header);
     }
 
-    public uint CurrentGeneration() => BinaryPrimitives.ReadUInt32LittleEndian(ReadCurrentHeader().AsSpan(FormatStandIns.LogGenerationOffset));
+    public uint CurrentGeneration() => (uint)ReadCurrentHeader().Generation;
 
     /// <summary>The sectors of the current log's header (lgpos sector of the first record).</summary>
-    public ushort HeaderSectors() => BinaryPrimitives.ReadUInt16LittleEndian(ReadCurrentHeader().AsSpan(FormatStandIns.LogCsecHeaderOffset));
+    public ushort HeaderSectors() => ReadCurrentHeader().HeaderSectors;
 
-    /// <summary>The checkpoint's log position: from the primary copy, or the shadow when the primary's checksum is bad.</summary>
+    /// <summary>The checkpoint's log position: from the primary copy, or the shadow when the primary is bad.</summary>
     public LogPosition ReadCheckpoint()
     {
-        var bytes = File.ReadAllBytes(CheckpointPath);
-        for (var copy = 0; copy + FormatStandIns.CheckpointCopySize <= bytes.Length; copy += FormatStandIns.CheckpointCopySize)
-        {
-            var page = bytes.AsSpan(copy, FormatStandIns.CheckpointCopySize);
-            if (FormatStandIns.HeaderChecksumOk(page))
-            {
-                return FormatStandIns.ReadLgpos(page[FormatStandIns.CheckpointLgposOffset..]);
-            }
-        }
-
-        throw new InvalidDataException($"{CheckpointPath}: no checkpoint copy (offsets 0 and 4096) passes its XOR-32 checksum.");
+        var read = CheckpointReader.Read(File.ReadAllBytes(CheckpointPath));
+        return read.Header?.Checkpoint
+            ?? throw new InvalidDataException($"{CheckpointPath}: no valid checkpoint copy at offset 0 or 4096 ({read.Cause}).");
     }
 
     /// <summary>Moves the checkpoint to <paramref name="position"/> in both copies, with checksums.</summary>
     public void WriteCheckpoint(LogPosition position)
     {
         var bytes = File.ReadAllBytes(CheckpointPath);
-        for (var copy = 0; copy + FormatStandIns.CheckpointCopySize <= bytes.Length; copy += FormatStandIns.CheckpointCopySize)
+        for (var copy = 0; copy + CheckpointHeader.Size <= bytes.Length; copy += CheckpointHeader.Size)
         {
-            var page = bytes.AsSpan(copy, FormatStandIns.CheckpointCopySize);
-            FormatStandIns.WriteLgpos(page[FormatStandIns.CheckpointLgposOffset..], position);
-            FormatStandIns.SealHeader(page);
+            var page = bytes.AsSpan(copy, CheckpointHeader.Size);
+            var checkpoint = CheckpointHeader.Parse(page);
+            checkpoint.Checkpoint = position;
+            checkpoint.Write(page);
         }
 
         WriteDurably(CheckpointPath, bytes);
@@ -137,22 +121,20 @@ internal sealed class LogFolder
     public uint Roll(DateTimeOffset now)
     {
         var header = ReadCurrentHeader();
-        var generation = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(FormatStandIns.LogGenerationOffset));
+        var generation = (uint)header.Generation;
         var length = new FileInfo(CurrentLogPath).Length;
         var next = generation + 1;
 
-        var major0 = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(FormatStandIns.LogMajorOffset));
-        if (major0 >= 8)
+        if (header.IsSegmentFormat)
         {
             // Segment format: the next generation records the accumulated checksum of this one's segments, which the
             // format library computes; its first segment holds the record that forced the roll.
             var current = File.ReadAllBytes(CurrentLogPath);
-            var verifier = new ExternalBackup.Formats.Verification.LogFileVerifier(CurrentLogPath);
+            var verifier = new LogFileVerifier(CurrentLogPath);
             verifier.Append(current);
             var accumulated = verifier.Complete().AccumulatedSegmentChecksum;
-            var nextHeader = ExternalBackup.Formats.Log.LogFileHeader.Parse(current)
-                .CreateNext(ExternalBackup.Formats.Primitives.LogTime.FromDateTime(now.UtcDateTime), accumulated);
-            var (bytes, _) = ExternalBackup.Testing.Synthesis.SyntheticLogWriter.BuildLog(nextHeader, segmentsWritten: 1, seed: next);
+            var nextHeader = LogFileHeader.Parse(current).CreateNext(LogTime.FromDateTime(now.UtcDateTime), accumulated);
+            var (bytes, _) = SyntheticLogWriter.BuildLog(nextHeader, segmentsWritten: 1, seed: next);
             var nextTemp = Path.Combine(Folder, BaseName + "tmp" + Extension);
             WriteDurably(nextTemp, bytes);
             File.Move(CurrentLogPath, Path.Combine(Folder, ArchiveName(generation)));
@@ -160,17 +142,13 @@ internal sealed class LogFolder
             return next;
         }
 
+        // v7 (record checksum format): no segment checksums, so none is carried to the next generation.
         var body = new byte[length];
-        header.CopyTo(body, 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(FormatStandIns.LogGenerationOffset), next);
-        header.AsSpan(FormatStandIns.LogCreateTimeOffset, 8).CopyTo(body.AsSpan(FormatStandIns.LogPrevGenTimeOffset));
-        FormatStandIns.WriteLogTime(body.AsSpan(FormatStandIns.LogCreateTimeOffset), now);
-        FormatStandIns.SealHeader(body.AsSpan(0, FormatStandIns.LogHeaderSize));
-        var major = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(FormatStandIns.LogMajorOffset));
-        if (major <= 7 && length > FormatStandIns.LogHeaderSize + 22)
+        header.CreateNext(LogTime.FromDateTime(now.UtcDateTime)).Write(body);
+        if (length > LogFileHeader.Size + LogChecksumRecord.Size)
         {
-            FormatStandIns.WriteEmptyLrckRecord(body.AsSpan(FormatStandIns.LogHeaderSize), next);
-            body.AsSpan(FormatStandIns.LogHeaderSize + 22).Fill(0xDA);
+            LogChecksumRecord.WriteEmptyChain(body.AsSpan(LogFileHeader.Size), next);
+            body.AsSpan(LogFileHeader.Size + LogChecksumRecord.Size).Fill(0xDA);
         }
 
         var temp = Path.Combine(Folder, BaseName + "tmp" + Extension);

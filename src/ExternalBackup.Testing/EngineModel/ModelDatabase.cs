@@ -1,4 +1,5 @@
-using System.Buffers.Binary;
+using ExternalBackup.Formats.Checksums;
+using ExternalBackup.Formats.Database;
 
 namespace ExternalBackup.Testing.EngineModel;
 
@@ -34,8 +35,8 @@ internal sealed class ModelDatabase
                 return false;
             }
 
-            Span<byte> head = stackalloc byte[FormatStandIns.FileTypeOffset + 4];
-            return RandomAccess.Read(handle, head, 0) == head.Length && FormatStandIns.LooksLikeDatabaseHeader(head);
+            Span<byte> head = stackalloc byte[DatabaseHeader.Size];
+            return RandomAccess.Read(handle, head, 0) == head.Length && DatabaseHeader.Parse(head).LooksLikeDatabase;
         }
         catch (IOException)
         {
@@ -54,17 +55,18 @@ internal sealed class ModelDatabase
             throw new FileNotFoundException($"{fullPath}: the attached database does not exist.", fullPath);
         }
 
-        Span<byte> head = stackalloc byte[FormatStandIns.FileTypeOffset + 4];
+        Span<byte> head = stackalloc byte[DatabaseHeader.Size];
+        DatabaseHeader header;
         using (var handle = File.OpenHandle(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
         {
-            if (RandomAccess.Read(handle, head, 0) != head.Length || !FormatStandIns.LooksLikeDatabaseHeader(head))
+            if (RandomAccess.Read(handle, head, 0) != head.Length || !(header = DatabaseHeader.Parse(head)).LooksLikeDatabase)
             {
                 throw new InvalidDataException($"{fullPath}: not an ESE database (no magic 0x89abcdef at offset 4, or file type at offset 667 is not a database).");
             }
         }
 
-        var pageSize = FormatStandIns.PageSizeOf(head);
-        if (pageSize is not (2048 or 4096 or 8192 or 16384 or 32768))
+        var pageSize = header.PageSize;
+        if (!DatabaseHeaderReader.IsValidPageSize(pageSize))
         {
             throw new InvalidDataException($"{fullPath}: page size {pageSize} at header offset 236 is not an ESE page size.");
         }
@@ -78,14 +80,14 @@ internal sealed class ModelDatabase
         var page = new byte[PageSize];
         using var handle = File.OpenHandle(FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         RandomAccess.Read(handle, page, 0);
-        if (FormatStandIns.HeaderChecksumOk(page))
+        if (XorChecksum.Verify(page))
         {
             return page;
         }
 
         var shadow = new byte[PageSize];
         RandomAccess.Read(handle, shadow, PageSize);
-        if (FormatStandIns.HeaderChecksumOk(shadow))
+        if (XorChecksum.Verify(shadow))
         {
             return shadow;
         }
@@ -96,12 +98,23 @@ internal sealed class ModelDatabase
     /// <summary>Seals <paramref name="header"/> and writes it as primary and shadow header, as the engine does.</summary>
     public void WriteHeader(byte[] header)
     {
-        FormatStandIns.SealHeader(header);
+        PageChecksum.WriteHeader(header);
         using var handle = File.OpenHandle(FullPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         RandomAccess.Write(handle, header, 0);
         RandomAccess.Write(handle, header, PageSize);
         RandomAccess.FlushToDisk(handle);
     }
 
-    public static uint ReadUInt32(byte[] header, int offset) => BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(offset));
+    /// <summary>Reads the header fields of the header page <see cref="ReadHeader"/> returns.</summary>
+    public DatabaseHeader ReadHeaderFields() => DatabaseHeader.Parse(ReadHeader());
+
+    /// <summary>
+    /// Puts the fields of <paramref name="header"/> back into its header page (the bytes past the header structure
+    /// are kept as they are) and seals the page with its XOR-32 checksum.
+    /// </summary>
+    public static void Seal(byte[] page, DatabaseHeader header)
+    {
+        header.ToArray().CopyTo(page, 0);
+        PageChecksum.WriteHeader(page);
+    }
 }

@@ -1,5 +1,6 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using ExternalBackup.Formats.Checksums;
+using ExternalBackup.Formats.Database;
 
 namespace ExternalBackup.Testing.EngineModel;
 
@@ -56,23 +57,9 @@ public static class SyntheticDatabase
             words[i] = state;
         }
 
-        var headerBytes = page.Length <= 8192 ? 40 : 80;
-        page[..headerBytes].Clear();
-        if (page.Length <= 8192)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(page[4..], pgno);
-            BinaryPrimitives.WriteUInt32LittleEndian(page, FormatStandIns.XorChecksum32(page));
-            return;
-        }
-
-        BinaryPrimitives.WriteUInt32LittleEndian(page[36..], 0x2000);
-        BinaryPrimitives.WriteUInt32LittleEndian(page[64..], pgno);
-        var blk = page.Length <= 16384 ? 4096 : 8192;
-        for (var b = 1; b < 4; b++)
-        {
-            BinaryPrimitives.WriteUInt64LittleEndian(page[(32 + (8 * b))..], FormatStandIns.BlockChecksum(page.Slice(b * blk, blk), pgno, headerBlock: false));
-        }
-
-        BinaryPrimitives.WriteUInt64LittleEndian(page, FormatStandIns.BlockChecksum(page[..blk], pgno, headerBlock: true));
+        // The header fields other than checksum, page number and flags stay zero; pages up to 8 KiB get the legacy
+        // XOR-32 + page number checksum, larger pages (which have no legacy format) the ECC block checksums.
+        page[..PageHeader.SizeFor(page.Length)].Clear();
+        PageChecksum.WritePage(page, pgno, eccFormat: page.Length > 8192);
     }
 }
