@@ -93,6 +93,15 @@ internal static class BackupBenchmark
         Directory.CreateDirectory(to);
         var engine = EngineModel.Open(instance, new EngineModelOptions { VerifyPages = false, RecordCalls = false });
         var options = args.Contains("--no-verify") ? new StreamingBackupOptions { CreateVerifier = null } : new StreamingBackupOptions();
+        if (Option(args, "--chunk-mib") is { } chunk)
+        {
+            options = options with { ChunkSize = int.Parse(chunk, CultureInfo.InvariantCulture) << 20 };
+        }
+
+        if (Option(args, "--queue") is { } queue)
+        {
+            options = options with { QueueDepth = int.Parse(queue, CultureInfo.InvariantCulture) };
+        }
         await using ExternalBackup.Sinks.IBackupSink sink = args.Contains("--null-sink")
             ? new ExternalBackup.Sinks.NullSink()
             : new DirectorySink(to, new DirectorySinkOptions { FlushToDisk = args.Contains("--flush") });
