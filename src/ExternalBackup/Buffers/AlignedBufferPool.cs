@@ -43,6 +43,13 @@ public sealed class AlignedBufferPool : IDisposable
         return _free.TryTake(out var buffer) ? buffer : throw new InvalidOperationException("buffer pool out of step");
     }
 
+    /// <summary>Takes a free buffer, blocking the calling thread until one is returned when none is free.</summary>
+    public AlignedBuffer Rent(CancellationToken cancellationToken)
+    {
+        _available.Wait(cancellationToken);
+        return _free.TryTake(out var buffer) ? buffer : throw new InvalidOperationException("buffer pool out of step");
+    }
+
     /// <summary>Gives a buffer back.</summary>
     public void Return(AlignedBuffer buffer)
     {

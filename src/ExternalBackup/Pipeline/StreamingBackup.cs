@@ -228,7 +228,13 @@ public sealed class StreamingBackup
                 var queue = Channel.CreateBounded<(AlignedBuffer Buffer, int Count, long Offset)>(
                     new BoundedChannelOptions(_options.QueueDepth) { SingleReader = true, SingleWriter = true });
                 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                var reader = Task.Run(() => ReadAllAsync(pool, handle, source, check, queue.Writer, linked.Token), linked.Token);
+                // The engine's reads block, so the reader gets a thread of its own instead of holding a pool thread
+                // the writes and hashing need (with 2 cores the pool starts with 2 threads).
+                var reader = Task.Factory.StartNew(
+                    () => ReadAll(pool, handle, source, check, queue.Writer, linked.Token),
+                    linked.Token,
+                    TaskCreationOptions.LongRunning,
+                    TaskScheduler.Default);
 
                 long written = 0;
                 try
@@ -304,7 +310,7 @@ public sealed class StreamingBackup
             }
         }
 
-        private async Task<long> ReadAllAsync(
+        private long ReadAll(
             AlignedBufferPool pool,
             BackupFileHandle handle,
             string source,
@@ -317,7 +323,7 @@ public sealed class StreamingBackup
             {
                 while (true)
                 {
-                    var buffer = await pool.RentAsync(cancellationToken).ConfigureAwait(false);
+                    var buffer = pool.Rent(cancellationToken);
                     int count;
                     try
                     {
@@ -341,7 +347,10 @@ public sealed class StreamingBackup
 
                         var data = buffer.Memory.Span[..count];
                         check?.Append(data, offset);
-                        await queue.WriteAsync((buffer, count, offset), cancellationToken).ConfigureAwait(false);
+                        if (!queue.TryWrite((buffer, count, offset)))
+                        {
+                            queue.WriteAsync((buffer, count, offset), cancellationToken).AsTask().GetAwaiter().GetResult();
+                        }
                     }
                     catch
                     {
