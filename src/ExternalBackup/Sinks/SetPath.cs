@@ -31,11 +31,6 @@ public static class SetPath
             return "absolute";
         }
 
-        if (string.Equals(path, Manifest.BackupManifest.FileName, StringComparison.OrdinalIgnoreCase))
-        {
-            return "reserved for the set's manifest";
-        }
-
         foreach (var c in path)
         {
             if (char.IsControl(c))

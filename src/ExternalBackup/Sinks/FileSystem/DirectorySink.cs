@@ -101,6 +101,11 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
         cancellationToken.ThrowIfCancellationRequested();
         var staging = RequireSet();
         CloseFile();
+        if (string.Equals(file.Path, BackupManifest.FileName, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"unsafe path in backup set '{file.Path}': reserved for the set's manifest", nameof(file));
+        }
+
         var path = StagedPath(staging, file.Path);
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         _file = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, FileOptions.None);
