@@ -73,6 +73,9 @@ internal static class BackupBenchmark
             Row("backup, SHA-256 only, no fsync", noVerify.Time, bytes, cp / noVerify.Time, noVerify.PeakRss, "vs cp");
             Row("backup vs dd bs=1M (no fsync)", noFlush.Time, bytes, dd * ((double)bytes / new FileInfo(dbFile).Length) / noFlush.Time, null, "vs dd");
             Row("backup vs sha256sum (no fsync)", noFlush.Time, bytes, sha / noFlush.Time, null, "vs sha256sum");
+            // The native-path row: the same pipeline over the native binding and the C fixture vs the model.
+            var native = await NativePathBenchmark.RunAsync(new NativePathBenchmarkOptions { InstanceFolder = small, WorkFolder = Path.Combine(work, "native"), Rounds = runs }).ConfigureAwait(false);
+            Console.WriteLine($"{"backup through the native binding (fixture)",-44} {native.Native.TotalSeconds,8:F2} {Baselines.GigabytesPerSecond(native.Bytes, native.Native),7:F2} {native.Ratio,7:F2} {"-",10} time vs the in-process model (aim <= 1.05)");
             Console.WriteLine($"peak RSS: {Mib(smallRun.PeakRss)} at {bytes / 4 / (double)(1L << 30):F2} GiB, {Mib(noFlush.PeakRss)} at {bytes / (double)(1L << 30):F2} GiB (buffers: (queue 4 + 2) x 1 MiB)");
             return 0;
         }
