@@ -4,7 +4,7 @@ namespace ExternalBackup.Buffers;
 
 /// <summary>
 /// A fixed set of <see cref="AlignedBuffer"/>s of one size. Memory use is <c>count × size</c> whatever the
-/// size of the files copied; <see cref="RentAsync"/> waits when all buffers are out.
+/// size of the files copied; <see cref="Rent"/> blocks when all buffers are out (the engine reader runs on a thread of its own).
 /// </summary>
 public sealed class AlignedBufferPool : IDisposable
 {
@@ -35,13 +35,6 @@ public sealed class AlignedBufferPool : IDisposable
 
     /// <summary>The size of every buffer.</summary>
     public int BufferSize { get; }
-
-    /// <summary>Takes a free buffer, waiting for one to be returned when none is free.</summary>
-    public async ValueTask<AlignedBuffer> RentAsync(CancellationToken cancellationToken)
-    {
-        await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return _free.TryTake(out var buffer) ? buffer : throw new InvalidOperationException("buffer pool out of step");
-    }
 
     /// <summary>Takes a free buffer, blocking the calling thread until one is returned when none is free.</summary>
     public AlignedBuffer Rent(CancellationToken cancellationToken)

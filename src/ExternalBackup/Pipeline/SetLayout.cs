@@ -1,4 +1,4 @@
-using System.Globalization;
+using ExternalBackup.Formats.Log;
 using ExternalBackup.Sinks;
 
 namespace ExternalBackup.Pipeline;
@@ -65,37 +65,15 @@ public static class SetLayout
         return (path, generation);
     }
 
-    /// <summary>The generation in an archive log name such as <c>edb0007E.log</c> or <c>edb00000001.jtx</c>, or <see langword="null"/>.</summary>
-    public static long? ParseLogGeneration(string fileName, string baseName)
-    {
-        ArgumentNullException.ThrowIfNull(fileName);
-        if (fileName.Length < baseName.Length + 4 || !fileName.StartsWith(baseName, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        var dot = fileName.LastIndexOf('.');
-        if (dot < 0)
-        {
-            return null;
-        }
-
-        var extension = fileName[(dot + 1)..];
-        if (!extension.Equals("log", StringComparison.OrdinalIgnoreCase) && !extension.Equals("jtx", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        var digits = fileName[baseName.Length..dot];
-        if (digits.Length is < 5 or > 8)
-        {
-            return null;
-        }
-
-        return long.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var generation) && generation > 0
+    /// <summary>
+    /// The generation in an archive log name of base <paramref name="baseName"/>, such as <c>edb0007E.log</c> or
+    /// <c>edb00000001.jtx</c>, or <see langword="null"/> (the names are the format library's <see cref="LogFileName"/>).
+    /// </summary>
+    public static long? ParseLogGeneration(string fileName, string baseName) =>
+        LogFileName.TryParse(fileName) is { Kind: LogFileKind.Archived, Generation: { } generation } name
+        && name.BaseName.Equals(baseName, StringComparison.OrdinalIgnoreCase)
             ? generation
             : null;
-    }
 
     private static string[] Split(string enginePath)
     {

@@ -65,9 +65,10 @@ public sealed class BackupChain
         for (var i = fullIndex + 1; i <= targetIndex; i++)
         {
             var set = sets[i];
-            if (set.Kind.CopiesDatabases() || set.LogGenerations is not { } range || range.Low > high + 1 || range.High <= high && i != targetIndex)
+            // Sets between the full set and the target are logs-only (the full set is the last one before the target).
+            if (set.LogGenerations is not { } range || range.Low > high + 1 || (range.High <= high && i != targetIndex))
             {
-                // A later full/copy set starts another chain; a set that does not continue this one is skipped.
+                // A set that does not continue the chain is skipped, unless it is the target: then the gap is the error.
                 if (i == targetIndex && set.LogGenerations is { } r && r.Low > high + 1)
                 {
                     throw new InvalidDataException($"set '{set.SetId}' starts at log generation {r.Low} but the chain from '{full.SetId}' ends at {high}: generations {high + 1}..{r.Low - 1} are missing");

@@ -1,3 +1,4 @@
+using ExternalBackup.Formats.Log;
 using ExternalBackup.Formats.Primitives;
 using ExternalBackup.Formats.Verification;
 using ExternalBackup.Manifest;
@@ -107,8 +108,7 @@ public sealed class EseStreamVerifier : IStreamVerifier
 
             if (result.Header is { } header)
             {
-                var named = SetLayout.ParseLogGeneration(Path.GetFileName(file.Path), Path.GetFileName(file.Path)[..3]);
-                if (named is { } n && n != header.Generation)
+                if (LogFileName.TryParse(file.Path)?.Generation is { } n && n != header.Generation)
                 {
                     throw new BackupVerificationException(file.SourcePath, 0, $"the name says generation {n} but the header holds generation {header.Generation}");
                 }
