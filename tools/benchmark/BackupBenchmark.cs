@@ -107,7 +107,7 @@ internal static class BackupBenchmark
         }
         await using ExternalBackup.Sinks.IBackupSink sink = args.Contains("--null-sink")
             ? new ExternalBackup.Sinks.NullSink()
-            : new DirectorySink(to, new DirectorySinkOptions { FlushToDisk = args.Contains("--flush") });
+            : new DirectorySink(to, new DirectorySinkOptions { FlushToDisk = args.Contains("--flush"), UnbufferedWrites = !args.Contains("--buffered") });
         var watch = Stopwatch.StartNew();
         var result = await new StreamingBackup(engine, sink, options).RunAsync(BackupKind.Copy).ConfigureAwait(false);
         watch.Stop();

@@ -1,5 +1,4 @@
 using ExternalBackup.Manifest;
-using Microsoft.Win32.SafeHandles;
 
 namespace ExternalBackup.Sinks.FileSystem;
 
@@ -23,9 +22,7 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
     private FileStream? _lock;
     private string? _staging;
     private string? _setId;
-    private SafeFileHandle? _file;
-    private string? _filePath;
-    private long _fileLength;
+    private StagedFile? _file;
 
     /// <summary>Creates a sink writing into <paramref name="destination"/>.</summary>
     public DirectorySink(string destination, DirectorySinkOptions? options = null)
@@ -37,6 +34,12 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
 
     /// <summary>The destination folder.</summary>
     public string Destination { get; }
+
+    /// <summary>
+    /// Bytes of file data this sink wrote past the page cache (see <see cref="DirectorySinkOptions.UnbufferedWrites"/>);
+    /// 0 where unbuffered writes are off or not supported.
+    /// </summary>
+    public long UnbufferedBytes { get; private set; }
 
     /// <summary>The folder of a committed set.</summary>
     public string SetFolder(string setId) => Path.Combine(Destination, SetPath.Validate(setId));
@@ -108,9 +111,7 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
 
         var path = StagedPath(staging, file.Path);
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        _file = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, FileOptions.None);
-        _filePath = path;
-        _fileLength = 0;
+        _file = StagedFile.Create(path, _options.UnbufferedWrites);
         return ValueTask.CompletedTask;
     }
 
@@ -118,9 +119,9 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
     public async ValueTask WriteAsync(BackupChunk chunk, CancellationToken cancellationToken)
     {
         var file = _file ?? throw new InvalidOperationException("no file is open");
-        ArgumentOutOfRangeException.ThrowIfNegative(chunk.Offset);
-        await RandomAccess.WriteAsync(file, chunk.Data, chunk.Offset, cancellationToken).ConfigureAwait(false);
-        _fileLength = Math.Max(_fileLength, chunk.Offset + chunk.Data.Length);
+        var before = file.UnbufferedBytes;
+        await file.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+        UnbufferedBytes += file.UnbufferedBytes - before;
     }
 
     /// <inheritdoc />
@@ -128,18 +129,13 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
     {
         ArgumentNullException.ThrowIfNull(file);
         cancellationToken.ThrowIfCancellationRequested();
-        var handle = _file ?? throw new InvalidOperationException("no file is open");
-        if (file.Length != _fileLength)
+        var staged = _file ?? throw new InvalidOperationException("no file is open");
+        if (file.Length != staged.Length)
         {
-            throw new IOException($"'{file.File.Path}': {_fileLength} bytes were written but the file is said to have {file.Length}");
+            throw new IOException($"'{file.File.Path}': {staged.Length} bytes were written but the file is said to have {file.Length}");
         }
 
-        RandomAccess.SetLength(handle, file.Length);
-        if (_options.FlushToDisk)
-        {
-            RandomAccess.FlushToDisk(handle);
-        }
-
+        staged.Complete(file.Length, _options.FlushToDisk);
         CloseFile();
         return ValueTask.CompletedTask;
     }
@@ -310,7 +306,6 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
     {
         _file?.Dispose();
         _file = null;
-        _filePath = null;
     }
 
     private static void TryDeleteEmpty(string folder)
