@@ -12,9 +12,10 @@ namespace ExternalBackup.Benchmarks;
 
 /// <summary>
 /// <c>ebbench backup [--size-gib N] [--runs N] [--work DIR]</c>: a full streaming backup of a generated instance served
-/// by the engine model into the directory sink, as ratios to <c>cp</c> (and <c>cp</c> + <c>sync</c>, since the sink
-/// flushes to disk), <c>sha256sum</c> and a memory copy of the same bytes, all measured in this run; and the peak RSS
-/// of the backup process at two instance sizes (memory must not grow with the database).
+/// by the engine model into the directory sink, as ratios to <c>cp</c>, <c>cp</c> + <c>sync</c> (the sink's default
+/// is durable: unbuffered writes and fsync before commit), <c>dd oflag=direct</c>, <c>sha256sum</c> and a memory copy
+/// of the same bytes, all measured in this run in interleaved rounds; and the peak RSS of the backup process at two
+/// instance sizes (memory must not grow with the database).
 /// Each backup runs in a child process (<c>ebbench backup-child</c>) so its peak RSS is its own.
 /// </summary>
 internal static class BackupBenchmark
@@ -34,6 +35,9 @@ internal static class BackupBenchmark
             var files = Directory.GetFiles(large, "*", SearchOption.AllDirectories);
             Baselines.TimeCommand("sh", "-c", $"find '{large}' -type f -exec cat {{}} + > /dev/null"); // warm the page cache
             var copy = Path.Combine(work, "cp-target");
+            var dbFile = Directory.GetFiles(large, "ntds.dit", SearchOption.AllDirectories)[0];
+            var dbShare = (double)bytes / new FileInfo(dbFile).Length;
+            var ddTarget = Path.Combine(work, "dd-target");
             void Clean()
             {
                 if (Directory.Exists(copy))
@@ -41,42 +45,69 @@ internal static class BackupBenchmark
                     Directory.Delete(copy, true);
                 }
 
+                File.Delete(ddTarget);
                 Baselines.TimeCommand("sync");
             }
 
-            var cp = Baselines.Median(runs, () => Baselines.TimeCommand("cp", "-r", large, copy), Clean);
-            // cp copies inside the kernel (copy_file_range); dd moves the same bytes through user memory in 1 MiB
-            // reads and writes, which is what any streaming backup must do.
-            var dbFile = Directory.GetFiles(large, "ntds.dit", SearchOption.AllDirectories)[0];
-            var ddTarget = Path.Combine(work, "dd-target");
-            var dd = Baselines.Median(runs, () => Baselines.TimeCommand("dd", $"if={dbFile}", $"of={ddTarget}", "bs=1M"), () => { File.Delete(ddTarget); Baselines.TimeCommand("sync"); });
-            File.Delete(ddTarget);
-            var cpSync = Baselines.Median(runs, () => Baselines.TimeCommand("sh", "-c", $"cp -r '{large}' '{copy}' && sync"), Clean);
+            // Rounds interleave every baseline with every backup variant, so a slow spell of a shared machine
+            // (disk or CPU taken by others) hits all of them alike; each figure is the median over the rounds.
+            var measured = new Dictionary<string, List<(TimeSpan Time, long PeakRss)>>();
+            void Add(string what, (TimeSpan, long) value)
+            {
+                if (!measured.TryGetValue(what, out var list))
+                {
+                    measured[what] = list = [];
+                }
+
+                list.Add(value);
+            }
+
+            for (var round = 0; round < runs; round++)
+            {
+                Clean();
+                // cp copies inside the kernel (copy_file_range) into the page cache; nothing is on the disk yet.
+                Add("cp", (Baselines.TimeCommand("cp", "-r", large, copy), 0));
+                Clean();
+                Add("cp+sync", (Baselines.TimeCommand("sh", "-c", $"cp -r '{large}' '{copy}' && sync"), 0));
+                Clean();
+                // dd moves the bytes through user memory in 1 MiB blocks, straight to the disk, as the backup does.
+                Add("dd", (Baselines.TimeCommand("dd", $"if={dbFile}", $"of={ddTarget}", "bs=1M", "oflag=direct", "conv=fsync", "status=none") * dbShare, 0));
+                Clean();
+                Add("durable", ChildRun(large, work, "--flush"));
+                Add("page-cache", ChildRun(large, work, "--buffered"));
+                Add("sha-only", ChildRun(large, work, "--buffered", "--no-verify"));
+                Add("sha256sum", (Baselines.TimeCommand("sha256sum", files), 0));
+                Add("memory", (Baselines.TimeMemoryCopy(bytes), 0));
+            }
+
             Clean();
-            var sha = Baselines.Median(runs, () => Baselines.TimeCommand("sha256sum", files));
-            var memory = Baselines.Median(runs, () => Baselines.TimeMemoryCopy(bytes));
+            (TimeSpan Time, long PeakRss) M(string what) => measured[what].OrderBy(m => m.Time).ElementAt(measured[what].Count / 2);
+            var cp = M("cp").Time;
+            var cpSync = M("cp+sync").Time;
+            var dd = M("dd").Time;
+            var sha = M("sha256sum").Time;
+            var durable = M("durable");
+            var pageCache = M("page-cache");
+            var shaOnly = M("sha-only");
+            var smallRun = ChildRun(small, work, "--flush");
 
-            var flush = Child(large, work, runs, "--flush");
-            var noFlush = Child(large, work, runs);
-            var noVerify = Child(large, work, runs, "--no-verify");
-            var smallRun = Child(small, work, 1);
-
-            Console.WriteLine($"ebbench backup: {bytes / (double)(1L << 30):F2} GiB instance (model engine, 4 KiB pages), median of {runs} runs; ratio = baseline time / our time (1.0 = as fast)");
-            Console.WriteLine($"{"what",-44} {"seconds",8} {"GB/s",7} {"ratio",7} {"peak RSS",10}");
-            Row("memory copy (same bytes)", memory, bytes, null, null);
-            Row("cp -r", cp, bytes, null, null);
-            Row("cp -r && sync", cpSync, bytes, null, null);
-            Row("dd bs=1M (database file only)", dd * ((double)bytes / new FileInfo(dbFile).Length), bytes, null, null);
+            Console.WriteLine($"ebbench backup: {bytes / (double)(1L << 30):F2} GiB instance (model engine, 4 KiB pages), median of {runs} interleaved rounds; ratio = baseline time / our time (1.0 = as fast)");
+            Console.WriteLine($"{"what",-52} {"seconds",8} {"GB/s",7} {"ratio",7} {"peak RSS",10}");
+            Row("memory copy (same bytes)", M("memory").Time, bytes, null, null);
+            Row("cp -r (into the page cache)", cp, bytes, null, null);
+            Row("cp -r && sync (on the disk)", cpSync, bytes, null, null);
+            Row("dd bs=1M oflag=direct conv=fsync (database file)", dd, bytes, null, null);
             Row("sha256sum", sha, bytes, null, null);
-            Row("backup, SHA-256 + inline verify + fsync", flush.Time, bytes, cpSync / flush.Time, flush.PeakRss, "vs cp+sync");
-            Row("backup, SHA-256 + inline verify, no fsync", noFlush.Time, bytes, cp / noFlush.Time, noFlush.PeakRss, "vs cp");
-            Row("backup, SHA-256 only, no fsync", noVerify.Time, bytes, cp / noVerify.Time, noVerify.PeakRss, "vs cp");
-            Row("backup vs dd bs=1M (no fsync)", noFlush.Time, bytes, dd * ((double)bytes / new FileInfo(dbFile).Length) / noFlush.Time, null, "vs dd");
-            Row("backup vs sha256sum (no fsync)", noFlush.Time, bytes, sha / noFlush.Time, null, "vs sha256sum");
+            Row("backup, defaults: SHA-256, verify, O_DIRECT, fsync", durable.Time, bytes, cp / durable.Time, durable.PeakRss, "vs cp");
+            Row("  same", durable.Time, bytes, cpSync / durable.Time, null, "vs cp && sync (same durability)");
+            Row("  same", durable.Time, bytes, dd / durable.Time, null, "vs dd oflag=direct");
+            Row("  same", durable.Time, bytes, sha / durable.Time, null, "vs sha256sum");
+            Row("backup into the page cache (buffered, no fsync)", pageCache.Time, bytes, cp / pageCache.Time, pageCache.PeakRss, "vs cp");
+            Row("  same without verification (SHA-256 only)", shaOnly.Time, bytes, cp / shaOnly.Time, shaOnly.PeakRss, "vs cp");
             // The native-path row: the same pipeline over the native binding and the C fixture vs the model.
             var native = await NativePathBenchmark.RunAsync(new NativePathBenchmarkOptions { InstanceFolder = small, WorkFolder = Path.Combine(work, "native"), Rounds = runs }).ConfigureAwait(false);
-            Console.WriteLine($"{"backup through the native binding (fixture)",-44} {native.Native.TotalSeconds,8:F2} {Baselines.GigabytesPerSecond(native.Bytes, native.Native),7:F2} {native.Ratio,7:F2} {"-",10} time vs the in-process model (aim <= 1.05)");
-            Console.WriteLine($"peak RSS: {Mib(smallRun.PeakRss)} at {bytes / 4 / (double)(1L << 30):F2} GiB, {Mib(noFlush.PeakRss)} at {bytes / (double)(1L << 30):F2} GiB (buffers: (queue 4 + 2) x 1 MiB)");
+            Console.WriteLine($"{"backup through the native binding (fixture)",-52} {native.Native.TotalSeconds,8:F2} {Baselines.GigabytesPerSecond(native.Bytes, native.Native),7:F2} {native.Ratio,7:F2} {"-",10} time vs the in-process model (aim <= 1.05)");
+            Console.WriteLine($"peak RSS: {Mib(smallRun.PeakRss)} at {bytes / 4 / (double)(1L << 30):F2} GiB, {Mib(durable.PeakRss)} at {bytes / (double)(1L << 30):F2} GiB (buffers: (queue 4 + 2) x 1 MiB)");
             return 0;
         }
         finally
@@ -115,43 +146,37 @@ internal static class BackupBenchmark
         return 0;
     }
 
-    private static (TimeSpan Time, long PeakRss) Child(string instance, string work, int runs, params string[] extra)
+    private static (TimeSpan Time, long PeakRss) ChildRun(string instance, string work, params string[] extra)
     {
-        var results = new List<(TimeSpan, long)>();
-        for (var i = 0; i < runs; i++)
+        var to = Path.Combine(work, "backup-target");
+        if (Directory.Exists(to))
         {
-            var to = Path.Combine(work, "backup-target");
-            if (Directory.Exists(to))
-            {
-                Directory.Delete(to, true);
-            }
-
-            Baselines.TimeCommand("sync");
-            var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
-            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
-            {
-                start.ArgumentList.Add(typeof(BackupBenchmark).Assembly.Location);
-            }
-
-            foreach (var a in new[] { "backup-child", "--instance", instance, "--to", to }.Concat(extra))
-            {
-                start.ArgumentList.Add(a);
-            }
-
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"backup child failed ({process.ExitCode}): {output}");
-            }
-
-            var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement;
-            results.Add((TimeSpan.FromSeconds(json.GetProperty("seconds").GetDouble()), json.GetProperty("peakRss").GetInt64()));
+            Directory.Delete(to, true);
         }
 
-        results.Sort((a, b) => a.Item1.CompareTo(b.Item1));
-        return results[results.Count / 2];
+        Baselines.TimeCommand("sync");
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(BackupBenchmark).Assembly.Location);
+        }
+
+        foreach (var a in new[] { "backup-child", "--instance", instance, "--to", to }.Concat(extra))
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"backup child failed ({process.ExitCode}): {output}");
+        }
+
+        var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement;
+        Directory.Delete(to, true);
+        return (TimeSpan.FromSeconds(json.GetProperty("seconds").GetDouble()), json.GetProperty("peakRss").GetInt64());
     }
 
     private static async Task<long> MakeInstanceAsync(string folder, double sizeGib)
@@ -166,7 +191,7 @@ internal static class BackupBenchmark
     }
 
     private static void Row(string what, TimeSpan time, long bytes, double? ratio, long? peakRss, string? against = null) =>
-        Console.WriteLine($"{what,-44} {time.TotalSeconds,8:F2} {Baselines.GigabytesPerSecond(bytes, time),7:F2} {(ratio is { } r ? r.ToString("F2", CultureInfo.InvariantCulture) : "-"),7} {(peakRss is { } p ? Mib(p) : "-"),10} {against}");
+        Console.WriteLine($"{what,-52} {time.TotalSeconds,8:F2} {Baselines.GigabytesPerSecond(bytes, time),7:F2} {(ratio is { } r ? r.ToString("F2", CultureInfo.InvariantCulture) : "-"),7} {(peakRss is { } p ? Mib(p) : "-"),10} {against}");
 
     private static string Mib(long bytes) => $"{bytes / (double)(1 << 20):F0} MiB";
 

@@ -67,7 +67,7 @@ public sealed class StreamingBackup
         public async Task<BackupResult> ExecuteAsync(CancellationToken cancellationToken)
         {
             var started = _options.TimeProvider.GetUtcNow();
-            var set = new BackupSetDescriptor(SetName(started, kind), kind, started, _engine.InstanceName);
+            var set = new BackupSetDescriptor(_options.SetId ?? SetName(started, kind), kind, started, _engine.InstanceName);
             var extends = await FindExtendedSetAsync(cancellationToken).ConfigureAwait(false);
             var begun = false;
             var sinkBegun = false;

@@ -31,6 +31,14 @@ public sealed record StreamingBackupOptions
     /// <summary>A <c>JET_PFNSTATUS</c>-style callback: Begin, Progress (percent), Complete or Fail. Default none.</summary>
     public JetStatusCallback? StatusCallback { get; init; }
 
+    /// <summary>
+    /// The set's name. Default <see langword="null"/>: the start time and kind, e.g. <c>20261122T060000000Z-full</c>.
+    /// Give the name of a set that was interrupted to resume it in a sink that keeps a journal (the S3 sink sends
+    /// again only the parts whose bytes differ from what it already stored). A plain folder name: no '/', no
+    /// leading '.', nothing <see cref="Sinks.SetPath.Check"/> refuses.
+    /// </summary>
+    public string? SetId { get; init; }
+
     /// <summary>The clock for set names and manifest times. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -42,5 +50,13 @@ public sealed record StreamingBackupOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(QueueDepth, 1, nameof(QueueDepth));
+        if (SetId is not null)
+        {
+            var problem = SetId.Contains('/', StringComparison.Ordinal) ? "it holds '/'" : Sinks.SetPath.Check(SetId);
+            if (problem is not null || SetId.StartsWith('.'))
+            {
+                throw new ArgumentException($"set name '{SetId}' is not a plain folder name: {problem ?? "it starts with '.' (reserved for the sink's own files)"}", nameof(SetId));
+            }
+        }
     }
 }

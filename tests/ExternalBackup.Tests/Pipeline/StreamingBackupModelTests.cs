@@ -57,6 +57,34 @@ public class StreamingBackupModelTests
         Assert.That(engine.IsBackupInProgress, Is.False);
     }
 
+    [Test]
+    public async Task A_given_set_name_names_the_set_its_folder_and_its_manifest()
+    {
+        var (scratch, instance, destination) = Setup();
+        using var _ = scratch;
+        await using var sink = new DirectorySink(destination, new DirectorySinkOptions { CreateDestination = true });
+        var result = await new StreamingBackup(EngineModel.Open(instance), sink, new StreamingBackupOptions { SetId = "nightly-0042" }).RunAsync(BackupKind.Copy);
+
+        Assert.That(result.Manifest.SetId, Is.EqualTo("nightly-0042"));
+        Assert.That(File.Exists(Path.Combine(destination, "nightly-0042", BackupManifest.FileName)), Is.True);
+    }
+
+    [TestCase("a/b")]
+    [TestCase("..")]
+    [TestCase(".staging")]
+    [TestCase("bad:name")]
+    [TestCase("")]
+    public void A_set_name_that_is_not_a_plain_folder_name_is_refused_before_the_engine_is_called(string setId)
+    {
+        var (scratch, instance, destination) = Setup();
+        using var _ = scratch;
+        var engine = EngineModel.Open(instance);
+        var error = Assert.Throws<ArgumentException>(() => new StreamingBackup(engine, new DirectorySink(destination), new StreamingBackupOptions { SetId = setId }));
+        Assert.That(error!.Message, Does.Contain($"set name '{setId}'"));
+        Assert.That(engine.IsBackupInProgress, Is.False);
+        Assert.That(Directory.EnumerateFileSystemEntries(destination), Is.Empty, "nothing was written");
+    }
+
     [TestCase(BackupKind.Full, true)]
     [TestCase(BackupKind.Copy, false)]
     public async Task Full_and_copy_differ_only_in_truncation(BackupKind kind, bool truncates)

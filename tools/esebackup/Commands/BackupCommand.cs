@@ -27,9 +27,10 @@ public static class BackupCommand
         var s3Endpoint = new Option<string?>("--s3-endpoint") { Description = "for s3:// destinations: the endpoint URL (default: S3_ENDPOINT, then AWS); keys come from S3_ACCESS_KEY/S3_SECRET_KEY or the SDK's usual sources, never from the command line" };
         var s3Region = new Option<string?>("--s3-region") { Description = "for s3:// destinations: the region (default: S3_REGION, then us-east-1)" };
         var verify = new Option<bool>("--verify-stream") { Description = "check every page and log on this side of the engine while streaming (default on)", DefaultValueFactory = _ => true };
+        var setId = new Option<string?>("--set-id") { Description = "the set's name (default: start time and kind, e.g. 20261122T060000000Z-full); give an interrupted set's name to resume it on an s3:// destination" };
         var command = new Command("backup", "Back up an ESE instance online through the external backup API")
         {
-            engine, instance, to, kind, json, createDestination, verify, fromSnapshot, logFolder, vss, fallback, s3Endpoint, s3Region,
+            engine, instance, to, kind, json, createDestination, verify, setId, fromSnapshot, logFolder, vss, fallback, s3Endpoint, s3Region,
         };
         foreach (var option in EngineSelection.Options)
         {
@@ -75,6 +76,7 @@ public static class BackupCommand
 
                 selected = EngineSelection.Open(parse.GetValue(engine)!, parse.GetValue(instance), parse);
                 var options = parse.GetValue(verify) ? new StreamingBackupOptions() : new StreamingBackupOptions { CreateVerifier = null };
+                options = options with { SetId = parse.GetValue(setId) };
                 var result = await new StreamingBackup(selected, sink, options).RunAsync(backupKind, CrashSwitch.FromEnvironment(), cancellationToken).ConfigureAwait(false);
                 if (parse.GetValue(json))
                 {
