@@ -16,8 +16,9 @@ namespace ExternalBackup.Pipeline;
 /// the same for each log, the sink's commit, <c>JetTruncateLogInstance</c> (full and incremental only), and
 /// <c>JetEndExternalBackupInstance2</c>.
 /// <para>
-/// Reading and writing overlap: a reader fills pooled, page-aligned buffers (and verifies them) while, through a
-/// bounded queue, the sink writes the previous ones and SHA-256 hashes each chunk on another core during its write. Logs are truncated only after the sink has durably
+/// Reading, hashing and writing overlap: a reader fills pooled, page-aligned buffers (and verifies them) while, through a
+/// bounded queue, the sink writes the previous ones and a hashing lane computes each file's SHA-256 on another core,
+/// neither waiting for the other. Logs are truncated only after the sink has durably
 /// committed the set. Any failure or cancellation ends the engine's backup with abort, aborts the sink and
 /// truncates nothing.
 /// </para>
@@ -236,40 +237,46 @@ public sealed class StreamingBackup
                     TaskCreationOptions.LongRunning,
                     TaskScheduler.Default);
 
+                // Two lanes take each chunk: SHA-256 on a task of its own (in order) and the sink write here, so the
+                // device never waits for hashing and hashing never waits for the device; a chunk's buffer returns to
+                // the pool when both are done with it. The pool bounds how far either lane runs ahead.
+                var toHash = Channel.CreateUnbounded<ChunkLease>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+                var hasher = Task.Run(() => HashAllAsync(toHash.Reader, hash, pool, linked.Token), CancellationToken.None);
                 long written = 0;
                 try
                 {
                     await foreach (var (buffer, count, offset) in queue.Reader.ReadAllAsync(linked.Token).ConfigureAwait(false))
                     {
+                        var lease = new ChunkLease(buffer, count);
+                        if (!toHash.Writer.TryWrite(lease))
+                        {
+                            pool.Return(buffer);
+                            throw new InvalidOperationException("the hashing lane closed before the file ended");
+                        }
+
                         try
                         {
-                            // SHA-256 of this chunk runs on another core while the sink writes it; the reader is
-                            // already filling the next buffers. Chunks are hashed in order: each hash ends before
-                            // the next chunk is taken.
-                            var hashing = Task.Run(() => hash.AppendData(buffer.GetSpan()[..count]), CancellationToken.None);
-                            try
-                            {
-                                await _sink.WriteAsync(new BackupChunk(offset, buffer.Memory[..count]), linked.Token).ConfigureAwait(false);
-                            }
-                            finally
-                            {
-                                await hashing.ConfigureAwait(false);
-                            }
+                            await _sink.WriteAsync(new BackupChunk(offset, buffer.Memory[..count]), linked.Token).ConfigureAwait(false);
                         }
                         finally
                         {
-                            pool.Return(buffer);
+                            lease.Release(pool);
                         }
 
                         written += count;
                         _bytesDone += count;
                         Report(source);
                     }
+
+                    toHash.Writer.Complete();
+                    await hasher.ConfigureAwait(false);
                 }
                 catch
                 {
+                    toHash.Writer.TryComplete();
                     await linked.CancelAsync().ConfigureAwait(false);
                     await DrainAsync(reader, queue.Reader, pool).ConfigureAwait(false);
+                    await DrainHashingAsync(hasher, toHash.Reader, pool).ConfigureAwait(false);
                     throw;
                 }
 
@@ -371,6 +378,38 @@ public sealed class StreamingBackup
             }
         }
 
+        private static async Task HashAllAsync(ChannelReader<ChunkLease> chunks, IncrementalHash hash, AlignedBufferPool pool, CancellationToken cancellationToken)
+        {
+            await foreach (var lease in chunks.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    hash.AppendData(lease.Buffer.GetSpan()[..lease.Count]);
+                }
+                finally
+                {
+                    lease.Release(pool);
+                }
+            }
+        }
+
+        private static async Task DrainHashingAsync(Task hasher, ChannelReader<ChunkLease> chunks, AlignedBufferPool pool)
+        {
+            try
+            {
+                await hasher.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Cancelled with the rest of the file; the caller reports the first error.
+            }
+
+            while (chunks.TryRead(out var lease))
+            {
+                lease.Release(pool);
+            }
+        }
+
         private static async Task DrainAsync(Task<long> reader, ChannelReader<(AlignedBuffer Buffer, int Count, long Offset)> queue, AlignedBufferPool pool)
         {
             try
@@ -460,5 +499,23 @@ public sealed class StreamingBackup
 
         private static string SetName(DateTimeOffset started, BackupKind kind) =>
             $"{started.UtcDateTime:yyyyMMdd'T'HHmmssfff'Z'}-{kind.Name()}";
+
+        /// <summary>A pooled chunk shared by the hashing and writing lanes; its buffer returns to the pool when both released it.</summary>
+        private sealed class ChunkLease(AlignedBuffer buffer, int count)
+        {
+            private int _holders = 2;
+
+            public AlignedBuffer Buffer { get; } = buffer;
+
+            public int Count { get; } = count;
+
+            public void Release(AlignedBufferPool pool)
+            {
+                if (Interlocked.Decrement(ref _holders) == 0)
+                {
+                    pool.Return(Buffer);
+                }
+            }
+        }
     }
 }

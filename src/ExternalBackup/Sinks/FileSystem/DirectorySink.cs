@@ -30,16 +30,18 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
         ArgumentException.ThrowIfNullOrWhiteSpace(destination);
         Destination = Path.GetFullPath(destination);
         _options = options ?? new DirectorySinkOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.FlushBehindWindow, 64 * 1024, nameof(options));
     }
 
     /// <summary>The destination folder.</summary>
     public string Destination { get; }
 
     /// <summary>
-    /// Bytes of file data this sink wrote past the page cache (see <see cref="DirectorySinkOptions.UnbufferedWrites"/>);
-    /// 0 where unbuffered writes are off or not supported.
+    /// Bytes of file data this sink had written back to the disk and dropped from the page cache while files were
+    /// still being written (see <see cref="DirectorySinkOptions.FlushBehind"/>); 0 where flush-behind is off or not
+    /// supported.
     /// </summary>
-    public long UnbufferedBytes { get; private set; }
+    public long FlushedBehindBytes { get; private set; }
 
     /// <summary>The folder of a committed set.</summary>
     public string SetFolder(string setId) => Path.Combine(Destination, SetPath.Validate(setId));
@@ -111,7 +113,7 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
 
         var path = StagedPath(staging, file.Path);
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        _file = StagedFile.Create(path, _options.UnbufferedWrites);
+        _file = StagedFile.Create(path, _options.FlushBehind ? _options.FlushBehindWindow : 0);
         return ValueTask.CompletedTask;
     }
 
@@ -119,9 +121,9 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
     public async ValueTask WriteAsync(BackupChunk chunk, CancellationToken cancellationToken)
     {
         var file = _file ?? throw new InvalidOperationException("no file is open");
-        var before = file.UnbufferedBytes;
+        var before = file.SettledBytes;
         await file.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
-        UnbufferedBytes += file.UnbufferedBytes - before;
+        FlushedBehindBytes += file.SettledBytes - before;
     }
 
     /// <inheritdoc />

@@ -16,13 +16,15 @@ public sealed record DirectorySinkOptions
     public bool FlushToDisk { get; init; } = true;
 
     /// <summary>
-    /// Write file data past the operating system's page cache where it can (Linux <c>O_DIRECT</c>, for chunks
-    /// aligned to 4 KiB in memory and in the file, as the pipeline's pooled buffers are). Default
-    /// <see langword="true"/>: the bytes go from the pipeline's buffer to the device without a copy, the device
-    /// writes while the next chunks are read and hashed so the final flush has little left to do, and a backup
-    /// does not evict the database server's cached pages with gigabytes of backup data. Other chunks, other
-    /// operating systems and file systems that refuse <c>O_DIRECT</c> are written through the page cache. Either
-    /// way the set is flushed to the disk before it is committed when <see cref="FlushToDisk"/> is on.
+    /// Write each file's data to the disk while the backup goes on (Linux: <c>sync_file_range</c> each
+    /// <see cref="FlushBehindWindow"/>, then the written window leaves the page cache). Default
+    /// <see langword="true"/>: the disk works in parallel with reading and hashing instead of all at the final flush,
+    /// and a backup of many gigabytes does not evict the database server's cached pages. Has no effect on other
+    /// operating systems, and none on what is durable when: the set is flushed to the disk before it is committed
+    /// whenever <see cref="FlushToDisk"/> is on.
     /// </summary>
-    public bool UnbufferedWrites { get; init; } = true;
+    public bool FlushBehind { get; init; } = true;
+
+    /// <summary>The bytes written before their writeback is started, with <see cref="FlushBehind"/>. Default 8 MiB; at least 64 KiB.</summary>
+    public int FlushBehindWindow { get; init; } = 8 * 1024 * 1024;
 }

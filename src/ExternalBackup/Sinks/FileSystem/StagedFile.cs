@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using ExternalBackup.Buffers;
 using Microsoft.Win32.SafeHandles;
 
 namespace ExternalBackup.Sinks.FileSystem;
@@ -8,30 +7,34 @@ namespace ExternalBackup.Sinks.FileSystem;
 /// One file of a set being written in the staging folder: its handle, the length written so far, and how its
 /// bytes reach the disk.
 /// <para>
-/// With <see cref="DirectorySinkOptions.UnbufferedWrites"/> on Linux, chunks that start on a
-/// <see cref="Alignment"/> boundary in memory and in the file are written with <c>O_DIRECT</c>: straight from
-/// the pipeline's buffer to the device, without a copy into the page cache. A short last chunk that lives in an
-/// <see cref="AlignedBuffer"/> is written rounded up to the alignment (the slack is zeroed first) and the file is
-/// cut back to its real length when it completes. Any other chunk is written through the page cache, with
-/// <c>O_DIRECT</c> switched off for that write (<c>fcntl(F_SETFL)</c>), so any chunk shape is accepted.
-/// Where <c>O_DIRECT</c> is refused (another OS, a file system without it) every write is buffered.
+/// With flush-behind (<see cref="DirectorySinkOptions.FlushBehind"/>, Linux) the file is written through the page
+/// cache, and each time another window of bytes is complete its writeback is started
+/// (<c>sync_file_range(WRITE)</c>); the window before it is waited for and dropped from the cache
+/// (<c>posix_fadvise(DONTNEED)</c>). The disk then writes while the backup reads and hashes the next chunks, in the
+/// large, deep-queued requests the kernel's writeback makes, the final <c>fsync</c> finds little left to do, and a
+/// multi-gigabyte backup holds at most two windows of the page cache instead of evicting the server's cached
+/// database pages. Elsewhere, or where the file system refuses <c>sync_file_range</c>, the file is written through
+/// the page cache and flushed at the end only.
 /// </para>
 /// </summary>
 internal sealed class StagedFile : IDisposable
 {
-    /// <summary>The memory and file alignment of unbuffered writes: the page size, a multiple of every sector size.</summary>
-    public const int Alignment = 4096;
-
     private const int InvalidArgument = 22; // EINVAL
+    private const int IllegalSeek = 29; // ESPIPE
+    private const int NotImplemented = 38; // ENOSYS
 
     private readonly SafeFileHandle _handle;
-    private bool _canWriteDirect;
-    private bool _direct;
+    private readonly long _window;
+    private bool _flushBehind;
+    private long _started;
+    private long _settled;
 
-    private StagedFile(string path, SafeFileHandle handle)
+    private StagedFile(string path, SafeFileHandle handle, long window)
     {
         Path = path;
         _handle = handle;
+        _window = window;
+        _flushBehind = window > 0 && OperatingSystem.IsLinux();
     }
 
     /// <summary>The staged file's full path.</summary>
@@ -40,48 +43,44 @@ internal sealed class StagedFile : IDisposable
     /// <summary>One past the last byte written.</summary>
     public long Length { get; private set; }
 
-    /// <summary>Bytes written past the page cache (for diagnostics and tests).</summary>
-    public long UnbufferedBytes { get; private set; }
+    /// <summary>Bytes already written back to the disk and dropped from the page cache while the file was being written.</summary>
+    public long SettledBytes => _settled;
 
-    /// <summary>Creates (or truncates) the file at <paramref name="path"/>.</summary>
-    public static StagedFile Create(string path, bool unbuffered)
-    {
-        var handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, FileOptions.None);
-        var file = new StagedFile(path, handle);
-        file._canWriteDirect = unbuffered && OperatingSystem.IsLinux() && LinuxFileControl.Direct != 0;
-        return file;
-    }
+    /// <summary>Creates (or truncates) the file at <paramref name="path"/>; <paramref name="flushBehindWindow"/> 0 turns flush-behind off.</summary>
+    public static StagedFile Create(string path, long flushBehindWindow) =>
+        new(path, File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, FileOptions.None), flushBehindWindow);
 
-    /// <summary>Writes <paramref name="chunk"/> at its offset.</summary>
+    /// <summary>Writes <paramref name="chunk"/> at its offset, then starts or settles the writeback of whole windows behind it.</summary>
     public async ValueTask WriteAsync(BackupChunk chunk, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(chunk.Offset);
-        if (_canWriteDirect && TryAlignedView(chunk, out var aligned) && TrySetDirect(true))
-        {
-            try
-            {
-                await RandomAccess.WriteAsync(_handle, aligned, chunk.Offset, cancellationToken).ConfigureAwait(false);
-                UnbufferedBytes += chunk.Data.Length;
-                Length = Math.Max(Length, chunk.Offset + chunk.Data.Length);
-                return;
-            }
-            catch (IOException e) when (e.HResult == InvalidArgument)
-            {
-                // The file system takes O_DIRECT at fcntl but refuses this write's alignment: buffer from now on.
-                _canWriteDirect = false;
-            }
-        }
-
-        if (_direct)
-        {
-            TrySetDirect(false);
-        }
-
         await RandomAccess.WriteAsync(_handle, chunk.Data, chunk.Offset, cancellationToken).ConfigureAwait(false);
         Length = Math.Max(Length, chunk.Offset + chunk.Data.Length);
+        while (_flushBehind && Length - _started >= _window)
+        {
+            // Start writing the window just completed; wait for the one before it (it has had a whole window's
+            // time to reach the disk) and let its pages go.
+            if (!Writeback(_started, LinuxWriteback.Write))
+            {
+                break;
+            }
+
+            _started += _window;
+            if (_started - _settled >= 2 * _window)
+            {
+                if (!Writeback(_settled, LinuxWriteback.WaitBefore | LinuxWriteback.Write | LinuxWriteback.WaitAfter))
+                {
+                    break;
+                }
+
+                _ = LinuxWriteback.Advise(Descriptor, _settled, _window, LinuxWriteback.DontNeed);
+                _settled += _window;
+
+            }
+        }
     }
 
-    /// <summary>Cuts the file to <paramref name="length"/> (dropping the rounding of an unbuffered tail) and, when asked, flushes it to the disk.</summary>
+    /// <summary>Cuts the file to <paramref name="length"/> and, when asked, flushes it to the disk.</summary>
     public void Complete(long length, bool flushToDisk)
     {
         RandomAccess.SetLength(_handle, length);
@@ -89,61 +88,34 @@ internal sealed class StagedFile : IDisposable
         {
             RandomAccess.FlushToDisk(_handle);
         }
+
+        if (_flushBehind && flushToDisk)
+        {
+            // Every page is clean now: none of the backup needs to stay in the cache.
+            _ = LinuxWriteback.Advise(Descriptor, 0, 0, LinuxWriteback.DontNeed);
+        }
     }
 
     /// <inheritdoc />
     public void Dispose() => _handle.Dispose();
 
-    private static bool TryAlignedView(BackupChunk chunk, out ReadOnlyMemory<byte> view)
+    private int Descriptor => (int)_handle.DangerousGetHandle();
+
+    private bool Writeback(long offset, uint flags)
     {
-        view = default;
-        if (chunk.Offset % Alignment != 0 || chunk.Data.IsEmpty
-            || !MemoryMarshal.TryGetMemoryManager<byte, AlignedBuffer>(chunk.Data, out var buffer, out var start, out var length)
-            || (buffer.Address + start) % Alignment != 0)
-        {
-            return false;
-        }
-
-        var rounded = (length + Alignment - 1) / Alignment * Alignment;
-        if (start + rounded > buffer.Length)
-        {
-            return false;
-        }
-
-        if (rounded != length)
-        {
-            // The slack past the chunk belongs to the same pooled buffer; zero it so no stale bytes reach the disk,
-            // even for the moment before the file is cut back to its length.
-            buffer.GetSpan().Slice(start + length, rounded - length).Clear();
-        }
-
-        view = buffer.Memory.Slice(start, rounded);
-        return true;
-    }
-
-    private bool TrySetDirect(bool direct)
-    {
-        if (_direct == direct)
+        if (LinuxWriteback.SyncFileRange(Descriptor, offset, _window, flags) == 0)
         {
             return true;
         }
 
-        var fd = (int)_handle.DangerousGetHandle();
-        var flags = LinuxFileControl.Fcntl(fd, LinuxFileControl.GetStatusFlags, 0);
-        var wanted = direct ? flags | LinuxFileControl.Direct : flags & ~LinuxFileControl.Direct;
-        if (flags < 0 || LinuxFileControl.Fcntl(fd, LinuxFileControl.SetStatusFlags, wanted) < 0)
+        var errno = Marshal.GetLastPInvokeError();
+        if (errno is InvalidArgument or IllegalSeek or NotImplemented)
         {
-            if (direct)
-            {
-                // The file system refuses O_DIRECT (EINVAL): every write of this file goes through the page cache.
-                _canWriteDirect = false;
-                return false;
-            }
-
-            throw new IOException($"'{Path}': switching off unbuffered writes failed (errno {Marshal.GetLastPInvokeError()})");
+            // This file system (or kernel) has no range writeback: the final fsync does all the work.
+            _flushBehind = false;
+            return false;
         }
 
-        _direct = direct;
-        return true;
+        throw new IOException($"'{Path}': writing bytes {offset}..{offset + _window - 1} to the disk failed (errno {errno})");
     }
 }
