@@ -241,7 +241,7 @@ public sealed class StreamingBackup
                 // device never waits for hashing and hashing never waits for the device; a chunk's buffer returns to
                 // the pool when both are done with it. The pool bounds how far either lane runs ahead.
                 var toHash = Channel.CreateUnbounded<ChunkLease>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-                var hasher = Task.Run(() => HashAllAsync(toHash.Reader, hash, pool, linked.Token), CancellationToken.None);
+                var hasher = Task.Run(() => HashAllAsync(toHash.Reader, hash, pool, linked), CancellationToken.None);
                 long written = 0;
                 try
                 {
@@ -271,12 +271,18 @@ public sealed class StreamingBackup
                     toHash.Writer.Complete();
                     await hasher.ConfigureAwait(false);
                 }
-                catch
+                catch (Exception e)
                 {
                     toHash.Writer.TryComplete();
                     await linked.CancelAsync().ConfigureAwait(false);
                     await DrainAsync(reader, queue.Reader, pool).ConfigureAwait(false);
-                    await DrainHashingAsync(hasher, toHash.Reader, pool).ConfigureAwait(false);
+                    var hashFailure = await DrainHashingAsync(hasher, toHash.Reader, pool).ConfigureAwait(false);
+                    if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested && hashFailure is not null)
+                    {
+                        // The hashing lane failed and stopped the others: its error is the cause.
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(hashFailure);
+                    }
+
                     throw;
                 }
 
@@ -378,36 +384,54 @@ public sealed class StreamingBackup
             }
         }
 
-        private static async Task HashAllAsync(ChannelReader<ChunkLease> chunks, IncrementalHash hash, AlignedBufferPool pool, CancellationToken cancellationToken)
+        private static async Task HashAllAsync(ChannelReader<ChunkLease> chunks, IncrementalHash hash, AlignedBufferPool pool, CancellationTokenSource lanes)
         {
-            await foreach (var lease in chunks.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
+                await foreach (var lease in chunks.ReadAllAsync(lanes.Token).ConfigureAwait(false))
                 {
-                    hash.AppendData(lease.Buffer.GetSpan()[..lease.Count]);
+                    try
+                    {
+                        hash.AppendData(lease.Buffer.GetSpan()[..lease.Count]);
+                    }
+                    finally
+                    {
+                        lease.Release(pool);
+                    }
                 }
-                finally
-                {
-                    lease.Release(pool);
-                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Stop the reader and the writer too: with this lane gone, the buffers it would have released never
+                // come back, and they would wait for them forever.
+                await lanes.CancelAsync().ConfigureAwait(false);
+                throw;
             }
         }
 
-        private static async Task DrainHashingAsync(Task hasher, ChannelReader<ChunkLease> chunks, AlignedBufferPool pool)
+        /// <summary>Waits for the hashing lane to stop and releases what it left; returns its failure, if it failed.</summary>
+        private static async Task<Exception?> DrainHashingAsync(Task hasher, ChannelReader<ChunkLease> chunks, AlignedBufferPool pool)
         {
+            Exception? failure = null;
             try
             {
                 await hasher.ConfigureAwait(false);
             }
-            catch (Exception)
+            catch (OperationCanceledException)
             {
                 // Cancelled with the rest of the file; the caller reports the first error.
+            }
+            catch (Exception e)
+            {
+                failure = e;
             }
 
             while (chunks.TryRead(out var lease))
             {
                 lease.Release(pool);
             }
+
+            return failure;
         }
 
         private static async Task DrainAsync(Task<long> reader, ChannelReader<(AlignedBuffer Buffer, int Count, long Offset)> queue, AlignedBufferPool pool)
