@@ -80,16 +80,14 @@ internal sealed class StagedFile : IDisposable
         }
     }
 
-    /// <summary>Cuts the file to <paramref name="length"/> and, when asked, flushes it to the disk.</summary>
-    public void Complete(long length, bool flushToDisk)
-    {
-        RandomAccess.SetLength(_handle, length);
-        if (flushToDisk)
-        {
-            RandomAccess.FlushToDisk(_handle);
-        }
+    /// <summary>Cuts the file to <paramref name="length"/>: it holds exactly what was written.</summary>
+    public void Complete(long length) => RandomAccess.SetLength(_handle, length);
 
-        if (_flushBehind && flushToDisk)
+    /// <summary>Flushes the file's data and size to the disk; with flush-behind its pages then leave the page cache.</summary>
+    public void FlushToDisk()
+    {
+        RandomAccess.FlushToDisk(_handle);
+        if (_flushBehind)
         {
             // Every page is clean now: none of the backup needs to stay in the cache.
             _ = LinuxWriteback.Advise(Descriptor, 0, 0, LinuxWriteback.DontNeed);
