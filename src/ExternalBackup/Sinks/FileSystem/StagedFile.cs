@@ -75,7 +75,6 @@ internal sealed class StagedFile : IDisposable
 
                 _ = LinuxWriteback.Advise(Descriptor, _settled, _window, LinuxWriteback.DontNeed);
                 _settled += _window;
-
             }
         }
     }
