@@ -23,12 +23,7 @@ public class DirectorySinkFlushBehindTests
         using var scratch = new ScratchDirectory("flush-behind");
         var bytes = RandomNumberGenerator.GetBytes(32 * Mib);
         await using var sink = new DirectorySink(scratch.Path, new DirectorySinkOptions { FlushBehindWindow = Mib });
-        var descriptor = await BeginAsync(sink, "databases/a/db.edb", bytes.Length);
-        for (var offset = 0; offset < bytes.Length; offset += Mib)
-        {
-            await sink.WriteAsync(new BackupChunk(offset, bytes.AsMemory(offset, Mib)), default);
-        }
-
+        var descriptor = await WriteInMibChunksAsync(sink, "databases/a/db.edb", bytes);
         var staged = Path.Combine(scratch.Path, DirectorySink.StagingFolderName, "s", "databases", "a", "db.edb");
         Assert.That(sink.FlushedBehindBytes, Is.EqualTo(31L * Mib), "every window but the last (its writeback just started) was written back and let go");
         Assert.That(ResidentBytes(staged), Is.LessThanOrEqualTo(2L * Mib), "only the last two windows are cached");
@@ -45,12 +40,7 @@ public class DirectorySinkFlushBehindTests
         using var scratch = new ScratchDirectory("no-flush-behind");
         var bytes = RandomNumberGenerator.GetBytes(32 * Mib);
         await using var sink = new DirectorySink(scratch.Path, new DirectorySinkOptions { FlushBehind = false });
-        var descriptor = await BeginAsync(sink, "databases/a/db.edb", bytes.Length);
-        for (var offset = 0; offset < bytes.Length; offset += Mib)
-        {
-            await sink.WriteAsync(new BackupChunk(offset, bytes.AsMemory(offset, Mib)), default);
-        }
-
+        var descriptor = await WriteInMibChunksAsync(sink, "databases/a/db.edb", bytes);
         var staged = Path.Combine(scratch.Path, DirectorySink.StagingFolderName, "s", "databases", "a", "db.edb");
         Assert.That(sink.FlushedBehindBytes, Is.Zero);
         Assert.That(ResidentBytes(staged), Is.EqualTo(32L * Mib), "every written page is cached");
@@ -85,6 +75,17 @@ public class DirectorySinkFlushBehindTests
     {
         using var scratch = new ScratchDirectory("flush-behind-window");
         Assert.Throws<ArgumentOutOfRangeException>(() => _ = new DirectorySink(scratch.Path, new DirectorySinkOptions { FlushBehindWindow = 4096 }));
+    }
+
+    private static async Task<BackupFileDescriptor> WriteInMibChunksAsync(DirectorySink sink, string path, byte[] bytes)
+    {
+        var descriptor = await BeginAsync(sink, path, bytes.Length);
+        for (var offset = 0; offset < bytes.Length; offset += Mib)
+        {
+            await sink.WriteAsync(new BackupChunk(offset, bytes.AsMemory(offset, Mib)), default);
+        }
+
+        return descriptor;
     }
 
     private static async Task<BackupFileDescriptor> BeginAsync(DirectorySink sink, string path, long length)
