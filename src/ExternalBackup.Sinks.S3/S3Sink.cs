@@ -15,10 +15,13 @@ namespace ExternalBackup.Sinks.S3;
 /// <see cref="S3SinkOptions.MaxConcurrentUploads"/>), or one PutObject when it fits in one part; every request is
 /// retried by a Polly pipeline (<see cref="S3Resilience"/>).
 /// <para>
-/// Multipart uploads are completed at <see cref="CommitAsync"/>, just before the manifest. A journal of uploads and
-/// acknowledged parts (<see cref="S3SinkOptions.JournalDirectory"/>), completed on resume by ListParts, lets a set
-/// that was interrupted (process killed, sink disposed without commit or abort) be resumed: begin the same set id
-/// again and stream the same files; parts whose size and SHA-256 (or MD5 ETag) match are not sent again. <see cref="AbortAsync"/> aborts the uploads and
+/// Each multipart upload is completed in the background as soon as its file's parts are in; the objects of a set
+/// without its manifest are not a backup, and <see cref="CommitAsync"/> waits for every file before writing the
+/// manifest. A journal of uploads and acknowledged parts (<see cref="S3SinkOptions.JournalDirectory"/>), completed on
+/// resume by ListParts, lets a set that was interrupted (process killed, sink disposed without commit or abort) be
+/// resumed: begin the same set id again and stream the same files; parts whose size and MD5 ETag match the bytes
+/// streamed again are not sent again (parts of an object the interrupted run already completed are copied within the
+/// store if the file changed elsewhere, or the file is skipped if it did not). <see cref="AbortAsync"/> aborts the uploads and
 /// deletes the set's objects and journal. When a set begins, owned multipart uploads older than
 /// <see cref="S3SinkOptions.StaleUploadAge"/> are aborted.
 /// </para>
@@ -35,7 +38,6 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
     private readonly PartBufferPool _buffers;
     private readonly CancellationTokenSource _abort = new();
     private readonly List<S3FileUpload> _files = [];
-    private readonly HashSet<string> _completedUploads = new(StringComparer.Ordinal);
     private BackupSetDescriptor? _set;
     private S3UploadContext? _context;
     private JournalWriter? _journal;
@@ -124,7 +126,7 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
         _journal = new JournalWriter(journal, store);
         _journal.Update(_ => { });
         await _journal.FlushAsync(cancellationToken).ConfigureAwait(false);
-        _context = new S3UploadContext(_client, _pipeline, _options.Bucket, set.SetId, _options.MinimumPartSize, _options.SendContentMd5, _buffers, _journal, _logger, _abort.Token);
+        _context = new S3UploadContext(_client, _pipeline, _options.Bucket, set.SetId, _options.MinimumPartSize, _options.SendContentMd5, _options.ExpectContinue, _buffers, _journal, _logger, _abort.Token);
         _set = set;
     }
 
@@ -147,6 +149,7 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
 
         var previous = _journal!.Read(j => j.Files.GetValueOrDefault(file.Path));
         _open = new S3FileUpload(context, file, key, previous);
+        _open.StartEarly();
         return ValueTask.CompletedTask;
     }
 
@@ -210,22 +213,8 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
             throw new InvalidOperationException($"S3 sink: the manifest of {context.SetId} lists {missing.Path}, which was not written");
         }
 
+        // Each file's multipart upload was completed in the background once its parts were in; this waits for the last.
         await WaitForPendingAsync().ConfigureAwait(false);
-        using (var limit = new SemaphoreSlim(_options.MaxConcurrentUploads))
-        {
-            await Task.WhenAll(_files.Where(f => f.UploadId is not null).Select(async f =>
-            {
-                await limit.WaitAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    await CompleteUploadAsync(f, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    limit.Release();
-                }
-            })).ConfigureAwait(false);
-        }
 
         await RemoveLeftoversAsync(written, cancellationToken).ConfigureAwait(false);
         var manifestKey = _layout.ManifestKey(context.SetId);
@@ -280,7 +269,7 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
                 await put.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             }
 
-            if (file.UploadId is not null && !_completedUploads.Contains(file.Key))
+            if (file.UploadId is not null)
             {
                 await S3Cleanup.AbortUploadAsync(_client, _pipeline, _options.Bucket, file.Key, file.UploadId, _logger).ConfigureAwait(false);
             }
@@ -407,40 +396,6 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
         }
     }
 
-    private async Task CompleteUploadAsync(S3FileUpload file, CancellationToken cancellationToken)
-    {
-        var expectedETag = MultipartETag(file.Parts);
-        var attempts = 0;
-        try
-        {
-            await _pipeline.ExecuteAsync(async ct =>
-            {
-                attempts++;
-                await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
-                {
-                    BucketName = _options.Bucket,
-                    Key = file.Key,
-                    UploadId = file.UploadId,
-                    PartETags = file.Parts.ToList(),
-                }, ct).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchUpload" && (attempts > 1 || _completedUploads.Contains(file.Key)))
-        {
-            // An earlier attempt completed the upload but its response was lost: the object must be the one we built.
-            var head = await _pipeline.ExecuteAsync(async ct => await _client.GetObjectMetadataAsync(_options.Bucket, file.Key, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-            if (!string.Equals(head.ETag?.Trim('"'), expectedETag, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new IOException($"S3 sink: completing s3://{_options.Bucket}/{file.Key} reported no such upload, and the object there has ETag {head.ETag}, not {expectedETag}", e);
-            }
-        }
-
-        lock (_completedUploads)
-        {
-            _completedUploads.Add(file.Key);
-        }
-    }
-
     /// <summary>Removes what an interrupted earlier run of a resumed set wrote for files this run did not write.</summary>
     private async ValueTask RemoveLeftoversAsync(HashSet<string> written, CancellationToken cancellationToken)
     {
@@ -456,17 +411,6 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
                 throw new IOException($"S3 sink: could not remove s3://{_options.Bucket}/{file.Key}, left by the interrupted run of this set and not part of it");
             }
         }
-    }
-
-    private static string MultipartETag(IReadOnlyList<PartETag> parts)
-    {
-        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        foreach (var part in parts)
-        {
-            md5.AppendData(Convert.FromHexString(part.ETag.Trim('"')));
-        }
-
-        return $"{Convert.ToHexStringLower(md5.GetHashAndReset())}-{parts.Count}";
     }
 
     private async ValueTask DropUnknownUploadsAsync(UploadJournal journal, CancellationToken cancellationToken)
@@ -485,7 +429,19 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
             }
             catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchUpload" || e.StatusCode == HttpStatusCode.NotFound)
             {
-                journal.Files.Remove(path);
+                // Gone: completed just before the process died (the journal was saved with every part first), or
+                // aborted. A completed one is recognised by its ETag and kept; anything else is forgotten.
+                var etag = file.Length is not null && file.Parts.Count > 0 ? MultipartETag.Of(file.Parts.Values.Select(p => p.ETag)) : null;
+                if (etag is not null && string.Equals(await ETagIfExistsAsync(file.Key, cancellationToken).ConfigureAwait(false), etag, StringComparison.OrdinalIgnoreCase))
+                {
+                    file.UploadId = null;
+                    file.ETag = etag;
+                }
+                else
+                {
+                    journal.Files.Remove(path);
+                }
+
                 continue;
             }
 
@@ -502,7 +458,7 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
             {
                 if (!file.Parts.ContainsKey(number))
                 {
-                    file.Parts[number] = new JournalPart(stored.Size, null, stored.ETag);
+                    file.Parts[number] = new JournalPart(stored.Size, stored.ETag);
                 }
             }
         }
@@ -532,6 +488,19 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
             }
 
             marker = page.NextPartNumberMarker.ToString();
+        }
+    }
+
+    private async ValueTask<string?> ETagIfExistsAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var head = await _pipeline.ExecuteAsync(async ct => await _client.GetObjectMetadataAsync(_options.Bucket, key, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            return head.ETag?.Trim('"');
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
         }
     }
 

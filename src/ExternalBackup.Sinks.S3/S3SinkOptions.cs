@@ -70,6 +70,16 @@ public sealed record S3SinkOptions
     /// </summary>
     public bool SendContentMd5 { get; init; }
 
+    /// <summary>
+    /// Whether part uploads and PutObjects first send their headers with <c>Expect: 100-continue</c> and wait for the
+    /// store's go-ahead before sending the body, as the SDK does by default. Default: <see langword="false"/>: the body
+    /// follows the headers at once, saving a round trip per request (on Swift the go-ahead only comes once the proxy
+    /// has checked the upload, so the wait is longer than the network's). The price is that a request the store
+    /// refuses (throttling, expired credentials) has sent its body for nothing; turn it on for a slow or metered link
+    /// to a store that often refuses.
+    /// </summary>
+    public bool ExpectContinue { get; init; }
+
     /// <summary>Retry, timeout and time-budget settings for every request.</summary>
     public S3RetryOptions Retry { get; init; } = new();
 
