@@ -219,12 +219,10 @@ internal sealed class S3FileUpload
     private async Task<string> CompleteUploadAsync(List<PartETag> parts)
     {
         var expected = MultipartETag.Of(parts.Select(p => p.ETag));
-        var attempts = 0;
         try
         {
             await _context.Pipeline.ExecuteAsync(async ct =>
             {
-                attempts++;
                 await _context.Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
                 {
                     BucketName = _context.Bucket,
@@ -235,8 +233,10 @@ internal sealed class S3FileUpload
             }, _context.BackgroundToken).ConfigureAwait(false);
             return expected;
         }
-        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchUpload" && attempts > 1)
+        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchUpload")
         {
+            // An earlier attempt (or, for a resumed upload, the interrupted run) completed it and the answer was lost:
+            // the object must be the one these parts make.
             var head = await _context.Pipeline.ExecuteAsync(
                 async ct => await _context.Client.GetObjectMetadataAsync(_context.Bucket, Key, ct).ConfigureAwait(false), _context.BackgroundToken).ConfigureAwait(false);
             return string.Equals(head.ETag?.Trim('"'), expected, StringComparison.OrdinalIgnoreCase)

@@ -97,15 +97,20 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
         }
 
         var manifestKey = _layout.ManifestKey(set.SetId);
-        if (await ExistsAsync(manifestKey, cancellationToken).ConfigureAwait(false))
+        IUploadJournalStore store = _options.JournalDirectory is { } dir
+            ? new FileUploadJournalStore(Path.Combine(dir, set.SetId + ".journal.json"))
+            : new StoreUploadJournalStore(_client, _pipeline, _options.Bucket, _layout.JournalKey(set.SetId));
+
+        // Independent round trips go out together: every one is time before the first byte can be sent.
+        var committed = ExistsAsync(manifestKey, cancellationToken).AsTask();
+        var loading = store.LoadAsync(cancellationToken).AsTask();
+        await Task.WhenAll(committed, loading).ConfigureAwait(false);
+        if (await committed.ConfigureAwait(false))
         {
             throw new InvalidOperationException($"S3 sink: set {set.SetId} is already committed at s3://{_options.Bucket}/{manifestKey}");
         }
 
-        IUploadJournalStore store = _options.JournalDirectory is { } dir
-            ? new FileUploadJournalStore(Path.Combine(dir, set.SetId + ".journal.json"))
-            : new StoreUploadJournalStore(_client, _pipeline, _options.Bucket, _layout.JournalKey(set.SetId));
-        var journal = await store.LoadAsync(cancellationToken).ConfigureAwait(false);
+        var journal = await loading.ConfigureAwait(false);
         if (journal is not null && journal.SetId != set.SetId)
         {
             throw new InvalidDataException($"{store.Location}: journal of set {journal.SetId}, not {set.SetId}");
@@ -120,12 +125,15 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
         }
 
         var keep = journal.Files.Values.Select(f => f.UploadId).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        StaleUploadsAborted = await S3StaleUploadSweeper.SweepAsync(
-            _client, _pipeline, _options.Bucket, _layout, _time.GetUtcNow() - _options.StaleUploadAge, keep, _logger, cancellationToken).ConfigureAwait(false);
+        var sweeping = S3StaleUploadSweeper.SweepAsync(
+            _client, _pipeline, _options.Bucket, _layout, _time.GetUtcNow() - _options.StaleUploadAge, keep, _logger, cancellationToken).AsTask();
 
+        // The first save proves the journal's place writable before any byte is sent.
         _journal = new JournalWriter(journal, store);
         _journal.Update(_ => { });
-        await _journal.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var saving = _journal.FlushAsync(cancellationToken).AsTask();
+        await Task.WhenAll(sweeping, saving).ConfigureAwait(false);
+        StaleUploadsAborted = await sweeping.ConfigureAwait(false);
         _context = new S3UploadContext(_client, _pipeline, _options.Bucket, set.SetId, _options.MinimumPartSize, _options.SendContentMd5, _options.ExpectContinue, _buffers, _journal, _logger, _abort.Token);
         _set = set;
     }
@@ -256,6 +264,7 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
         _aborted = true;
         S3SinkLog.Aborting(_logger, _set.SetId, "abort requested");
         await _abort.CancelAsync().ConfigureAwait(false);
+        var openKey = _open?.Key;
         if (_open is not null)
         {
             await _open.AbortAsync().ConfigureAwait(false);
@@ -275,7 +284,20 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
             }
         }
 
-        var clean = await S3Cleanup.RemoveAllUnderAsync(_client, _pipeline, _options.Bucket, _layout.SetRoot(_set.SetId), _logger, cancellationToken).ConfigureAwait(false);
+        // Every key this set wrote or began to write is deleted by name: a listing can miss an object whose write was
+        // cut short by the cancellation above or whose listing entry the store has not caught up with (Swift updates
+        // container listings asynchronously under load). A delete is newer than any write it races with, so it wins.
+        var clean = true;
+        var written = _files.Select(f => f.Key)
+            .Concat(openKey is null ? [] : [openKey])
+            .Concat(_journal!.Read(j => j.Files.Values.Select(f => f.Key).ToList()))
+            .Distinct(StringComparer.Ordinal);
+        foreach (var key in written)
+        {
+            clean &= await S3Cleanup.DeleteAsync(_client, _pipeline, _options.Bucket, key, _logger).ConfigureAwait(false);
+        }
+
+        clean &= await S3Cleanup.RemoveAllUnderAsync(_client, _pipeline, _options.Bucket, _layout.SetRoot(_set.SetId), _logger, cancellationToken).ConfigureAwait(false);
         try
         {
             await _journal!.Store.DeleteAsync(cancellationToken).ConfigureAwait(false);
@@ -422,6 +444,20 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
                 continue;
             }
 
+            // Every part was in and the journal saved just before the completion: if the object is there with the
+            // ETag these parts make, the completion went through before the process died (some stores, Swift among
+            // them, still list the parts of a completed upload, so this is asked first).
+            if (file.Length is not null && file.Parts.Count > 0)
+            {
+                var etag = MultipartETag.Of(file.Parts.Values.Select(p => p.ETag));
+                if (string.Equals(await ETagIfExistsAsync(file.Key, cancellationToken).ConfigureAwait(false), etag, StringComparison.OrdinalIgnoreCase))
+                {
+                    file.UploadId = null;
+                    file.ETag = etag;
+                    continue;
+                }
+            }
+
             Dictionary<int, (string ETag, long Size)> listed;
             try
             {
@@ -429,19 +465,7 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
             }
             catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchUpload" || e.StatusCode == HttpStatusCode.NotFound)
             {
-                // Gone: completed just before the process died (the journal was saved with every part first), or
-                // aborted. A completed one is recognised by its ETag and kept; anything else is forgotten.
-                var etag = file.Length is not null && file.Parts.Count > 0 ? MultipartETag.Of(file.Parts.Values.Select(p => p.ETag)) : null;
-                if (etag is not null && string.Equals(await ETagIfExistsAsync(file.Key, cancellationToken).ConfigureAwait(false), etag, StringComparison.OrdinalIgnoreCase))
-                {
-                    file.UploadId = null;
-                    file.ETag = etag;
-                }
-                else
-                {
-                    journal.Files.Remove(path);
-                }
-
+                journal.Files.Remove(path);
                 continue;
             }
 
