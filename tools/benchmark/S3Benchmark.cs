@@ -59,15 +59,17 @@ public sealed record S3BenchmarkOptions
 /// </param>
 /// <param name="PeakSinkBufferBytes">The sink's part buffers at their peak.</param>
 /// <param name="PeakWorkingSetBytes">The process's peak working set after both runs.</param>
+/// <param name="BaselineCpu">This process's CPU time (all threads) during the PutObject loop.</param>
+/// <param name="SinkCpu">This process's CPU time during the sink's set: the client-side cost the server shares two cores with here.</param>
 /// <param name="SinkPhases">Where the sink's time went: begin (journal, sweep), streaming the files, commit (completions, manifest), dispose.</param>
-public sealed record S3BenchmarkResult(long Bytes, double BaselineMBps, double SinkMBps, long PeakSinkBufferBytes, long PeakWorkingSetBytes, S3SinkPhases SinkPhases)
+public sealed record S3BenchmarkResult(long Bytes, double BaselineMBps, double SinkMBps, long PeakSinkBufferBytes, long PeakWorkingSetBytes, TimeSpan BaselineCpu, TimeSpan SinkCpu, S3SinkPhases SinkPhases)
 {
     /// <summary>Sink throughput divided by baseline throughput (aim: at least 1.0).</summary>
     public double Ratio => SinkMBps / BaselineMBps;
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"s3 sink: {SinkMBps:F1} MB/s vs PutObject loop {BaselineMBps:F1} MB/s = ratio {Ratio:F2} over {Bytes / 1e6:F0} MB; sink buffers peak {PeakSinkBufferBytes / 1048576.0:F0} MiB, process peak working set {PeakWorkingSetBytes / 1048576.0:F0} MiB; sink {SinkPhases}";
+        $"s3 sink: {SinkMBps:F1} MB/s vs PutObject loop {BaselineMBps:F1} MB/s = ratio {Ratio:F2} over {Bytes / 1e6:F0} MB; sink buffers peak {PeakSinkBufferBytes / 1048576.0:F0} MiB, process peak working set {PeakWorkingSetBytes / 1048576.0:F0} MiB; client CPU {BaselineCpu.TotalMilliseconds:F0} ms vs {SinkCpu.TotalMilliseconds:F0} ms; sink {SinkPhases}";
 }
 
 /// <summary>Where the S3 sink's time went in one benchmark run.</summary>
@@ -166,9 +168,11 @@ public static class S3Benchmark
             var rounds = new List<S3BenchmarkResult>();
             for (var round = 0; round < options.Rounds; round++)
             {
+                var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
                 var baseline = Stopwatch.StartNew();
                 await PutLoopAsync(client, bucket, $"baseline{round}", files, cancellationToken).ConfigureAwait(false);
                 baseline.Stop();
+                var cpu1 = Process.GetCurrentProcess().TotalProcessorTime;
 
                 var sinkTime = Stopwatch.StartNew();
                 long peakBuffers;
@@ -187,12 +191,15 @@ public static class S3Benchmark
                 }
 
                 sinkTime.Stop();
+                var cpu2 = Process.GetCurrentProcess().TotalProcessorTime;
                 var result = new S3BenchmarkResult(
                     total,
                     total / 1e6 / baseline.Elapsed.TotalSeconds,
                     total / 1e6 / sinkTime.Elapsed.TotalSeconds,
                     peakBuffers,
                     Process.GetCurrentProcess().PeakWorkingSet64,
+                    cpu1 - cpu0,
+                    cpu2 - cpu1,
                     phases);
                 rounds.Add(result);
                 if (options.Rounds > 1)
