@@ -31,6 +31,12 @@ public sealed record S3BenchmarkOptions
     /// <summary>Rounds of baseline-then-sink; the row reports the median round by ratio. Default: 1.</summary>
     public int Rounds { get; init; } = 1;
 
+    /// <summary>
+    /// The folder a <c>tests/s3/start-swift.sh</c> server runs from: its <c>run/*.pid</c> processes' CPU time is
+    /// reported per side (server CPU is what the two sides really compete for on a small machine). Default: none.
+    /// </summary>
+    public string? SwiftDirectory { get; init; }
+
     /// <summary>Chunk size the sink is fed with, like the pipeline's read size. Default: 1 MiB.</summary>
     public int ChunkBytes { get; init; } = 1024 * 1024;
 
@@ -61,15 +67,17 @@ public sealed record S3BenchmarkOptions
 /// <param name="PeakWorkingSetBytes">The process's peak working set after both runs.</param>
 /// <param name="BaselineCpu">This process's CPU time (all threads) during the PutObject loop.</param>
 /// <param name="SinkCpu">This process's CPU time during the sink's set: the client-side cost the server shares two cores with here.</param>
+/// <param name="BaselineServerCpu">The Swift processes' CPU time during the PutObject loop (zero when unknown).</param>
+/// <param name="SinkServerCpu">The Swift processes' CPU time during the sink's set (zero when unknown).</param>
 /// <param name="SinkPhases">Where the sink's time went: begin (journal, sweep), streaming the files, commit (completions, manifest), dispose.</param>
-public sealed record S3BenchmarkResult(long Bytes, double BaselineMBps, double SinkMBps, long PeakSinkBufferBytes, long PeakWorkingSetBytes, TimeSpan BaselineCpu, TimeSpan SinkCpu, S3SinkPhases SinkPhases)
+public sealed record S3BenchmarkResult(long Bytes, double BaselineMBps, double SinkMBps, long PeakSinkBufferBytes, long PeakWorkingSetBytes, TimeSpan BaselineCpu, TimeSpan SinkCpu, TimeSpan BaselineServerCpu, TimeSpan SinkServerCpu, S3SinkPhases SinkPhases)
 {
     /// <summary>Sink throughput divided by baseline throughput (aim: at least 1.0).</summary>
     public double Ratio => SinkMBps / BaselineMBps;
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"s3 sink: {SinkMBps:F1} MB/s vs PutObject loop {BaselineMBps:F1} MB/s = ratio {Ratio:F2} over {Bytes / 1e6:F0} MB; sink buffers peak {PeakSinkBufferBytes / 1048576.0:F0} MiB, process peak working set {PeakWorkingSetBytes / 1048576.0:F0} MiB; client CPU {BaselineCpu.TotalMilliseconds:F0} ms vs {SinkCpu.TotalMilliseconds:F0} ms; sink {SinkPhases}";
+        $"s3 sink: {SinkMBps:F1} MB/s vs PutObject loop {BaselineMBps:F1} MB/s = ratio {Ratio:F2} over {Bytes / 1e6:F0} MB; sink buffers peak {PeakSinkBufferBytes / 1048576.0:F0} MiB, process peak working set {PeakWorkingSetBytes / 1048576.0:F0} MiB; client CPU {BaselineCpu.TotalMilliseconds:F0} ms vs {SinkCpu.TotalMilliseconds:F0} ms, server CPU {BaselineServerCpu.TotalMilliseconds:F0} ms vs {SinkServerCpu.TotalMilliseconds:F0} ms; sink {SinkPhases}";
 }
 
 /// <summary>Where the S3 sink's time went in one benchmark run.</summary>
@@ -95,7 +103,8 @@ public static class S3Benchmark
     /// <c>ebbench s3 [--file-mib 64] [--files 4] [--part-mib N] [--concurrency N] [--rounds 1] [--expect-continue] [--running]</c>
     /// (part size and concurrency default to the sink's defaults): starts a private
     /// Swift, prints the row, stops Swift; with <c>--running</c>, uses the server named by <c>S3_ENDPOINT</c> and the
-    /// other variables of <see cref="S3BenchmarkOptions.FromEnvironment"/> instead. Returns the process exit code.
+    /// other variables of <see cref="S3BenchmarkOptions.FromEnvironment"/> instead (and <c>SWIFT_DIR</c>, the folder it
+    /// was started from, for its CPU times). Returns the process exit code.
     /// </summary>
     public static async Task<int> RunCommandAsync(string[] args)
     {
@@ -128,7 +137,7 @@ public static class S3Benchmark
             },
         };
         var result = args.Contains("--running")
-            ? await RunAsync(Tune(S3BenchmarkOptions.FromEnvironment()), Console.Out).ConfigureAwait(false)
+            ? await RunAsync(Tune(S3BenchmarkOptions.FromEnvironment()) with { SwiftDirectory = Environment.GetEnvironmentVariable("SWIFT_DIR") }, Console.Out).ConfigureAwait(false)
             : await RunWithLocalSwiftAsync(root, Console.Out, Tune).ConfigureAwait(false);
         return result.Ratio > 0 ? 0 : 1;
     }
@@ -168,11 +177,13 @@ public static class S3Benchmark
             var rounds = new List<S3BenchmarkResult>();
             for (var round = 0; round < options.Rounds; round++)
             {
+                var server0 = ServerCpu(options.SwiftDirectory);
                 var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
                 var baseline = Stopwatch.StartNew();
                 await PutLoopAsync(client, bucket, $"baseline{round}", files, cancellationToken).ConfigureAwait(false);
                 baseline.Stop();
                 var cpu1 = Process.GetCurrentProcess().TotalProcessorTime;
+                var server1 = ServerCpu(options.SwiftDirectory);
 
                 var sinkTime = Stopwatch.StartNew();
                 long peakBuffers;
@@ -192,6 +203,7 @@ public static class S3Benchmark
 
                 sinkTime.Stop();
                 var cpu2 = Process.GetCurrentProcess().TotalProcessorTime;
+                var server2 = ServerCpu(options.SwiftDirectory);
                 var result = new S3BenchmarkResult(
                     total,
                     total / 1e6 / baseline.Elapsed.TotalSeconds,
@@ -200,6 +212,8 @@ public static class S3Benchmark
                     Process.GetCurrentProcess().PeakWorkingSet64,
                     cpu1 - cpu0,
                     cpu2 - cpu1,
+                    server1 - server0,
+                    server2 - server1,
                     phases);
                 rounds.Add(result);
                 if (options.Rounds > 1)
@@ -236,13 +250,38 @@ public static class S3Benchmark
             }
 
             var env = File.ReadAllLines(Path.Combine(dir, "s3.env")).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-            var options = new S3BenchmarkOptions { Endpoint = new Uri(env["S3_ENDPOINT"]), AccessKey = env["S3_ACCESS_KEY"], SecretKey = env["S3_SECRET_KEY"], Region = env["S3_REGION"] };
+            var options = new S3BenchmarkOptions { Endpoint = new Uri(env["S3_ENDPOINT"]), AccessKey = env["S3_ACCESS_KEY"], SecretKey = env["S3_SECRET_KEY"], Region = env["S3_REGION"], SwiftDirectory = dir };
             return await RunAsync(tune?.Invoke(options) ?? options, log, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             await RunScriptAsync(Path.Combine(repositoryRoot, "tests", "s3", "stop-swift.sh"), $"{dir} --purge", CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>User plus system CPU time of the processes recorded in <c>DIR/run/*.pid</c> (Linux /proc).</summary>
+    private static TimeSpan ServerCpu(string? swiftDirectory)
+    {
+        if (swiftDirectory is null || !Directory.Exists(Path.Combine(swiftDirectory, "run")))
+        {
+            return TimeSpan.Zero;
+        }
+
+        long ticks = 0;
+        foreach (var pidFile in Directory.EnumerateFiles(Path.Combine(swiftDirectory, "run"), "*.pid"))
+        {
+            var stat = Path.Combine("/proc", File.ReadAllText(pidFile).Trim(), "stat");
+            if (File.Exists(stat))
+            {
+                // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+                var text = File.ReadAllText(stat);
+                var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+                ticks += long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        // The kernel's clock tick is 100 Hz on every mainstream Linux build (USER_HZ).
+        return TimeSpan.FromSeconds(ticks / 100.0);
     }
 
     private static async Task PutLoopAsync(IAmazonS3 client, string bucket, string prefix, IReadOnlyList<byte[]> files, CancellationToken cancellationToken)
