@@ -25,6 +25,15 @@ internal sealed class S3FileUpload
 {
     private readonly S3UploadContext _context;
     private readonly JournalFile? _previous;
+
+    /// <summary>The interrupted run left this file's multipart upload open: its acknowledged parts are reused as they are.</summary>
+    private readonly bool _resumesUpload;
+
+    /// <summary>
+    /// The interrupted run completed this file's multipart object: when every part matches, the file is not sent at
+    /// all; otherwise a new upload copies the matching parts from that object in the store and sends only the others.
+    /// </summary>
+    private readonly bool _resumesObject;
     private readonly ConcurrentDictionary<int, string> _acknowledged = new();
     private readonly List<Task> _inFlight = [];
     private readonly List<int> _copyLater = [];
@@ -34,6 +43,11 @@ internal sealed class S3FileUpload
     private int _nextPart = 1;
     private Exception? _failure;
 
+    /// <summary>A file about to be streamed to <paramref name="key"/>.</summary>
+    /// <param name="context">What the set's uploads share.</param>
+    /// <param name="file">The file as the pipeline announced it.</param>
+    /// <param name="key">Its object key.</param>
+    /// <param name="previous">What the interrupted run's journal holds for this file: a copy, as the journal's own entry changes while parts are acknowledged.</param>
     public S3FileUpload(S3UploadContext context, BackupFileDescriptor file, string key, JournalFile? previous)
     {
         _context = context;
@@ -44,15 +58,6 @@ internal sealed class S3FileUpload
         _resumesUpload = _previous is { UploadId: not null } && _previous.PartSize == PartSize;
         _resumesObject = _previous is { UploadId: null, ETag: not null, Parts.Count: > 0 } && _previous.PartSize == PartSize;
     }
-
-    /// <summary>The interrupted run left this file's multipart upload open: its acknowledged parts are reused as they are.</summary>
-    private readonly bool _resumesUpload;
-
-    /// <summary>
-    /// The interrupted run completed this file's multipart object: when every part matches, the file is not sent at
-    /// all; otherwise a new upload copies the matching parts from that object in the store and sends only the others.
-    /// </summary>
-    private readonly bool _resumesObject;
 
     public BackupFileDescriptor File { get; }
 

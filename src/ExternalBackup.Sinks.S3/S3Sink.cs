@@ -155,7 +155,7 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
             throw new InvalidOperationException($"S3 sink: {file.Path} written twice in set {context.SetId}");
         }
 
-        var previous = _journal!.Read(j => j.Files.GetValueOrDefault(file.Path));
+        var previous = _journal!.Read(j => j.Files.GetValueOrDefault(file.Path)?.Copy());
         _open = new S3FileUpload(context, file, key, previous);
         _open.StartEarly();
         return ValueTask.CompletedTask;

@@ -65,8 +65,20 @@ internal sealed class JournalFile
     /// <summary>The file's SHA-256 as the pipeline reported it; for a file sent with PutObject, what a resumed run's file must match to be skipped.</summary>
     public string? Sha256 { get; set; }
 
-    /// <summary>The ETag of a file sent with PutObject.</summary>
+    /// <summary>The ETag of the finished object: a file sent with PutObject, or a completed multipart upload.</summary>
     public string? ETag { get; set; }
+
+    /// <summary>A copy that the journal's later changes leave alone.</summary>
+    public JournalFile Copy() => new()
+    {
+        Key = Key,
+        UploadId = UploadId,
+        PartSize = PartSize,
+        Parts = new SortedDictionary<int, JournalPart>(Parts),
+        Length = Length,
+        Sha256 = Sha256,
+        ETag = ETag,
+    };
 }
 
 /// <summary>
