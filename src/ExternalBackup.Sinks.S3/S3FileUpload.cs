@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Amazon.S3;
 using Amazon.S3.Model;
 
 namespace ExternalBackup.Sinks.S3;
@@ -7,21 +8,46 @@ namespace ExternalBackup.Sinks.S3;
 /// <summary>
 /// One file of a set on its way to the store. Bytes are cut into parts of a fixed size; each full part is
 /// uploaded in the background (at most as many as the buffer pool holds), and a file that fits in one part is sent
-/// with a single PutObject when it completes. Parts a resumed set's journal already shows acknowledged with the
-/// same size and SHA-256 are not sent again.
+/// with a single PutObject when it completes. A file announced larger than one part starts its multipart upload when
+/// it is opened, in the background, so the first part does not wait for it, and completes it in the background once
+/// its last part is in. Parts a resumed set's journal already shows acknowledged with the same size, whose bytes now
+/// hash to the part's ETag, are not sent again: they are reused in the interrupted run's open upload, or, when that
+/// run had completed the object, the file is skipped if every part matches and otherwise the matching parts are
+/// copied within the store (UploadPartCopy) into a new upload.
+/// <para>
+/// The sink computes no hash of its own on the way out: the pipeline hashes every byte it hands over
+/// (<see cref="CompletedFile.Sha256"/>, recorded in the journal for small files) and the SDK hashes each request's
+/// payload for its SigV4 signature. A resumed part is matched against the MD5 ETag the store returned for it, which
+/// costs one MD5 of that part's bytes at resume time only (see <see cref="MatchesStoredPart"/>).
+/// </para>
 /// </summary>
 internal sealed class S3FileUpload
 {
     private readonly S3UploadContext _context;
     private readonly JournalFile? _previous;
-    private readonly IncrementalHash _fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+    /// <summary>The interrupted run left this file's multipart upload open: its acknowledged parts are reused as they are.</summary>
+    private readonly bool _resumesUpload;
+
+    /// <summary>
+    /// The interrupted run completed this file's multipart object: when every part matches, the file is not sent at
+    /// all; otherwise a new upload copies the matching parts from that object in the store and sends only the others.
+    /// </summary>
+    private readonly bool _resumesObject;
     private readonly ConcurrentDictionary<int, string> _acknowledged = new();
     private readonly List<Task> _inFlight = [];
+    private readonly List<int> _copyLater = [];
+    private Task<string>? _upload;
     private byte[]? _buffer;
     private int _filled;
     private int _nextPart = 1;
     private Exception? _failure;
 
+    /// <summary>A file about to be streamed to <paramref name="key"/>.</summary>
+    /// <param name="context">What the set's uploads share.</param>
+    /// <param name="file">The file as the pipeline announced it.</param>
+    /// <param name="key">Its object key.</param>
+    /// <param name="previous">What the interrupted run's journal holds for this file: a copy, as the journal's own entry changes while parts are acknowledged.</param>
     public S3FileUpload(S3UploadContext context, BackupFileDescriptor file, string key, JournalFile? previous)
     {
         _context = context;
@@ -29,6 +55,8 @@ internal sealed class S3FileUpload
         Key = key;
         PartSize = PartSizing.ForLength(file.ExpectedLength, context.MinimumPartSize);
         _previous = previous is not null && previous.Key == key ? previous : null;
+        _resumesUpload = _previous is { UploadId: not null } && _previous.PartSize == PartSize;
+        _resumesObject = _previous is { UploadId: null, ETag: not null, Parts.Count: > 0 } && _previous.PartSize == PartSize;
     }
 
     public BackupFileDescriptor File { get; }
@@ -40,8 +68,21 @@ internal sealed class S3FileUpload
     /// <summary>Bytes accepted so far.</summary>
     public long Received { get; private set; }
 
-    /// <summary>The multipart upload, once started.</summary>
+    /// <summary>The multipart upload, once started (and again <see langword="null"/> once a file that turned out small has aborted it).</summary>
     public string? UploadId { get; private set; }
+
+    /// <summary>
+    /// Starts the multipart upload in the background when the file is announced larger than one part, so that the
+    /// initiation's round trips (and the journal save that makes the upload id durable) overlap with filling the
+    /// first part instead of holding up the writer when that part is full.
+    /// </summary>
+    public void StartEarly()
+    {
+        if (File.ExpectedLength > PartSize && !_resumesObject)
+        {
+            StartUpload();
+        }
+    }
 
     /// <summary>
     /// What <see cref="CompleteAsync"/> left running: the PutObject of a small file, or the last parts of a
@@ -49,8 +90,6 @@ internal sealed class S3FileUpload
     /// </summary>
     public Task? Pending { get; private set; }
 
-    /// <summary>The acknowledged parts in order, once <see cref="Pending"/> of a multipart file has finished.</summary>
-    public IReadOnlyList<PartETag> Parts { get; private set; } = [];
 
     public async ValueTask WriteAsync(BackupChunk chunk, CancellationToken cancellationToken)
     {
@@ -73,7 +112,6 @@ internal sealed class S3FileUpload
             data = data[(int)seen..];
         }
 
-        _fileHash.AppendData(data.Span);
         Received += data.Length;
         while (!data.IsEmpty)
         {
@@ -84,34 +122,52 @@ internal sealed class S3FileUpload
             data = data[n..];
             if (_filled == PartSize)
             {
-                await DispatchPartAsync(cancellationToken).ConfigureAwait(false);
+                DispatchPart();
             }
         }
     }
 
-    public async ValueTask CompleteAsync(CompletedFile completed, CancellationToken cancellationToken)
+    public ValueTask CompleteAsync(CompletedFile completed, CancellationToken cancellationToken)
     {
         ThrowIfFailed();
-        var sha = Convert.ToHexStringLower(_fileHash.GetHashAndReset());
-        if (completed.Length != Received || !string.Equals(completed.Sha256, sha, StringComparison.OrdinalIgnoreCase))
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // No second SHA-256 here: the pipeline hashed the very chunks it handed to WriteAsync, which copied each byte
+        // once into a part buffer; hashing them again would only check that copy, at the cost of a pass over every
+        // byte on the writer's path. The length is checked, which catches a lost or repeated write.
+        if (completed.Length != Received)
         {
             throw new InvalidDataException(
-                $"{File.Path}: the pipeline reports {completed.Length} bytes with SHA-256 {completed.Sha256}, but the sink received {Received} bytes with SHA-256 {sha}");
+                $"{File.Path}: the pipeline reports {completed.Length} bytes (SHA-256 {completed.Sha256}), but the sink received {Received} bytes");
         }
 
-        if (UploadId is null && _nextPart == 1)
+        var sha = completed.Sha256.ToLowerInvariant();
+        if (_nextPart == 1)
         {
             StartSmallPut(sha);
-            return;
+            return ValueTask.CompletedTask;
         }
 
         if (_filled > 0)
         {
-            await DispatchPartAsync(cancellationToken).ConfigureAwait(false);
+            DispatchPart();
         }
 
-        // The last parts finish in the background while the next file streams; the commit waits for them.
+        if (_resumesObject && _upload is null && _copyLater.Count == _previous!.Parts.Count && Received == _previous.Length)
+        {
+            // Every part matched the object the interrupted run completed: it is already the right object.
+            _copyLater.Clear();
+            _context.CountSkippedFile();
+            return ValueTask.CompletedTask;
+        }
+
+        // A file that matched the interrupted run's object so far but ends differently gets its new upload now.
+        StartUpload();
+
+        // The last parts finish and the object is completed in the background while the next file streams; the
+        // commit waits for it, so the manifest still comes last.
         Pending = Task.Run(() => FinishPartsAsync(sha), CancellationToken.None);
+        return ValueTask.CompletedTask;
     }
 
     private async Task FinishPartsAsync(string sha)
@@ -123,7 +179,11 @@ internal sealed class S3FileUpload
         catch (Exception)
         {
             // A failed file aborts its multipart upload at once; the set fails at the next call.
-            await S3Cleanup.AbortUploadAsync(_context, Key, UploadId!).ConfigureAwait(false);
+            if (UploadId is { } uploadId)
+            {
+                await S3Cleanup.AbortUploadAsync(_context, Key, uploadId).ConfigureAwait(false);
+            }
+
             ThrowIfFailed();
             throw;
         }
@@ -134,7 +194,6 @@ internal sealed class S3FileUpload
             parts.Add(new PartETag(number, _acknowledged[number]));
         }
 
-        Parts = parts;
         var last = _nextPart - 1;
         _context.Journal.Update(j =>
         {
@@ -147,7 +206,53 @@ internal sealed class S3FileUpload
             entry.Length = Received;
             entry.Sha256 = sha;
         });
+
+        // Saved with every part before the completion: should the process die before the completed state is saved,
+        // a resumed set finds the upload gone and recognises the object by the ETag these parts give (MultipartETag).
         await _context.Journal.FlushAsync(_context.BackgroundToken).ConfigureAwait(false);
+        var etag = await CompleteUploadAsync(parts).ConfigureAwait(false);
+        _context.Journal.Update(j =>
+        {
+            var entry = j.Files[File.Path];
+            entry.UploadId = null;
+            entry.ETag = etag;
+        });
+        UploadId = null;
+    }
+
+    /// <summary>Completes the multipart upload; an earlier attempt that completed it but lost its answer counts when the object is the one these parts make.</summary>
+    private async Task<string> CompleteUploadAsync(List<PartETag> parts)
+    {
+        var expected = MultipartETag.Of(parts.Select(p => p.ETag));
+        try
+        {
+            await _context.Pipeline.ExecuteAsync(async ct =>
+            {
+                await _context.Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+                {
+                    BucketName = _context.Bucket,
+                    Key = Key,
+                    UploadId = UploadId,
+                    PartETags = parts,
+                }, ct).ConfigureAwait(false);
+            }, _context.BackgroundToken).ConfigureAwait(false);
+            return expected;
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchUpload")
+        {
+            // An earlier attempt (or, for a resumed upload, the interrupted run) completed it and the answer was lost:
+            // the object must be the one these parts make.
+            var head = await _context.Pipeline.ExecuteAsync(
+                async ct => await _context.Client.GetObjectMetadataAsync(_context.Bucket, Key, ct).ConfigureAwait(false), _context.BackgroundToken).ConfigureAwait(false);
+            return string.Equals(head.ETag?.Trim('"'), expected, StringComparison.OrdinalIgnoreCase)
+                ? expected
+                : throw new IOException($"{File.Path}: completing s3://{_context.Bucket}/{Key} reported no such upload, and the object there has ETag {head.ETag}, not {expected}", e);
+        }
+        catch (Exception e)
+        {
+            await S3Cleanup.AbortUploadAsync(_context, Key, UploadId!).ConfigureAwait(false);
+            throw new IOException($"{File.Path}: completing s3://{_context.Bucket}/{Key} failed: {S3ErrorClassifier.Describe(e)}", e);
+        }
     }
 
     /// <summary>Stops this file: waits for its parts in flight and aborts its multipart upload.</summary>
@@ -161,7 +266,7 @@ internal sealed class S3FileUpload
 
         try
         {
-            await Task.WhenAll(_inFlight).ConfigureAwait(false);
+            await Task.WhenAll(_upload is null ? _inFlight : [.. _inFlight, _upload]).ConfigureAwait(false);
         }
         catch (Exception)
         {
@@ -185,7 +290,8 @@ internal sealed class S3FileUpload
 
         try
         {
-            await Task.WhenAll(_inFlight).ConfigureAwait(false);
+            // The initiation too: once it finishes, its upload id is in the journal and a resumed set finds it.
+            await Task.WhenAll(_upload is null ? _inFlight : [.. _inFlight, _upload]).ConfigureAwait(false);
         }
         catch (Exception)
         {
@@ -201,7 +307,7 @@ internal sealed class S3FileUpload
         }
     }
 
-    private async ValueTask DispatchPartAsync(CancellationToken cancellationToken)
+    private void DispatchPart()
     {
         var buffer = _buffer!;
         var size = _filled;
@@ -215,86 +321,147 @@ internal sealed class S3FileUpload
                 $"{File.Path}: longer than {S3SinkOptions.S3MaximumPartCount} parts of {PartSize} bytes (announced {File.ExpectedLength} bytes, received {Received})");
         }
 
-        if (_previous?.UploadId is not null && _previous.PartSize == PartSize
-            && _previous.Parts.TryGetValue(number, out var known) && known.Size == size && Matches(known, buffer.AsSpan(0, size)))
+        if ((_resumesUpload || _resumesObject)
+            && _previous!.Parts.TryGetValue(number, out var known) && known.Size == size && MatchesStoredPart(known, buffer.AsSpan(0, size)))
         {
-            if (known.Sha256 is null)
-            {
-                var recovered = known with { Sha256 = Convert.ToHexStringLower(SHA256.HashData(buffer.AsSpan(0, size))) };
-                _context.Journal.Update(j => j.Files[File.Path].Parts[number] = recovered);
-            }
-
-            _acknowledged[number] = known.ETag;
             _context.Buffers.Return(buffer);
             _context.CountSkippedPart();
-            await EnsureUploadAsync(cancellationToken).ConfigureAwait(false);
+            if (_resumesUpload)
+            {
+                StartUpload();
+                _acknowledged[number] = known.ETag;
+            }
+            else if (_upload is null)
+            {
+                _copyLater.Add(number);
+            }
+            else
+            {
+                StartCopy(_upload, number, known.Size);
+            }
+
             return;
         }
 
-        try
-        {
-            await EnsureUploadAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            _context.Buffers.Return(buffer);
-            throw;
-        }
+        var upload = StartUpload();
 
-        _inFlight.Add(Task.Run(() => UploadPartAsync(buffer, size, number), CancellationToken.None));
+        // The part waits for its upload in the background, holding its buffer: the writer goes on filling the next one.
+        _inFlight.Add(Task.Run(() => UploadPartAsync(upload, buffer, size, number), CancellationToken.None));
         _inFlight.RemoveAll(t => t.IsCompletedSuccessfully);
     }
 
-    private static bool Matches(JournalPart known, ReadOnlySpan<byte> bytes) =>
-        known.Sha256 is { } sha
-            ? sha == Convert.ToHexStringLower(SHA256.HashData(bytes))
-            : string.Equals(known.ETag.Trim('"'), Convert.ToHexStringLower(MD5.HashData(bytes)), StringComparison.OrdinalIgnoreCase);
-
-    private async ValueTask EnsureUploadAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether a part acknowledged by an interrupted run holds these bytes: its ETag, which S3 and S3-compatible
+    /// stores (Swift included) make the MD5 of the part's bytes, equals their MD5. This check is done here, at resume
+    /// time and only for the parts a journal lists, instead of recording a SHA-256 of every part at upload time, a
+    /// pass over every byte of every backup for the benefit of the rare resumed one. MD5 is not collision-resistant
+    /// against an adversary, but both sides are the same file at the same offset read twice, not attacker-chosen
+    /// bytes. A store whose part ETags are not MD5s (e.g. AWS with SSE-KMS) never matches: such parts are sent again,
+    /// which costs time but never correctness.
+    /// </summary>
+    private static bool MatchesStoredPart(JournalPart known, ReadOnlySpan<byte> bytes)
     {
-        if (UploadId is not null)
+        var etag = known.ETag.Trim('"');
+        return etag.Length == 32 && string.Equals(etag, Convert.ToHexStringLower(MD5.HashData(bytes)), StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The file's multipart upload: the interrupted run's when its part size still fits, else one initiated in the background.</summary>
+    private Task<string> StartUpload()
+    {
+        if (_upload is not null)
         {
-            return;
+            return _upload;
         }
 
         if (_previous?.UploadId is { } previousId && _previous.PartSize == PartSize)
         {
             UploadId = previousId;
-            return;
+            _upload = Task.FromResult(previousId);
+        }
+        else
+        {
+            _upload = Task.Run(InitiateAsync, CancellationToken.None);
         }
 
+        foreach (var number in _copyLater)
+        {
+            StartCopy(_upload, number, _previous!.Parts[number].Size);
+        }
+
+        _copyLater.Clear();
+        return _upload;
+    }
+
+    /// <summary>Part <paramref name="number"/> of the new upload is copied in the store from the object the interrupted run completed: its bytes are not sent again.</summary>
+    private void StartCopy(Task<string> upload, int number, long size) =>
+        _inFlight.Add(Task.Run(() => CopyPartAsync(upload, number, size), CancellationToken.None));
+
+    private async Task CopyPartAsync(Task<string> upload, int number, long size)
+    {
+        try
+        {
+            var uploadId = await upload.ConfigureAwait(false);
+            var first = (long)(number - 1) * PartSize;
+            var etag = await _context.Pipeline.ExecuteAsync(async ct =>
+            {
+                var response = await _context.Client.CopyPartAsync(new CopyPartRequest
+                {
+                    SourceBucket = _context.Bucket,
+                    SourceKey = Key,
+                    DestinationBucket = _context.Bucket,
+                    DestinationKey = Key,
+                    UploadId = uploadId,
+                    PartNumber = number,
+                    FirstByte = first,
+                    LastByte = first + size - 1,
+                }, ct).ConfigureAwait(false);
+                return string.IsNullOrEmpty(response.ETag) ? throw new IOException("the store's answer has no ETag") : response.ETag;
+            }, _context.BackgroundToken).ConfigureAwait(false);
+            _acknowledged[number] = etag;
+            _context.Journal.Update(j => j.Files[File.Path].Parts[number] = new JournalPart(size, etag));
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _failure, e, null);
+            throw new IOException($"{File.Path}: copying part {number} of s3://{_context.Bucket}/{Key} within the store failed: {S3ErrorClassifier.Describe(e)}", e);
+        }
+    }
+
+    private async Task<string> InitiateAsync()
+    {
         if (_previous?.UploadId is { } staleId)
         {
             await S3Cleanup.AbortUploadAsync(_context, Key, staleId).ConfigureAwait(false);
         }
 
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _context.BackgroundToken);
         var response = await _context.Pipeline.ExecuteAsync(async ct =>
         {
             var request = new InitiateMultipartUploadRequest { BucketName = _context.Bucket, Key = Key, ContentType = "application/octet-stream" };
             request.Metadata.Add(S3Cleanup.SetMetadataName, _context.SetId);
             return await _context.Client.InitiateMultipartUploadAsync(request, ct).ConfigureAwait(false);
-        }, linked.Token).ConfigureAwait(false);
-        UploadId = response.UploadId;
-        var uploadId = UploadId;
+        }, _context.BackgroundToken).ConfigureAwait(false);
+        var uploadId = response.UploadId;
+        UploadId = uploadId;
+
+        // Durable before any part is sent: a part the store acknowledges always belongs to an upload a resumed set can find.
         _context.Journal.Update(j => j.Files[File.Path] = new JournalFile { Key = Key, UploadId = uploadId, PartSize = PartSize });
-        await _context.Journal.FlushAsync(linked.Token).ConfigureAwait(false);
+        await _context.Journal.FlushAsync(_context.BackgroundToken).ConfigureAwait(false);
+        return uploadId;
     }
 
-    private async Task UploadPartAsync(byte[] buffer, int size, int number)
+    private async Task UploadPartAsync(Task<string> upload, byte[] buffer, int size, int number)
     {
         try
         {
-            // Hashed here, off the writer's path: the journal needs it only once the part is acknowledged.
-            var sha = Convert.ToHexStringLower(SHA256.HashData(buffer.AsSpan(0, size)));
+            var uploadId = await upload.ConfigureAwait(false);
             var md5 = _context.SendContentMd5 ? Convert.ToBase64String(MD5.HashData(buffer.AsSpan(0, size))) : null;
             var etag = await _context.Pipeline.ExecuteAsync(async ct =>
             {
-                var response = await _context.Client.UploadPartAsync(new UploadPartRequest
+                var response = await _context.Client.UploadPartAsync(new Requests.UploadPartRequest(_context.ExpectContinue)
                 {
                     BucketName = _context.Bucket,
                     Key = Key,
-                    UploadId = UploadId,
+                    UploadId = uploadId,
                     PartNumber = number,
                     InputStream = new MemoryStream(buffer, 0, size, writable: false),
                     PartSize = size,
@@ -307,7 +474,7 @@ internal sealed class S3FileUpload
             _context.CountPart(size);
             // Recorded now, saved with the file's completion: a part acknowledged but not yet saved is found
             // again on resume through ListParts.
-            _context.Journal.Update(j => j.Files[File.Path].Parts[number] = new JournalPart(size, sha, etag));
+            _context.Journal.Update(j => j.Files[File.Path].Parts[number] = new JournalPart(size, etag));
         }
         catch (Exception e)
         {
@@ -326,7 +493,7 @@ internal sealed class S3FileUpload
         var size = _filled;
         _buffer = null;
         _filled = 0;
-        if (_previous is { UploadId: null, ETag: not null } known && known.Length == size && known.Sha256 == sha)
+        if (_previous is { UploadId: null, ETag: not null, Parts.Count: 0 } known && known.Length == size && known.Sha256 == sha)
         {
             if (buffer is not null)
             {
@@ -334,6 +501,11 @@ internal sealed class S3FileUpload
             }
 
             _context.CountSkippedFile();
+            if (_upload is not null)
+            {
+                Pending = Task.Run(DropUnneededUploadAsync, CancellationToken.None);
+            }
+
             return;
         }
 
@@ -344,16 +516,13 @@ internal sealed class S3FileUpload
     {
         try
         {
-            if (_previous?.UploadId is { } earlierUpload)
-            {
-                await S3Cleanup.AbortUploadAsync(_context, Key, earlierUpload).ConfigureAwait(false);
-            }
+            await DropUnneededUploadAsync().ConfigureAwait(false);
 
             var bytes = buffer ?? [];
             var md5 = _context.SendContentMd5 ? Convert.ToBase64String(MD5.HashData(bytes.AsSpan(0, size))) : null;
             var etag = await _context.Pipeline.ExecuteAsync(async ct =>
             {
-                var request = new PutObjectRequest
+                var request = new Requests.PutObjectRequest(_context.ExpectContinue)
                 {
                     BucketName = _context.Bucket,
                     Key = Key,
@@ -381,5 +550,33 @@ internal sealed class S3FileUpload
                 _context.Buffers.Return(buffer);
             }
         }
+    }
+
+    /// <summary>
+    /// A file announced larger than one part that turned out to fit in one is sent with PutObject: the multipart
+    /// upload started for it (or left by an interrupted run) is aborted.
+    /// </summary>
+    private async Task DropUnneededUploadAsync()
+    {
+        string? uploadId = null;
+        if (_upload is not null)
+        {
+            try
+            {
+                uploadId = await _upload.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Its initiation failed: there is nothing to abort but what an interrupted run left.
+            }
+        }
+
+        uploadId ??= _previous?.UploadId;
+        if (uploadId is not null)
+        {
+            await S3Cleanup.AbortUploadAsync(_context, Key, uploadId).ConfigureAwait(false);
+        }
+
+        UploadId = null;
     }
 }

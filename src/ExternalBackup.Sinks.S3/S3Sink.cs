@@ -15,10 +15,13 @@ namespace ExternalBackup.Sinks.S3;
 /// <see cref="S3SinkOptions.MaxConcurrentUploads"/>), or one PutObject when it fits in one part; every request is
 /// retried by a Polly pipeline (<see cref="S3Resilience"/>).
 /// <para>
-/// Multipart uploads are completed at <see cref="CommitAsync"/>, just before the manifest. A journal of uploads and
-/// acknowledged parts (<see cref="S3SinkOptions.JournalDirectory"/>), completed on resume by ListParts, lets a set
-/// that was interrupted (process killed, sink disposed without commit or abort) be resumed: begin the same set id
-/// again and stream the same files; parts whose size and SHA-256 (or MD5 ETag) match are not sent again. <see cref="AbortAsync"/> aborts the uploads and
+/// Each multipart upload is completed in the background as soon as its file's parts are in; the objects of a set
+/// without its manifest are not a backup, and <see cref="CommitAsync"/> waits for every file before writing the
+/// manifest. A journal of uploads and acknowledged parts (<see cref="S3SinkOptions.JournalDirectory"/>), completed on
+/// resume by ListParts, lets a set that was interrupted (process killed, sink disposed without commit or abort) be
+/// resumed: begin the same set id again and stream the same files; parts whose size and MD5 ETag match the bytes
+/// streamed again are not sent again (parts of an object the interrupted run already completed are copied within the
+/// store if the file changed elsewhere, or the file is skipped if it did not). <see cref="AbortAsync"/> aborts the uploads and
 /// deletes the set's objects and journal. When a set begins, owned multipart uploads older than
 /// <see cref="S3SinkOptions.StaleUploadAge"/> are aborted.
 /// </para>
@@ -35,7 +38,6 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
     private readonly PartBufferPool _buffers;
     private readonly CancellationTokenSource _abort = new();
     private readonly List<S3FileUpload> _files = [];
-    private readonly HashSet<string> _completedUploads = new(StringComparer.Ordinal);
     private BackupSetDescriptor? _set;
     private S3UploadContext? _context;
     private JournalWriter? _journal;
@@ -95,15 +97,20 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
         }
 
         var manifestKey = _layout.ManifestKey(set.SetId);
-        if (await ExistsAsync(manifestKey, cancellationToken).ConfigureAwait(false))
+        IUploadJournalStore store = _options.JournalDirectory is { } dir
+            ? new FileUploadJournalStore(Path.Combine(dir, set.SetId + ".journal.json"))
+            : new StoreUploadJournalStore(_client, _pipeline, _options.Bucket, _layout.JournalKey(set.SetId));
+
+        // Independent round trips go out together: every one is time before the first byte can be sent.
+        var committed = ExistsAsync(manifestKey, cancellationToken).AsTask();
+        var loading = store.LoadAsync(cancellationToken).AsTask();
+        await Task.WhenAll(committed, loading).ConfigureAwait(false);
+        if (await committed.ConfigureAwait(false))
         {
             throw new InvalidOperationException($"S3 sink: set {set.SetId} is already committed at s3://{_options.Bucket}/{manifestKey}");
         }
 
-        IUploadJournalStore store = _options.JournalDirectory is { } dir
-            ? new FileUploadJournalStore(Path.Combine(dir, set.SetId + ".journal.json"))
-            : new StoreUploadJournalStore(_client, _pipeline, _options.Bucket, _layout.JournalKey(set.SetId));
-        var journal = await store.LoadAsync(cancellationToken).ConfigureAwait(false);
+        var journal = await loading.ConfigureAwait(false);
         if (journal is not null && journal.SetId != set.SetId)
         {
             throw new InvalidDataException($"{store.Location}: journal of set {journal.SetId}, not {set.SetId}");
@@ -118,13 +125,16 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
         }
 
         var keep = journal.Files.Values.Select(f => f.UploadId).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        StaleUploadsAborted = await S3StaleUploadSweeper.SweepAsync(
-            _client, _pipeline, _options.Bucket, _layout, _time.GetUtcNow() - _options.StaleUploadAge, keep, _logger, cancellationToken).ConfigureAwait(false);
+        var sweeping = S3StaleUploadSweeper.SweepAsync(
+            _client, _pipeline, _options.Bucket, _layout, _time.GetUtcNow() - _options.StaleUploadAge, keep, _logger, cancellationToken).AsTask();
 
+        // The first save proves the journal's place writable before any byte is sent.
         _journal = new JournalWriter(journal, store);
         _journal.Update(_ => { });
-        await _journal.FlushAsync(cancellationToken).ConfigureAwait(false);
-        _context = new S3UploadContext(_client, _pipeline, _options.Bucket, set.SetId, _options.MinimumPartSize, _options.SendContentMd5, _buffers, _journal, _logger, _abort.Token);
+        var saving = _journal.FlushAsync(cancellationToken).AsTask();
+        await Task.WhenAll(sweeping, saving).ConfigureAwait(false);
+        StaleUploadsAborted = await sweeping.ConfigureAwait(false);
+        _context = new S3UploadContext(_client, _pipeline, _options.Bucket, set.SetId, _options.MinimumPartSize, _options.SendContentMd5, _options.ExpectContinue, _buffers, _journal, _logger, _abort.Token);
         _set = set;
     }
 
@@ -145,8 +155,9 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
             throw new InvalidOperationException($"S3 sink: {file.Path} written twice in set {context.SetId}");
         }
 
-        var previous = _journal!.Read(j => j.Files.GetValueOrDefault(file.Path));
+        var previous = _journal!.Read(j => j.Files.GetValueOrDefault(file.Path)?.Copy());
         _open = new S3FileUpload(context, file, key, previous);
+        _open.StartEarly();
         return ValueTask.CompletedTask;
     }
 
@@ -210,22 +221,8 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
             throw new InvalidOperationException($"S3 sink: the manifest of {context.SetId} lists {missing.Path}, which was not written");
         }
 
+        // Each file's multipart upload was completed in the background once its parts were in; this waits for the last.
         await WaitForPendingAsync().ConfigureAwait(false);
-        using (var limit = new SemaphoreSlim(_options.MaxConcurrentUploads))
-        {
-            await Task.WhenAll(_files.Where(f => f.UploadId is not null).Select(async f =>
-            {
-                await limit.WaitAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    await CompleteUploadAsync(f, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    limit.Release();
-                }
-            })).ConfigureAwait(false);
-        }
 
         await RemoveLeftoversAsync(written, cancellationToken).ConfigureAwait(false);
         var manifestKey = _layout.ManifestKey(context.SetId);
@@ -267,6 +264,7 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
         _aborted = true;
         S3SinkLog.Aborting(_logger, _set.SetId, "abort requested");
         await _abort.CancelAsync().ConfigureAwait(false);
+        var openKey = _open?.Key;
         if (_open is not null)
         {
             await _open.AbortAsync().ConfigureAwait(false);
@@ -280,13 +278,26 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
                 await put.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             }
 
-            if (file.UploadId is not null && !_completedUploads.Contains(file.Key))
+            if (file.UploadId is not null)
             {
                 await S3Cleanup.AbortUploadAsync(_client, _pipeline, _options.Bucket, file.Key, file.UploadId, _logger).ConfigureAwait(false);
             }
         }
 
-        var clean = await S3Cleanup.RemoveAllUnderAsync(_client, _pipeline, _options.Bucket, _layout.SetRoot(_set.SetId), _logger, cancellationToken).ConfigureAwait(false);
+        // Every key this set wrote or began to write is deleted by name: a listing can miss an object whose write was
+        // cut short by the cancellation above or whose listing entry the store has not caught up with (Swift updates
+        // container listings asynchronously under load). A delete is newer than any write it races with, so it wins.
+        var clean = true;
+        var written = _files.Select(f => f.Key)
+            .Concat(openKey is null ? [] : [openKey])
+            .Concat(_journal!.Read(j => j.Files.Values.Select(f => f.Key).ToList()))
+            .Distinct(StringComparer.Ordinal);
+        foreach (var key in written)
+        {
+            clean &= await S3Cleanup.DeleteAsync(_client, _pipeline, _options.Bucket, key, _logger).ConfigureAwait(false);
+        }
+
+        clean &= await S3Cleanup.RemoveAllUnderAsync(_client, _pipeline, _options.Bucket, _layout.SetRoot(_set.SetId), _logger, cancellationToken).ConfigureAwait(false);
         try
         {
             await _journal!.Store.DeleteAsync(cancellationToken).ConfigureAwait(false);
@@ -407,40 +418,6 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
         }
     }
 
-    private async Task CompleteUploadAsync(S3FileUpload file, CancellationToken cancellationToken)
-    {
-        var expectedETag = MultipartETag(file.Parts);
-        var attempts = 0;
-        try
-        {
-            await _pipeline.ExecuteAsync(async ct =>
-            {
-                attempts++;
-                await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
-                {
-                    BucketName = _options.Bucket,
-                    Key = file.Key,
-                    UploadId = file.UploadId,
-                    PartETags = file.Parts.ToList(),
-                }, ct).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchUpload" && (attempts > 1 || _completedUploads.Contains(file.Key)))
-        {
-            // An earlier attempt completed the upload but its response was lost: the object must be the one we built.
-            var head = await _pipeline.ExecuteAsync(async ct => await _client.GetObjectMetadataAsync(_options.Bucket, file.Key, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-            if (!string.Equals(head.ETag?.Trim('"'), expectedETag, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new IOException($"S3 sink: completing s3://{_options.Bucket}/{file.Key} reported no such upload, and the object there has ETag {head.ETag}, not {expectedETag}", e);
-            }
-        }
-
-        lock (_completedUploads)
-        {
-            _completedUploads.Add(file.Key);
-        }
-    }
-
     /// <summary>Removes what an interrupted earlier run of a resumed set wrote for files this run did not write.</summary>
     private async ValueTask RemoveLeftoversAsync(HashSet<string> written, CancellationToken cancellationToken)
     {
@@ -458,17 +435,6 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
         }
     }
 
-    private static string MultipartETag(IReadOnlyList<PartETag> parts)
-    {
-        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        foreach (var part in parts)
-        {
-            md5.AppendData(Convert.FromHexString(part.ETag.Trim('"')));
-        }
-
-        return $"{Convert.ToHexStringLower(md5.GetHashAndReset())}-{parts.Count}";
-    }
-
     private async ValueTask DropUnknownUploadsAsync(UploadJournal journal, CancellationToken cancellationToken)
     {
         foreach (var (path, file) in journal.Files.ToList())
@@ -476,6 +442,20 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
             if (file.UploadId is null)
             {
                 continue;
+            }
+
+            // Every part was in and the journal saved just before the completion: if the object is there with the
+            // ETag these parts make, the completion went through before the process died (some stores, Swift among
+            // them, still list the parts of a completed upload, so this is asked first).
+            if (file.Length is not null && file.Parts.Count > 0)
+            {
+                var etag = MultipartETag.Of(file.Parts.Values.Select(p => p.ETag));
+                if (string.Equals(await ETagIfExistsAsync(file.Key, cancellationToken).ConfigureAwait(false), etag, StringComparison.OrdinalIgnoreCase))
+                {
+                    file.UploadId = null;
+                    file.ETag = etag;
+                    continue;
+                }
             }
 
             Dictionary<int, (string ETag, long Size)> listed;
@@ -502,7 +482,7 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
             {
                 if (!file.Parts.ContainsKey(number))
                 {
-                    file.Parts[number] = new JournalPart(stored.Size, null, stored.ETag);
+                    file.Parts[number] = new JournalPart(stored.Size, stored.ETag);
                 }
             }
         }
@@ -532,6 +512,19 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
             }
 
             marker = page.NextPartNumberMarker.ToString();
+        }
+    }
+
+    private async ValueTask<string?> ETagIfExistsAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var head = await _pipeline.ExecuteAsync(async ct => await _client.GetObjectMetadataAsync(_options.Bucket, key, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            return head.ETag?.Trim('"');
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
         }
     }
 

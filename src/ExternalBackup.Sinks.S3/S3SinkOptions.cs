@@ -53,9 +53,12 @@ public sealed record S3SinkOptions
     /// <summary>
     /// The smallest part of a multipart upload, and the size up to which a file is sent with one PutObject.
     /// A file larger than <c>MinimumPartSize × 10,000</c> gets larger parts (rounded up to 1 MiB) so that it never
-    /// needs more than 10,000. Default: 8 MiB; at least <see cref="S3MinimumPartSize"/>.
+    /// needs more than 10,000. Default: 16 MiB; at least <see cref="S3MinimumPartSize"/>. Every part is a request
+    /// with its own cost in the store: on OpenStack Swift, 64 MiB files sent as 16 MiB parts took about 13% less
+    /// server CPU than as 8 MiB parts (ebbench s3), and files up to 16 MiB (log files) go up as one PutObject each.
+    /// Memory is bounded by <c>(MaxConcurrentUploads + 1) × part size</c>: 80 MiB with the defaults.
     /// </summary>
-    public int MinimumPartSize { get; init; } = 8 * 1024 * 1024;
+    public int MinimumPartSize { get; init; } = 16 * 1024 * 1024;
 
     /// <summary>
     /// The most part uploads (or small-file PutObjects) in flight at once. Memory is bounded by
@@ -69,6 +72,16 @@ public sealed record S3SinkOptions
     /// and the MD5 costs a further pass over every byte. Turn it on for stores that ignore the payload hash.
     /// </summary>
     public bool SendContentMd5 { get; init; }
+
+    /// <summary>
+    /// Whether part uploads and PutObjects first send their headers with <c>Expect: 100-continue</c> and wait for the
+    /// store's go-ahead before sending the body, as the SDK does by default. Default: <see langword="false"/>: the body
+    /// follows the headers at once, saving a round trip per request (on Swift the go-ahead only comes once the proxy
+    /// has checked the upload, so the wait is longer than the network's). The price is that a request the store
+    /// refuses (throttling, expired credentials) has sent its body for nothing; turn it on for a slow or metered link
+    /// to a store that often refuses.
+    /// </summary>
+    public bool ExpectContinue { get; init; }
 
     /// <summary>Retry, timeout and time-budget settings for every request.</summary>
     public S3RetryOptions Retry { get; init; } = new();

@@ -12,6 +12,7 @@ internal sealed class S3UploadContext(
     string setId,
     int minimumPartSize,
     bool sendContentMd5,
+    bool expectContinue,
     PartBufferPool buffers,
     JournalWriter journal,
     ILogger logger,
@@ -34,6 +35,8 @@ internal sealed class S3UploadContext(
     public int MinimumPartSize => minimumPartSize;
 
     public bool SendContentMd5 => sendContentMd5;
+
+    public bool ExpectContinue => expectContinue;
 
     public PartBufferPool Buffers => buffers;
 

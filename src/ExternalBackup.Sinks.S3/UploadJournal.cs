@@ -6,8 +6,8 @@ namespace ExternalBackup.Sinks.S3;
 /// <summary>
 /// What a set's uploads have achieved so far, so that an interrupted set can be resumed without sending
 /// acknowledged parts again. It is saved when an upload starts and when a file's parts are all acknowledged;
-/// parts acknowledged in between are found on resume with ListParts. Parts are matched by number, size and
-/// SHA-256 (or, for parts only the store knew of, their MD5 ETag).
+/// parts acknowledged in between are found on resume with ListParts. Parts are matched by number, size and their
+/// ETag, the MD5 of the part's bytes, checked against the resumed run's bytes.
 /// </summary>
 internal sealed class UploadJournal
 {
@@ -62,14 +62,28 @@ internal sealed class JournalFile
     /// <summary>Set once every byte of the file is acknowledged (its multipart upload may still await completion at commit).</summary>
     public long? Length { get; set; }
 
+    /// <summary>The file's SHA-256 as the pipeline reported it; for a file sent with PutObject, what a resumed run's file must match to be skipped.</summary>
     public string? Sha256 { get; set; }
 
-    /// <summary>The ETag of a file sent with PutObject.</summary>
+    /// <summary>The ETag of the finished object: a file sent with PutObject, or a completed multipart upload.</summary>
     public string? ETag { get; set; }
+
+    /// <summary>A copy that the journal's later changes leave alone.</summary>
+    public JournalFile Copy() => new()
+    {
+        Key = Key,
+        UploadId = UploadId,
+        PartSize = PartSize,
+        Parts = new SortedDictionary<int, JournalPart>(Parts),
+        Length = Length,
+        Sha256 = Sha256,
+        ETag = ETag,
+    };
 }
 
 /// <summary>
-/// An acknowledged part. <see cref="Sha256"/> is <see langword="null"/> for a part the store listed on resume that the
-/// journal had not yet recorded (the process died first); such a part is matched by its ETag, the MD5 of its bytes.
+/// An acknowledged part: its size and the ETag the store returned (the MD5 of its bytes on S3 and Swift), which is
+/// what a resumed run checks its bytes against. Journals written before this record lost its SHA-256 still read:
+/// the extra member is ignored.
 /// </summary>
-internal sealed record JournalPart(long Size, string? Sha256, string ETag);
+internal sealed record JournalPart(long Size, string ETag);

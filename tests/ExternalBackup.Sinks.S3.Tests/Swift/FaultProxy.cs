@@ -41,7 +41,13 @@ internal sealed record Fault(FaultKind Kind, int Status = 0, string Code = "", i
 /// <summary>A request seen by the proxy.</summary>
 internal sealed record ProxyRequest(int Index, string Method, string Path, IReadOnlyDictionary<string, string> Query)
 {
-    public bool IsUploadPart => Method == "PUT" && Query.ContainsKey("partNumber") && Query.ContainsKey("uploadId");
+    /// <summary>The <c>x-amz-copy-source</c> header of an UploadPartCopy, else <see langword="null"/>.</summary>
+    public string? CopySource { get; init; }
+
+    /// <summary>An UploadPart that carries the part's bytes (not a copy within the store).</summary>
+    public bool IsUploadPart => Method == "PUT" && Query.ContainsKey("partNumber") && Query.ContainsKey("uploadId") && CopySource is null;
+
+    public bool IsCopyPart => Method == "PUT" && Query.ContainsKey("partNumber") && Query.ContainsKey("uploadId") && CopySource is not null;
 
     public bool IsCompleteUpload => Method == "POST" && Query.ContainsKey("uploadId");
 
@@ -199,7 +205,10 @@ internal sealed class FaultProxy : IAsyncDisposable
             query[Uri.UnescapeDataString(kv[0])] = kv.Length > 1 ? Uri.UnescapeDataString(kv[1]) : "";
         }
 
-        var seen = new ProxyRequest(Interlocked.Increment(ref _index), head.Method, Uri.UnescapeDataString(path), query);
+        var seen = new ProxyRequest(Interlocked.Increment(ref _index), head.Method, Uri.UnescapeDataString(path), query)
+        {
+            CopySource = head.Headers.FirstOrDefault(h => h.Key.Equals("x-amz-copy-source", StringComparison.OrdinalIgnoreCase)).Value,
+        };
         var fault = Fault.Forward;
         var delivered = -1;
         var logged = false;

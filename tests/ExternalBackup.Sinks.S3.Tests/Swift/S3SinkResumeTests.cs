@@ -47,7 +47,7 @@ public sealed class S3SinkResumeTests
             await SetWriter.WriteSetAsync(second, set, files, chunkSize: 300 * 1024);
             Assert.That(second.IsResumed, Is.True);
             Assert.That(second.Statistics.PartsSkipped, Is.EqualTo(8));
-            Assert.That(second.Statistics.FilesSkipped, Is.EqualTo(1), "the small log file stored in run 1 is not sent again");
+            Assert.That(second.Statistics.FilesSkipped, Is.EqualTo(2), "the first file (completed in run 1, every part matching) and the small log file are not sent again");
         }
 
         var resent = proxy.Log.Skip(before).Where(e => e.Request.IsUploadPart).Select(e => (e.Request.UploadId, e.Request.PartNumber)).ToList();
@@ -111,6 +111,76 @@ public sealed class S3SinkResumeTests
         }
 
         Assert.That(await store.OpenUploadsAsync(""), Is.Empty);
+    }
+
+    [Test]
+    public async Task Completed_object_changed_on_resume_copies_its_matching_parts_within_the_store()
+    {
+        await using var store = await S3TestStore.CreateAsync();
+        await using var proxy = new FaultProxy(SwiftServer.Endpoint);
+        var options = store.SinkOptions(proxy.Endpoint);
+        var original = new SourceFile("db/done.edb", SetWriter.RandomBytes((3 * 5 * MiB) + 123, seed: 61), BackupFileKind.Database);
+        var other = new SourceFile("db/next.edb", SetWriter.RandomBytes(3 * 5 * MiB, seed: 62), BackupFileKind.Database);
+        var set = SetWriter.Descriptor("20261122T042400000Z-full");
+
+        // Run 1: the first file is complete (its object completed in the store), the second is cut short.
+        await using (var first = new S3Sink(options))
+        {
+            await first.BeginSetAsync(set, CancellationToken.None);
+            await SetWriter.WriteFileAsync(first, original, chunkSize: 1 << 20);
+            await SetWriter.WriteFileAsync(first, other, chunkSize: 1 << 20, stopAfter: 6 * MiB);
+        }
+
+        Assert.That(await store.ReadAsync($"backups/{set.SetId}/{original.Path}"), Is.EqualTo(original.Bytes), "run 1 completed the first object");
+
+        // The database changed between the runs: one byte in part 3 of 4.
+        var changed = original with { Bytes = (byte[])original.Bytes.Clone() };
+        changed.Bytes[(2 * 5 * MiB) + 7] ^= 0x5A;
+        var before = proxy.Log.Count;
+        await using (var second = new S3Sink(options))
+        {
+            await SetWriter.WriteSetAsync(second, set, [changed, other], chunkSize: 1 << 20);
+            Assert.That(second.Statistics.PartsSkipped, Is.EqualTo(3 + 1), "parts 1, 2 and 4 of the first file, part 1 of the second");
+        }
+
+        var run2 = proxy.Log.Skip(before).Select(e => e.Request).Where(r => r.Path.EndsWith(original.Path, StringComparison.Ordinal)).ToList();
+        Assert.That(run2.Where(r => r.IsUploadPart).Select(r => r.PartNumber), Is.EqualTo(new[] { 3 }), "only the changed part's bytes are sent");
+        Assert.That(run2.Where(r => r.IsCopyPart).Select(r => r.PartNumber).Order(), Is.EqualTo(new[] { 1, 2, 4 }), "the others are copied within the store");
+        Assert.That(await store.ReadAsync($"backups/{set.SetId}/{original.Path}"), Is.EqualTo(changed.Bytes));
+        Assert.That(await store.ReadAsync($"backups/{set.SetId}/{other.Path}"), Is.EqualTo(other.Bytes));
+        Assert.That(await store.OpenUploadsAsync(""), Is.Empty);
+    }
+
+    [Test]
+    public async Task Object_completed_just_before_the_stop_is_recognised_and_not_sent_again()
+    {
+        await using var store = await S3TestStore.CreateAsync();
+        await using var proxy = new FaultProxy(SwiftServer.Endpoint);
+        var options = store.SinkOptions(proxy.Endpoint);
+        var file = new SourceFile("db/only.edb", SetWriter.RandomBytes((2 * 5 * MiB) + 9, seed: 71), BackupFileKind.Database);
+        var set = SetWriter.Descriptor("20261122T042500000Z-full");
+
+        // The journal is saved with every part just before the completion; the completed state is only saved by a
+        // later change, which never comes here: run 2 starts from a journal naming an upload that no longer exists.
+        await using (var first = new S3Sink(options))
+        {
+            await first.BeginSetAsync(set, CancellationToken.None);
+            await SetWriter.WriteFileAsync(first, file, chunkSize: 1 << 20);
+        }
+
+        Assert.That(await store.OpenUploadsAsync(""), Is.Empty, "run 1 completed its only upload");
+        var before = proxy.Log.Count;
+        await using (var second = new S3Sink(options))
+        {
+            await SetWriter.WriteSetAsync(second, set, [file], chunkSize: 1 << 20);
+            Assert.That(second.Statistics.FilesSkipped, Is.EqualTo(1));
+            Assert.That(second.Statistics.PartsSkipped, Is.EqualTo(3));
+        }
+
+        var run2 = proxy.Log.Skip(before).Select(e => e.Request).ToList();
+        Assert.That(run2.Where(r => r.IsUploadPart || r.IsCopyPart || r.IsCompleteUpload), Is.Empty, "nothing of the file is sent or rebuilt");
+        Assert.That(await store.ReadAsync($"backups/{set.SetId}/{file.Path}"), Is.EqualTo(file.Bytes));
+        Assert.That(await store.KeysAsync($"backups/{set.SetId}/manifest.json"), Has.Count.EqualTo(1));
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

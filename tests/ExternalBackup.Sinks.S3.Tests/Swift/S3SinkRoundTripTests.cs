@@ -57,6 +57,68 @@ public sealed class S3SinkRoundTripTests
     }
 
     [Test]
+    public async Task Log_sized_files_go_up_as_one_put_each_and_an_aborted_set_of_them_leaves_nothing()
+    {
+        const int MiB = 1024 * 1024;
+        await using var store = await S3TestStore.CreateAsync();
+        await using var proxy = new FaultProxy(SwiftServer.Endpoint);
+        var logs = Enumerable.Range(1, 4).Select(i => new SourceFile($"logs/edb{i:X5}.log", SetWriter.RandomBytes((i * MiB) + i, seed: 80 + i), BackupFileKind.Log)).ToList();
+        var set = SetWriter.Descriptor("20261122T040400000Z-full");
+        await using (var sink = new S3Sink(store.SinkOptions(proxy.Endpoint)))
+        {
+            await SetWriter.WriteSetAsync(sink, set, logs, chunkSize: 256 * 1024);
+            Assert.That(sink.Statistics.ObjectsPut, Is.EqualTo(logs.Count), "one PutObject per file below the part size");
+            Assert.That(sink.Statistics.PartsUploaded, Is.Zero);
+        }
+
+        Assert.That(proxy.Log.Where(e => e.Request.IsUploadPart || (e.Request.Method == "POST" && e.Request.Query.ContainsKey("uploads"))), Is.Empty,
+            "no multipart upload is started for a file announced below the part size");
+        foreach (var log in logs)
+        {
+            Assert.That(await store.ReadAsync($"backups/{set.SetId}/{log.Path}"), Is.EqualTo(log.Bytes), log.Path);
+        }
+
+        var aborted = SetWriter.Descriptor("20261122T040500000Z-full");
+        await using (var sink = new S3Sink(store.SinkOptions(proxy.Endpoint)))
+        {
+            await sink.BeginSetAsync(aborted, CancellationToken.None);
+            await SetWriter.WriteFileAsync(sink, logs[0], chunkSize: 256 * 1024);
+            await SetWriter.WriteFileAsync(sink, logs[1], chunkSize: 256 * 1024);
+            await SetWriter.WriteFileAsync(sink, logs[2], chunkSize: 256 * 1024, stopAfter: MiB);
+            await sink.AbortAsync(CancellationToken.None);
+        }
+
+        Assert.That(await store.KeysAsync($"backups/{aborted.SetId}"), Is.Empty, "no object, manifest or journal of the aborted set");
+        Assert.That(await store.OpenUploadsAsync(""), Is.Empty);
+    }
+
+    [Test]
+    public async Task File_announced_larger_than_a_part_that_ends_within_one_is_put_whole_and_leaves_no_upload()
+    {
+        const int MiB = 1024 * 1024;
+        await using var store = await S3TestStore.CreateAsync();
+        await using var proxy = new FaultProxy(SwiftServer.Endpoint);
+        var bytes = SetWriter.RandomBytes((2 * MiB) + 3, seed: 90);
+        var set = SetWriter.Descriptor("20261122T040600000Z-full");
+        var descriptor = new BackupFileDescriptor("db/shrunk.edb", BackupFileKind.Database, 20L * MiB, "/source/db/shrunk.edb");
+        var file = new SourceFile(descriptor.Path, bytes, BackupFileKind.Database);
+        await using (var sink = new S3Sink(store.SinkOptions(proxy.Endpoint)))
+        {
+            await sink.BeginSetAsync(set, CancellationToken.None);
+            await sink.OpenFileAsync(descriptor, CancellationToken.None);
+            await sink.WriteAsync(new BackupChunk(0, bytes), CancellationToken.None);
+            await sink.CompleteFileAsync(new CompletedFile(descriptor, bytes.Length, file.Sha256), CancellationToken.None);
+            await sink.CommitAsync(SetWriter.Manifest(set, [file]), CancellationToken.None);
+            Assert.That(sink.Statistics.ObjectsPut, Is.EqualTo(1), "the file, with one PutObject");
+        }
+
+        Assert.That(proxy.Log.Count(e => e.Request.Method == "POST" && e.Request.Query.ContainsKey("uploads")), Is.EqualTo(1),
+            "the announced size started a multipart upload early");
+        Assert.That(await store.OpenUploadsAsync(""), Is.Empty, "and it was aborted once the file turned out to fit in one part");
+        Assert.That(await store.ReadAsync($"backups/{set.SetId}/{file.Path}"), Is.EqualTo(bytes));
+    }
+
+    [Test]
     public async Task Full_and_incremental_sets_are_listed_oldest_first()
     {
         await using var store = await S3TestStore.CreateAsync();
