@@ -171,7 +171,12 @@ internal static class BackupBenchmark
         }
         await using ExternalBackup.Sinks.IBackupSink sink = args.Contains("--null-sink")
             ? new ExternalBackup.Sinks.NullSink()
-            : new DirectorySink(to, new DirectorySinkOptions { FlushToDisk = args.Contains("--flush"), FlushBehind = !args.Contains("--buffered") });
+            : new DirectorySink(to, new DirectorySinkOptions
+            {
+                FlushToDisk = args.Contains("--flush"),
+                FlushBehind = !args.Contains("--buffered"),
+                FlushBehindWindow = Option(args, "--window-mib") is { } window ? int.Parse(window, CultureInfo.InvariantCulture) << 20 : new DirectorySinkOptions().FlushBehindWindow,
+            });
         var watch = Stopwatch.StartNew();
         var result = await new StreamingBackup(engine, sink, options).RunAsync(BackupKind.Copy).ConfigureAwait(false);
         watch.Stop();
