@@ -40,6 +40,29 @@ public class BackupCommandTests
     }
 
     [Test]
+    public async Task Set_id_names_the_set_and_a_taken_or_unsafe_name_is_refused_leaving_the_destination_as_it_was()
+    {
+        using var scratch = new ScratchDirectory("cli-set-id");
+        var instance = TestPaths.CopyCorpusSet("xp-catroot2-logset", scratch, "instance");
+        var destination = scratch.Sub("backups");
+        var (exit, output, error) = await CliRun.InProcess("backup", "--instance", instance, "--to", destination, "--kind", "copy", "--set-id", "weekly-01", "--json");
+        Assert.That(exit, Is.Zero, error);
+        Assert.That(CliRun.Json(output).GetProperty("setId").GetString(), Is.EqualTo("weekly-01"));
+        Assert.That(File.Exists(Path.Combine(destination, "weekly-01", BackupManifest.FileName)), Is.True);
+        var before = DirectorySinkTests.Snapshot(destination);
+
+        (exit, _, error) = await CliRun.InProcess("backup", "--instance", instance, "--to", destination, "--kind", "copy", "--set-id", "weekly-01");
+        Assert.That(exit, Is.EqualTo(2), error);
+        Assert.That(error, Does.Contain("'weekly-01' already exists"));
+
+        (exit, _, error) = await CliRun.InProcess("backup", "--instance", instance, "--to", destination, "--set-id", "../outside");
+        Assert.That(exit, Is.EqualTo(2), error);
+        Assert.That(error, Does.Contain("set name '../outside'"));
+        Assert.That(DirectorySinkTests.Snapshot(destination), Is.EqualTo(before), "the refused runs changed nothing");
+        Assert.That(Directory.Exists(Path.Combine(scratch.Path, "outside")), Is.False);
+    }
+
+    [Test]
     public async Task Exit_codes_tell_failure_from_usage_errors()
     {
         using var scratch = new ScratchDirectory("cli");
