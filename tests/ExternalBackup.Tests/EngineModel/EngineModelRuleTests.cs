@@ -259,11 +259,7 @@ public class EngineModelRuleTests
     {
         using var xp = new XpInstance();
         var model = xp.Open();
-        model.BeginExternalBackup(BackupGrbits.None);
-        foreach (var db in model.GetAttachInfo())
-        {
-            ReadWhole(model, db);
-        }
+        BeginAndCopyDatabases(model);
 
         var logs = model.GetLogInfo();
         ExpectError(JetError.LogFileNotCopied, () => model.TruncateLog());
@@ -366,11 +362,7 @@ public class EngineModelRuleTests
         using var xp = new XpInstance();
         var model = xp.Open();
         var before = File.ReadAllBytes(xp.PathOf(SmallDb));
-        model.BeginExternalBackup(BackupGrbits.None);
-        foreach (var db in model.GetAttachInfo())
-        {
-            ReadWhole(model, db);
-        }
+        BeginAndCopyDatabases(model);
 
         foreach (var log in model.GetLogInfo().Files)
         {
@@ -412,11 +404,7 @@ public class EngineModelRuleTests
     {
         using var xp = new XpInstance();
         var model = xp.Open();
-        model.BeginExternalBackup(BackupGrbits.None);
-        foreach (var db in model.GetAttachInfo())
-        {
-            ReadWhole(model, db);
-        }
+        BeginAndCopyDatabases(model);
 
         var logs = model.GetLogInfo();
         model.StopBackup();

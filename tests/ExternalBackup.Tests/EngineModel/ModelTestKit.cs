@@ -72,6 +72,16 @@ internal sealed class XpInstance : IDisposable
         return copy.ToArray();
     }
 
+    /// <summary>Begins a full backup and streams every database to the end: the state before the log-info call.</summary>
+    public static void BeginAndCopyDatabases(IExternalBackupEngine engine)
+    {
+        engine.BeginExternalBackup(BackupGrbits.None);
+        foreach (var db in engine.GetAttachInfo())
+        {
+            ReadWhole(engine, db);
+        }
+    }
+
     /// <summary>The whole sequence of the seed for one kind; returns the streamed bytes by path.</summary>
     public static Dictionary<string, byte[]> Backup(IExternalBackupEngine engine, bool incremental, bool truncate, out BackupLogInfo logInfo)
     {
