@@ -115,15 +115,18 @@ internal sealed class S3FileUpload
         Received += data.Length;
         while (!data.IsEmpty)
         {
+            // A full part goes once bytes follow it, not when it fills: a file of exactly one part is still sent with
+            // one PutObject (a multipart upload of one part costs an initiation and a completion more).
+            if (_filled == PartSize)
+            {
+                DispatchPart();
+            }
+
             _buffer ??= await _context.Buffers.RentAsync(PartSize, cancellationToken).ConfigureAwait(false);
             var n = Math.Min(PartSize - _filled, data.Length);
             data.Span[..n].CopyTo(_buffer.AsSpan(_filled));
             _filled += n;
             data = data[n..];
-            if (_filled == PartSize)
-            {
-                DispatchPart();
-            }
         }
     }
 

@@ -11,7 +11,7 @@ public static class Program
           backup   [--size-gib 2] [--runs 3]   streaming backup into a folder vs cp, cp+sync, sha256sum, memory copy; peak RSS
           verify   [--size-gib N] [--page-size N] verifying a database vs a plain read-and-sum of the same bytes
           native   [--instance DIR] [--rounds 3] the native binding over the C fixture vs the in-process model, same files
-          s3       [--file-mib 64] [--files 4] [--part-mib N] [--concurrency N] [--rounds 1] [--expect-continue] [--running]  S3 sink to a private local Swift vs a PutObject loop
+          s3       [--file-mib 64] [--files 4] [--part-mib N] [--concurrency N] [--rounds 1] [--warmup 1] [--expect-continue] [--local-journal] [--running]  S3 sink to a private local Swift vs a PutObject loop
           snapshot [options]                    frozen-folder backup with inline verification vs without (see SnapshotBenchmark)
         """;
 

@@ -57,6 +57,30 @@ public sealed class S3SinkRoundTripTests
     }
 
     [Test]
+    public async Task A_file_of_exactly_one_part_goes_up_with_one_put_and_one_of_exactly_two_parts_as_two_parts()
+    {
+        await using var store = await S3TestStore.CreateAsync();
+        await using var proxy = new FaultProxy(SwiftServer.Endpoint);
+        var options = store.SinkOptions(proxy.Endpoint);
+        var one = new SourceFile("db/one.edb", SetWriter.RandomBytes(options.MinimumPartSize, seed: 11), BackupFileKind.Database);
+        var two = new SourceFile("db/two.edb", SetWriter.RandomBytes(2 * options.MinimumPartSize, seed: 12), BackupFileKind.Database);
+        var set = SetWriter.Descriptor("20261122T040150000Z-full");
+        await using (var sink = new S3Sink(options))
+        {
+            await SetWriter.WriteSetAsync(sink, set, [one, two], chunkSize: 1 << 20);
+            Assert.That(sink.Statistics.ObjectsPut, Is.EqualTo(1), "the one-part file, with one PutObject");
+            Assert.That(sink.Statistics.PartsUploaded, Is.EqualTo(2), "the two-part file's parts");
+        }
+
+        var initiations = proxy.Log.Where(e => e.Request.Method == "POST" && e.Request.Query.ContainsKey("uploads")).Select(e => e.Request.Path).ToList();
+        Assert.That(initiations, Has.Count.EqualTo(1).And.All.EndsWith("/db/two.edb"), "only the two-part file starts a multipart upload");
+        Assert.That(await store.ETagAsync($"backups/{set.SetId}/db/two.edb"), Does.EndWith("-2"));
+        Assert.That(await store.ReadAsync($"backups/{set.SetId}/db/one.edb"), Is.EqualTo(one.Bytes));
+        Assert.That(await store.ReadAsync($"backups/{set.SetId}/db/two.edb"), Is.EqualTo(two.Bytes));
+        Assert.That(await store.OpenUploadsAsync(""), Is.Empty);
+    }
+
+    [Test]
     public async Task Log_sized_files_go_up_as_one_put_each_and_an_aborted_set_of_them_leaves_nothing()
     {
         const int MiB = 1024 * 1024;
