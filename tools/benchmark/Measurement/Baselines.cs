@@ -59,6 +59,39 @@ internal static class Baselines
         }
     }
 
+    /// <summary>
+    /// Times SHA-256 over <paramref name="bytes"/> bytes in memory (1 MiB blocks through a 64 MiB ring), one stream
+    /// on one core as the pipeline hashes a file: the floor of any backup that hashes every byte, whatever its
+    /// I/O. SHA-256 is a chain, so one file's hash cannot be spread over more cores.
+    /// </summary>
+    public static unsafe TimeSpan TimeSha256(long bytes)
+    {
+        const int ring = 64 << 20;
+        const int block = 1 << 20;
+        var source = (byte*)NativeMemory.AlignedAlloc(ring, 4096);
+        try
+        {
+            new Span<byte>(source, ring).Fill(0x5a);
+            using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            var watch = Stopwatch.StartNew();
+            long done = 0;
+            var offset = 0;
+            while (done < bytes)
+            {
+                hash.AppendData(new ReadOnlySpan<byte>(source + offset, block));
+                offset = (offset + block) % ring;
+                done += block;
+            }
+
+            _ = hash.GetHashAndReset();
+            return watch.Elapsed;
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(source);
+        }
+    }
+
     /// <summary>The median of <paramref name="runs"/> timings of <paramref name="measure"/>, with <paramref name="reset"/> before each.</summary>
     public static TimeSpan Median(int runs, Func<TimeSpan> measure, Action? reset = null)
     {
