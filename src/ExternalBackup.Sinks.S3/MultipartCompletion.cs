@@ -31,8 +31,17 @@ internal static class MultipartCompletion
         {
             // An earlier attempt (or, for a resumed upload, the interrupted run) completed it and the answer was lost:
             // the object must be the one these parts make.
-            var head = await context.Pipeline.ExecuteAsync(
-                async ct => await context.Client.GetObjectMetadataAsync(context.Bucket, key, ct).ConfigureAwait(false), context.BackgroundToken).ConfigureAwait(false);
+            GetObjectMetadataResponse head;
+            try
+            {
+                head = await context.Pipeline.ExecuteAsync(
+                    async ct => await context.Client.GetObjectMetadataAsync(context.Bucket, key, ct).ConfigureAwait(false), context.BackgroundToken).ConfigureAwait(false);
+            }
+            catch (Exception headFailure) when (headFailure is not OperationCanceledException)
+            {
+                throw new IOException($"{path}: completing s3://{context.Bucket}/{key} reported no such upload, and the object there could not be read: {S3ErrorClassifier.Describe(headFailure)}", headFailure);
+            }
+
             return string.Equals(head.ETag?.Trim('"'), expected, StringComparison.OrdinalIgnoreCase)
                 ? expected
                 : throw new IOException($"{path}: completing s3://{context.Bucket}/{key} reported no such upload, and the object there has ETag {head.ETag}, not {expected}", e);

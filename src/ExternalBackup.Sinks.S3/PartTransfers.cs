@@ -12,14 +12,14 @@ internal sealed class PartTransfers(S3UploadContext context, string path, string
 {
     private readonly ConcurrentDictionary<int, string> _acknowledged = new();
     private readonly List<Task> _inFlight = [];
-    private Exception? _failure;
+    private IOException? _failure;
 
-    /// <summary>Throws when a part has failed: the file cannot be completed.</summary>
+    /// <summary>Throws when a part has failed: the file cannot be completed. The error names the file and the part.</summary>
     public void ThrowIfFailed()
     {
         if (Volatile.Read(ref _failure) is { } failure)
         {
-            throw new IOException($"{path}: upload to s3://{context.Bucket}/{key} failed: {S3ErrorClassifier.Describe(failure)}", failure);
+            throw new IOException(failure.Message, failure.InnerException);
         }
     }
 
@@ -79,8 +79,7 @@ internal sealed class PartTransfers(S3UploadContext context, string path, string
         }
         catch (Exception e)
         {
-            Interlocked.CompareExchange(ref _failure, e, null);
-            throw new IOException($"{path}: copying part {number} of s3://{context.Bucket}/{key} within the store failed: {S3ErrorClassifier.Describe(e)}", e);
+            throw Fail(new IOException($"{path}: copying part {number} of s3://{context.Bucket}/{key} within the store failed: {S3ErrorClassifier.Describe(e)}", e));
         }
     }
 
@@ -113,12 +112,18 @@ internal sealed class PartTransfers(S3UploadContext context, string path, string
         }
         catch (Exception e)
         {
-            Interlocked.CompareExchange(ref _failure, e, null);
-            throw new IOException($"{path}: part {number} of s3://{context.Bucket}/{key} failed: {S3ErrorClassifier.Describe(e)}", e);
+            throw Fail(new IOException($"{path}: part {number} of s3://{context.Bucket}/{key} failed: {S3ErrorClassifier.Describe(e)}", e));
         }
         finally
         {
             context.Buffers.Return(buffer);
         }
+    }
+
+    /// <summary>Keeps the first failure, which later calls on the file report.</summary>
+    private IOException Fail(IOException failure)
+    {
+        Interlocked.CompareExchange(ref _failure, failure, null);
+        return failure;
     }
 }

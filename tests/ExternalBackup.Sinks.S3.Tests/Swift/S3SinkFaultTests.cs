@@ -78,7 +78,7 @@ public sealed class S3SinkFaultTests
         await using (var sink = new S3Sink(store.SinkOptions(proxy.Endpoint)))
         {
             var error = Assert.ThrowsAsync<IOException>(async () => await SetWriter.WriteSetAsync(sink, set, Files(), chunkSize: 256 * 1024));
-            Assert.That(error!.Message, Does.Contain("db/data.edb").And.Contain("AccessDenied"));
+            Assert.That(error!.Message, Does.Contain("db/data.edb").And.Contain("part 2 ").And.Contain("AccessDenied"));
         }
 
         var denied = proxy.Log.Count(e => e.Request.IsUploadPart && e.Request.PartNumber == 2);
@@ -87,6 +87,23 @@ public sealed class S3SinkFaultTests
         Assert.That(await store.OpenUploadsAsync(""), Is.Empty, "the failed file's multipart upload was aborted");
         Assert.That(proxy.Log.Any(e => e.Request.Method == "DELETE" && e.Request.Query.ContainsKey("uploadId") && e.DeliveredStatus is >= 200 and < 300),
             "the upload was aborted with AbortMultipartUpload");
+    }
+
+    [Test]
+    public async Task A_completion_answered_no_such_upload_with_no_object_behind_it_fails_naming_the_file()
+    {
+        await using var store = await S3TestStore.CreateAsync();
+        await using var proxy = new FaultProxy(SwiftServer.Endpoint);
+        // The store says the upload is gone, as it does when an earlier attempt completed it, but no object is there.
+        proxy.Script = request => request.IsCompleteUpload ? new Fault(FaultKind.Status, 404, "NoSuchUpload") : Fault.Forward;
+        var set = SetWriter.Descriptor("20261122T041150000Z-full");
+        await using (var sink = new S3Sink(store.SinkOptions(proxy.Endpoint)))
+        {
+            var error = Assert.ThrowsAsync<IOException>(async () => await SetWriter.WriteSetAsync(sink, set, Files(), chunkSize: 256 * 1024));
+            Assert.That(error!.Message, Does.Contain("db/data.edb").And.Contain("no such upload").And.Contain("could not be read"));
+        }
+
+        Assert.That(await store.KeysAsync($"backups/{set.SetId}/manifest.json"), Is.Empty, "a failed set has no manifest");
     }
 
     [Test]
