@@ -53,6 +53,9 @@ internal sealed class InterruptedUpload
     public bool MatchesWholeObject(int matchedParts, long length) =>
         matchedParts == _entry!.Parts.Count && length == _entry.Length;
 
+    /// <summary>The interrupted run's journal entry for this file, as a copy to put back, or <see langword="null"/>.</summary>
+    public JournalFile? Entry => _entry?.Copy();
+
     /// <summary>Whether the interrupted run sent this file with one PutObject, with the same length and SHA-256.</summary>
     public bool MatchesSmallFile(int size, string sha) =>
         _entry is { UploadId: null, ETag: not null, Parts.Count: 0 } known && known.Length == size && known.Sha256 == sha;

@@ -23,10 +23,25 @@ internal sealed class SmallFilePut(S3UploadContext context, string path, string 
             }
 
             context.CountSkippedFile();
-            return multipart.IsStarted ? Task.Run(multipart.DropAsync, CancellationToken.None) : null;
+            return multipart.IsStarted ? Task.Run(DropAndKeepRecordAsync, CancellationToken.None) : null;
         }
 
         return Task.Run(() => PutAsync(buffer, size, sha), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// The upload started early for a file announced larger than it was is dropped; its initiation replaced the
+    /// file's journal entry, so the record of the object the interrupted run put is saved again, or a set
+    /// interrupted once more would send the file a second time.
+    /// </summary>
+    private async Task DropAndKeepRecordAsync()
+    {
+        await multipart.DropAsync().ConfigureAwait(false);
+        if (interrupted.Entry is { } record)
+        {
+            context.Journal.Update(j => j.Files[path] = record);
+            await context.Journal.FlushAsync(context.BackgroundToken).ConfigureAwait(false);
+        }
     }
 
     private async Task PutAsync(byte[]? buffer, int size, string sha)

@@ -183,6 +183,52 @@ public sealed class S3SinkResumeTests
         Assert.That(await store.KeysAsync($"backups/{set.SetId}/manifest.json"), Has.Count.EqualTo(1));
     }
 
+    [Test]
+    public async Task A_small_file_already_put_stays_recorded_when_a_resumed_run_announces_it_larger_and_stops_again()
+    {
+        await using var store = await S3TestStore.CreateAsync();
+        await using var proxy = new FaultProxy(SwiftServer.Endpoint);
+        var options = store.SinkOptions(proxy.Endpoint);
+        var file = new SourceFile("db/small.edb", SetWriter.RandomBytes((2 * MiB) + 3, seed: 91), BackupFileKind.Database);
+        var set = SetWriter.Descriptor("20261122T042600000Z-full");
+        var key = $"backups/{set.SetId}/{file.Path}";
+
+        // Run 1 puts the file whole and stops.
+        await using (var first = new S3Sink(options))
+        {
+            await first.BeginSetAsync(set, CancellationToken.None);
+            await SetWriter.WriteFileAsync(first, file, chunkSize: 1 << 20);
+        }
+
+        // Run 2 is told the file is four parts long (a database that was larger when opened), starts a multipart
+        // upload early, finds the same bytes already stored, skips the file and stops again.
+        await using (var second = new S3Sink(options))
+        {
+            await second.BeginSetAsync(set, CancellationToken.None);
+            var announcedLarger = new BackupFileDescriptor(file.Path, file.Kind, 4L * options.MinimumPartSize, "/source/" + file.Path);
+            await second.OpenFileAsync(announcedLarger, CancellationToken.None);
+            await second.WriteAsync(new BackupChunk(0, file.Bytes), CancellationToken.None);
+            await second.CompleteFileAsync(new CompletedFile(announcedLarger, file.Bytes.Length, file.Sha256), CancellationToken.None);
+            Assert.That(second.Statistics.FilesSkipped, Is.EqualTo(1));
+        }
+
+        Assert.That(proxy.Log.Count(e => e.Request.Method == "POST" && e.Request.Query.ContainsKey("uploads")), Is.EqualTo(1), "run 2 started an upload early");
+        Assert.That(await store.OpenUploadsAsync(""), Is.Empty, "and dropped it");
+
+        // Run 3 still knows the object is there.
+        var before = proxy.Log.Count;
+        await using (var third = new S3Sink(options))
+        {
+            await SetWriter.WriteSetAsync(third, set, [file], chunkSize: 1 << 20);
+            Assert.That(third.Statistics.FilesSkipped, Is.EqualTo(1));
+            Assert.That(third.Statistics.ObjectsPut, Is.Zero);
+        }
+
+        Assert.That(proxy.Log.Skip(before).Where(e => e.Request.IsPutObject && e.Request.Path.EndsWith(file.Path, StringComparison.Ordinal)), Is.Empty,
+            "the file is not sent a second time");
+        Assert.That(await store.ReadAsync(key), Is.EqualTo(file.Bytes));
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         for (var i = 0; i < 600 && !condition(); i++)
