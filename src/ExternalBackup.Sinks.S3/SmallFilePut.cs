@@ -36,11 +36,18 @@ internal sealed class SmallFilePut(S3UploadContext context, string path, string 
     /// </summary>
     private async Task DropAndKeepRecordAsync()
     {
-        await multipart.DropAsync().ConfigureAwait(false);
-        if (interrupted.Entry is { } record)
+        try
         {
-            context.Journal.Update(j => j.Files[path] = record);
-            await context.Journal.FlushAsync(context.BackgroundToken).ConfigureAwait(false);
+            await multipart.DropAsync().ConfigureAwait(false);
+            if (interrupted.Entry is { } record)
+            {
+                context.Journal.Update(j => j.Files[path] = record);
+                await context.Journal.FlushAsync(context.BackgroundToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e)
+        {
+            throw new IOException($"{path}: keeping the record of s3://{context.Bucket}/{key} in the resume journal failed: {S3ErrorClassifier.Describe(e)}", e);
         }
     }
 
