@@ -17,19 +17,22 @@ public class DirectorySinkFlushBehindTests
 {
     private const int Mib = 1024 * 1024;
 
+    /// <summary>The database file the residency tests write, as a set path.</summary>
+    private const string Database = "databases/a/db.edb";
+
     [Test]
     public async Task At_most_two_windows_of_a_file_being_written_stay_in_the_page_cache_and_none_after_commit()
     {
         using var scratch = new ScratchDirectory("flush-behind");
         var bytes = RandomNumberGenerator.GetBytes(32 * Mib);
         await using var sink = new DirectorySink(scratch.Path, new DirectorySinkOptions { FlushBehindWindow = Mib });
-        var descriptor = await WriteInMibChunksAsync(sink, "databases/a/db.edb", bytes);
-        var staged = Path.Combine(scratch.Path, DirectorySink.StagingFolderName, "s", "databases", "a", "db.edb");
+        var descriptor = await WriteInMibChunksAsync(sink, Database, bytes);
+        var staged = InSet(scratch, staging: true);
         Assert.That(sink.FlushedBehindBytes, Is.EqualTo(31L * Mib), "every window but the last (its writeback just started) was written back and let go");
         Assert.That(ResidentBytes(staged), Is.LessThanOrEqualTo(2L * Mib), "only the last two windows are cached");
 
         await CompleteAndCommitAsync(sink, descriptor, bytes);
-        var committed = Path.Combine(scratch.Path, "s", "databases", "a", "db.edb");
+        var committed = InSet(scratch, staging: false);
         Assert.That(ResidentBytes(committed), Is.Zero, "after the flush no page of the backup stays cached");
         Assert.That(File.ReadAllBytes(committed), Is.EqualTo(bytes));
     }
@@ -40,13 +43,13 @@ public class DirectorySinkFlushBehindTests
         using var scratch = new ScratchDirectory("no-flush-behind");
         var bytes = RandomNumberGenerator.GetBytes(32 * Mib);
         await using var sink = new DirectorySink(scratch.Path, new DirectorySinkOptions { FlushBehind = false });
-        var descriptor = await WriteInMibChunksAsync(sink, "databases/a/db.edb", bytes);
-        var staged = Path.Combine(scratch.Path, DirectorySink.StagingFolderName, "s", "databases", "a", "db.edb");
+        var descriptor = await WriteInMibChunksAsync(sink, Database, bytes);
+        var staged = InSet(scratch, staging: true);
         Assert.That(sink.FlushedBehindBytes, Is.Zero);
         Assert.That(ResidentBytes(staged), Is.EqualTo(32L * Mib), "every written page is cached");
 
         await CompleteAndCommitAsync(sink, descriptor, bytes);
-        Assert.That(File.ReadAllBytes(Path.Combine(scratch.Path, "s", "databases", "a", "db.edb")), Is.EqualTo(bytes));
+        Assert.That(File.ReadAllBytes(InSet(scratch, staging: false)), Is.EqualTo(bytes));
     }
 
     [Test]
@@ -76,6 +79,10 @@ public class DirectorySinkFlushBehindTests
         using var scratch = new ScratchDirectory("flush-behind-window");
         Assert.Throws<ArgumentOutOfRangeException>(() => _ = new DirectorySink(scratch.Path, new DirectorySinkOptions { FlushBehindWindow = 4096 }));
     }
+
+    /// <summary>Where <see cref="Database"/> of set "s" is: in the staging folder while written, in the set's folder once committed.</summary>
+    private static string InSet(ScratchDirectory scratch, bool staging) =>
+        Path.Combine(staging ? Path.Combine(scratch.Path, DirectorySink.StagingFolderName) : scratch.Path, "s", "databases", "a", "db.edb");
 
     private static async Task<BackupFileDescriptor> WriteInMibChunksAsync(DirectorySink sink, string path, byte[] bytes)
     {
