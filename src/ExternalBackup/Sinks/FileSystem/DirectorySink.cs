@@ -1,4 +1,5 @@
 using ExternalBackup.Manifest;
+using ExternalBackup.Sinks.Resilience;
 
 namespace ExternalBackup.Sinks.FileSystem;
 
@@ -10,7 +11,7 @@ namespace ExternalBackup.Sinks.FileSystem;
 /// <c>.staging</c>, are never taken for a set, and are removed by the next run. One writer at a time: the sink
 /// holds <c>DEST/.lock</c> open exclusively while a set is being written.
 /// </summary>
-public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
+public sealed class DirectorySink : IBackupSink, IBackupSetCatalog, ISinkFaultClassifier
 {
     /// <summary>The staging folder's name inside the destination.</summary>
     public const string StagingFolderName = ".staging";
@@ -281,6 +282,12 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
             System.IO.Directory.Delete(folder, recursive: true);
         }
     }
+
+    /// <summary>
+    /// Which failures are transient: <see cref="SinkFaults.Classify"/>. An I/O error is permanent (a full disk, a
+    /// read-only file system) unless its code is a network share's passing failure.
+    /// </summary>
+    public SinkFault Classify(Exception exception) => SinkFaults.Classify(exception);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -1,39 +1,70 @@
+using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
 
 namespace ExternalBackup.Sinks.Resilience;
 
-/// <summary>Builds the Polly pipeline of <see cref="SinkResilienceOptions"/>: total timeout, then retry, then per-attempt timeout.</summary>
+/// <summary>
+/// Builds the one Polly pipeline of <see cref="SinkResilienceOptions"/> for every sink: the total budget, then the
+/// retry (exponential backoff with jitter; a <c>Retry-After</c> the classifier reports, capped at
+/// <see cref="SinkResilienceOptions.MaxDelay"/>), then the per-attempt timeout. <see cref="ResilientSink"/> runs each
+/// sink call through it, the S3 sink each request.
+/// </summary>
 public static class SinkResiliencePipeline
 {
-    /// <summary>Creates the pipeline; <paramref name="onRetry"/> is told of every retry (for logs and tests).</summary>
-    public static ResiliencePipeline Create(SinkResilienceOptions options, Action<Exception, int, TimeSpan>? onRetry = null)
+    /// <summary>
+    /// Validates <paramref name="options"/> (an <see cref="ArgumentException"/> names the bad option) and builds the
+    /// pipeline. A failure is retried when the caller has not cancelled and it is a per-attempt timeout or
+    /// <paramref name="classifier"/> calls it transient. Each retry is logged (event id 5101, with the cause and the
+    /// delay) as coming from <paramref name="sink"/>, and reported to <paramref name="onRetry"/> (attempt number from 1).
+    /// Delays and timeouts run on <paramref name="timeProvider"/> (default <see cref="TimeProvider.System"/>).
+    /// </summary>
+    public static ResiliencePipeline Create(
+        SinkResilienceOptions options,
+        ISinkFaultClassifier classifier,
+        string sink,
+        ILogger logger,
+        TimeProvider? timeProvider = null,
+        Action<Exception, int, TimeSpan>? onRetry = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var builder = new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider };
-        builder.AddTimeout(new TimeoutStrategyOptions { Timeout = options.TotalTimeout });
+        ArgumentNullException.ThrowIfNull(classifier);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sink);
+        ArgumentNullException.ThrowIfNull(logger);
+        options.Validate();
+        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider ?? TimeProvider.System };
+        builder.AddTimeout(new TimeoutStrategyOptions { Timeout = options.TotalBudget, Name = "sink-total-budget" });
         if (options.MaxRetryAttempts > 0)
         {
             builder.AddRetry(new RetryStrategyOptions
             {
+                Name = "sink-retry",
                 MaxRetryAttempts = options.MaxRetryAttempts,
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = options.BaseDelay,
                 MaxDelay = options.MaxDelay,
                 UseJitter = options.UseJitter,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && options.ShouldRetry(e)),
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is { } e
+                    && !args.Context.CancellationToken.IsCancellationRequested
+                    && (e is TimeoutRejectedException || classifier.Classify(e).IsTransient)),
                 DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Exception is TransientSinkException { RetryAfter: { } after } ? after : (TimeSpan?)null),
+                    args.Outcome.Exception is { } e && classifier.Classify(e).RetryAfter is { } wanted
+                        ? (TimeSpan?)(wanted < options.MaxDelay ? wanted : options.MaxDelay)
+                        : null),
                 OnRetry = args =>
                 {
-                    onRetry?.Invoke(args.Outcome.Exception!, args.AttemptNumber + 1, args.RetryDelay);
+                    var e = args.Outcome.Exception!;
+                    var attempt = args.AttemptNumber + 1;
+                    SinkResilienceLog.Retrying(logger, e, sink, $"{e.GetType().Name}: {e.Message}", attempt, options.MaxRetryAttempts, args.RetryDelay);
+                    onRetry?.Invoke(e, attempt, args.RetryDelay);
                     return ValueTask.CompletedTask;
                 },
             });
         }
 
-        builder.AddTimeout(new TimeoutStrategyOptions { Timeout = options.AttemptTimeout });
+        builder.AddTimeout(new TimeoutStrategyOptions { Timeout = options.AttemptTimeout, Name = "sink-attempt" });
         return builder.Build();
     }
 }
