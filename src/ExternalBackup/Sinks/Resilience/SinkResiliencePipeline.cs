@@ -13,6 +13,9 @@ namespace ExternalBackup.Sinks.Resilience;
 /// </summary>
 public static class SinkResiliencePipeline
 {
+    /// <summary>The classification of the failure being retried, made once and read by the delay generator.</summary>
+    private static readonly ResiliencePropertyKey<SinkFault> Fault = new("sink-fault");
+
     /// <summary>
     /// Validates <paramref name="options"/> (an <see cref="ArgumentException"/> names the bad option) and builds the
     /// pipeline. A failure is retried when the caller has not cancelled and it is a per-attempt timeout or
@@ -45,12 +48,19 @@ public static class SinkResiliencePipeline
                 Delay = options.BaseDelay,
                 MaxDelay = options.MaxDelay,
                 UseJitter = options.UseJitter,
-                ShouldHandle = args => ValueTask.FromResult(
-                    args.Outcome.Exception is { } e
-                    && !args.Context.CancellationToken.IsCancellationRequested
-                    && (e is TimeoutRejectedException || classifier.Classify(e).IsTransient)),
+                ShouldHandle = args =>
+                {
+                    if (args.Outcome.Exception is not { } e || args.Context.CancellationToken.IsCancellationRequested)
+                    {
+                        return ValueTask.FromResult(false);
+                    }
+
+                    var fault = e is TimeoutRejectedException ? SinkFault.Transient() : classifier.Classify(e);
+                    args.Context.Properties.Set(Fault, fault);
+                    return ValueTask.FromResult(fault.IsTransient);
+                },
                 DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Exception is { } e && classifier.Classify(e).RetryAfter is { } wanted
+                    args.Context.Properties.TryGetValue(Fault, out var fault) && fault.RetryAfter is { } wanted
                         ? (TimeSpan?)(wanted < options.MaxDelay ? wanted : options.MaxDelay)
                         : null),
                 OnRetry = args =>
