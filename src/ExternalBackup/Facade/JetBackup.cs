@@ -79,7 +79,7 @@ public static class JetBackup
 
         var kind = (grbits & BackupGrbits.Incremental) != 0 ? BackupKind.Incremental : BackupKind.Full;
         var directory = new DirectorySink(folder, new DirectorySinkOptions { FlushToDisk = options.FlushToDisk });
-        await using var sink = new ResilientSink(directory, options.Retry, options.LoggerFactory?.CreateLogger<ResilientSink>());
+        await using var sink = new ResilientSink(directory, options.Retry, options.LoggerFactory?.CreateLogger<ResilientSink>(), options.TimeProvider);
         var backup = new StreamingBackup(
             engine,
             sink,
