@@ -33,6 +33,18 @@ public sealed class S3SinkResilienceTests
     }
 
     [Test]
+    public async Task The_cli_builds_both_sinks_on_the_one_stack()
+    {
+        using var scratch = new ScratchDirectory("s3-cli-stack");
+        await using var folder = ExternalBackup.Cli.SinkAddress.Create(scratch.Sub("dest"), new ExternalBackup.Cli.SinkAddressOptions());
+        Assert.That(folder, Is.TypeOf<ResilientSink>(), "a folder's calls are retried by the decorator");
+        var s3 = ExternalBackup.Cli.SinkAddress.Parse("s3://bucket/prefix").S3Options(new ExternalBackup.Cli.S3Settings("http://127.0.0.1:1", "k", "s"));
+        Assert.That(s3.Retry, Is.EqualTo(new SinkResilienceOptions()), "S3 requests are retried with the same options and defaults");
+        await using var sink = new S3Sink(s3);
+        Assert.That(sink, Is.InstanceOf<ISinkFaultClassifier>());
+    }
+
+    [Test]
     public async Task Both_sinks_classify_through_the_one_contract()
     {
         using var scratch = new ScratchDirectory("s3-contract");
