@@ -108,6 +108,22 @@ public sealed class S3SinkResilienceTests
         Assert.That(failure, Is.TypeOf<AmazonS3Exception>().With.Property(nameof(AmazonS3Exception.ErrorCode)).EqualTo("SlowDown"));
         Assert.That(((ScriptedS3)(object)client).Listings, Is.EqualTo(4));
     }
+
+    [Test]
+    public async Task A_request_throttled_past_its_total_budget_fails_naming_the_budget_and_the_throttling()
+    {
+        var time = new FakeClock();
+        var client = ScriptedS3.Create(throttledListings: int.MaxValue);
+        var retry = new SinkResilienceOptions { MaxRetryAttempts = 100, AttemptTimeout = TimeSpan.FromSeconds(30), TotalBudget = TimeSpan.FromMinutes(2) };
+        await using var sink = new S3Sink(client, Options(retry), timeProvider: time);
+
+        var (elapsed, failure) = await time.RunAsync(async () => await sink.ListSetsAsync(default), TimeSpan.FromSeconds(1));
+
+        Assert.That(elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMinutes(2)).And.LessThan(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(2)));
+        Assert.That(failure, Is.TypeOf<Polly.Timeout.TimeoutRejectedException>());
+        Assert.That(failure!.Message, Does.StartWith("S3Sink: gave up when the total budget of 00:02:00 was spent, after 6 failed attempts; the last failure: AmazonS3Exception: Please reduce your request rate."));
+        Assert.That(failure.InnerException, Is.TypeOf<AmazonS3Exception>());
+    }
 }
 
 /// <summary>An <see cref="IAmazonS3"/> that answers ListObjectsV2 with 503 SlowDown (Retry-After 20 s) a set number of times, then with an empty listing.</summary>

@@ -6,8 +6,8 @@ using Polly.Timeout;
 namespace ExternalBackup.Sinks.Resilience;
 
 /// <summary>
-/// Builds the one Polly pipeline of <see cref="SinkResilienceOptions"/> for every sink: the total budget, then the
-/// retry (exponential backoff with jitter; a <c>Retry-After</c> the classifier reports, capped at
+/// Builds the one Polly pipeline of <see cref="SinkResilienceOptions"/> for every sink: the total budget (a call it
+/// ends fails naming the budget and the last failure), then the retry (exponential backoff with jitter; a <c>Retry-After</c> the classifier reports, capped at
 /// <see cref="SinkResilienceOptions.MaxDelay"/>), then the per-attempt timeout. <see cref="ResilientSink"/> runs each
 /// sink call through it, the S3 sink each request.
 /// </summary>
@@ -37,7 +37,17 @@ public static class SinkResiliencePipeline
         ArgumentNullException.ThrowIfNull(logger);
         options.Validate();
         var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider ?? TimeProvider.System };
-        builder.AddTimeout(new TimeoutStrategyOptions { Timeout = options.TotalBudget, Name = "sink-total-budget" });
+        builder.AddStrategy(_ => new SpentBudgetStrategy(sink, options.TotalBudget), new SpentBudgetStrategy.Options());
+        builder.AddTimeout(new TimeoutStrategyOptions
+        {
+            Timeout = options.TotalBudget,
+            Name = "sink-total-budget",
+            OnTimeout = args =>
+            {
+                args.Context.Properties.Set(SpentBudgetStrategy.Spent, true);
+                return ValueTask.CompletedTask;
+            },
+        });
         if (options.MaxRetryAttempts > 0)
         {
             builder.AddRetry(new RetryStrategyOptions
@@ -57,6 +67,7 @@ public static class SinkResiliencePipeline
 
                     var fault = e is TimeoutRejectedException ? SinkFault.Transient() : classifier.Classify(e);
                     args.Context.Properties.Set(Fault, fault);
+                    args.Context.Properties.Set(SpentBudgetStrategy.LastFailure, (e, args.AttemptNumber + 1));
                     return ValueTask.FromResult(fault.IsTransient);
                 },
                 DelayGenerator = args => ValueTask.FromResult(

@@ -67,6 +67,8 @@ public class SinkResiliencePipelineTests
             Step);
 
         Assert.That(failure, Is.TypeOf<TimeoutRejectedException>(), "the budget, not the attempts, ended the call");
+        Assert.That(failure!.Message, Does.StartWith("test: gave up when the total budget of 00:05:00 was spent, after ").And.EndWith(" failed attempts; the last failure: TimeoutException: stalled"));
+        Assert.That(failure.InnerException, Is.TypeOf<TimeoutException>());
         Assert.That(elapsed, Is.GreaterThanOrEqualTo(options.TotalBudget).And.LessThan(options.TotalBudget + TimeSpan.FromSeconds(1)));
         Assert.That(attempts, Has.All.LessThan(options.TotalBudget));
         // Attempts at 0, 1, 3, 7, 15 s, then every 10 s up to 295 s.
