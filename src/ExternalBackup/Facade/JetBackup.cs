@@ -110,6 +110,7 @@ public static class JetBackup
         BackupVerificationException v => IsLog(v.File) ? JetError.LogReadVerifyFailure : JetError.ReadVerifyFailure,
         DirectoryNotFoundException => JetError.InvalidPath,
         PathTooLongException => JetError.InvalidPath,
+        Chains.ChainBaseNotFoundException => JetError.MissingFullBackup,
         InvalidDataException => JetError.InvalidParameter,
         IOException or UnauthorizedAccessException => JetError.DiskIO,
         _ => null,

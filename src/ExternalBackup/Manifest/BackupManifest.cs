@@ -47,6 +47,10 @@ public sealed record BackupManifest
     /// <summary>The set this one extends (incremental and differential), or <see langword="null"/>.</summary>
     public SetReference? Extends { get; init; }
 
+    /// <summary>Who the set belongs to (format 2); <see langword="null"/> in format 1 sets.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SetIdentity? Identity { get; init; }
+
     /// <summary>Every file of the set.</summary>
     public required IReadOnlyList<ManifestFile> Files { get; init; }
 
@@ -63,7 +67,8 @@ public sealed record LogGenerationRange(long Low, long High);
 /// <param name="SetId">The extended set.</param>
 /// <param name="Kind">Its kind.</param>
 /// <param name="LogGenerationHigh">Its highest log generation.</param>
-public sealed record SetReference(string SetId, BackupKind Kind, long? LogGenerationHigh);
+/// <param name="LogSignature">Its identity's log signature (format 2; <see langword="null"/> when unknown).</param>
+public sealed record SetReference(string SetId, BackupKind Kind, long? LogGenerationHigh, string? LogSignature = null);
 
 /// <summary>A file of a set.</summary>
 public sealed record ManifestFile

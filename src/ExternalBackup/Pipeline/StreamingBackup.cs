@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using ExternalBackup.Buffers;
+using ExternalBackup.Chains;
 using ExternalBackup.Engine;
 using ExternalBackup.Manifest;
 using ExternalBackup.Sinks;
@@ -56,7 +57,7 @@ public sealed class StreamingBackup
         private readonly IBackupSink _sink = owner._sink;
         private readonly StreamingBackupOptions _options = owner._options;
         private readonly ILogger _logger = owner._logger;
-        private readonly IStreamVerifier? _verifier = owner._options.CreateVerifier?.Invoke();
+        private readonly StreamIdentityReader _verifier = new(owner._options.CreateVerifier?.Invoke());
         private readonly List<ManifestFile> _files = [];
         private readonly List<ManifestDatabase> _databases = [];
         private BackupPhase _phase = BackupPhase.Starting;
@@ -69,7 +70,9 @@ public sealed class StreamingBackup
         {
             var started = _options.TimeProvider.GetUtcNow();
             var set = new BackupSetDescriptor(_options.SetId ?? SetName(started, kind), kind, started, _engine.InstanceName);
-            var extends = await FindExtendedSetAsync(cancellationToken).ConfigureAwait(false);
+            // The chain rule: refused here, before the engine's backup begins, when no base can be in the destination.
+            var chain = await ChainPlanner.OpenAsync(_sink, kind, set.Instance, _options.AllowOrphan, cancellationToken).ConfigureAwait(false);
+            _verifier.LogSignatureSeen = chain.ContinueWith;
             var begun = false;
             var sinkBegun = false;
             var committed = false;
@@ -99,7 +102,8 @@ public sealed class StreamingBackup
 
                 _phase = BackupPhase.Logs;
                 var logInfo = _engine.GetLogInfo();
-                var logs = PlanLogs(logInfo, extends);
+                chain.ContinueWith(logInfo.Files.Count == 0 ? null : new LogGenerationRange(logInfo.Info.GenLow, logInfo.Info.GenHigh));
+                var logs = PlanLogs(logInfo, chain.Base);
                 _filesKnown += logs.Count;
                 foreach (var (source, path, generation) in logs)
                 {
@@ -120,7 +124,8 @@ public sealed class StreamingBackup
                     LogGenerations = logs.Count == 0 ? null : new LogGenerationRange(logInfo.Info.GenLow, logInfo.Info.GenHigh),
                     LogBaseName = logInfo.Info.BaseName,
                     TruncatesLogs = kind.TruncatesLogs(),
-                    Extends = extends is null ? null : new SetReference(extends.SetId, extends.Kind, extends.LogGenerations?.High),
+                    Extends = chain.Reference,
+                    Identity = _verifier.Identity(set.Instance),
                     Files = _files,
                     Databases = _databases,
                 };
@@ -169,17 +174,6 @@ public sealed class StreamingBackup
                 Status(JetSnt.Fail, 0);
                 throw;
             }
-        }
-
-        private async Task<BackupManifest?> FindExtendedSetAsync(CancellationToken cancellationToken)
-        {
-            if (kind.CopiesDatabases() || _sink is not IBackupSetCatalog catalog)
-            {
-                return null;
-            }
-
-            var sets = await catalog.ListSetsAsync(cancellationToken).ConfigureAwait(false);
-            return sets.LastOrDefault(s => s.Instance == _engine.InstanceName) ?? sets.LastOrDefault();
         }
 
         private List<(string Source, string Path, long Generation)> PlanLogs(BackupLogInfo logInfo, BackupManifest? extends)

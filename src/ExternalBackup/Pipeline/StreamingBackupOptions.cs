@@ -39,6 +39,14 @@ public sealed record StreamingBackupOptions
     /// </summary>
     public string? SetId { get; init; }
 
+    /// <summary>
+    /// Whether an incremental or differential may be committed without a base in the destination (no committed set
+    /// of the same instance and log stream whose generations it continues). Default <see langword="false"/>: such a
+    /// backup is refused before the engine's backup begins, or before commit, and nothing is truncated. Set it only
+    /// when the product keeps its own catalogue of the chain; the set is then committed without <c>extends</c>.
+    /// </summary>
+    public bool AllowOrphan { get; init; }
+
     /// <summary>The clock for set names and manifest times. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -107,6 +107,7 @@ public sealed class EseFrozenFileVerifier : IFrozenFileVerifier
             Path = path,
             Type = FrozenFileType.Database,
             LogSignature = Text(db.LogSignature),
+            DatabaseSignature = Text(db.DatabaseSignature),
             PageSize = read.PageSize,
             State = state.ToString(),
             NeedsLogs = needsLogs,
@@ -133,7 +134,7 @@ public sealed class EseFrozenFileVerifier : IFrozenFileVerifier
         return false;
     }
 
-    private static string Text(Signature signature) => $"{signature.ShortHex} ({signature.Created.ToEseutilString(withZone: false)})";
+    private static string Text(Signature signature) => Chains.SignatureText.Of(signature);
 
     private static FrozenFileProblem[] Map(IEnumerable<VerificationProblem> problems, bool pages) =>
         problems.Where(p => !p.IsWarning)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ExternalBackup.Chains;
 using ExternalBackup.Manifest;
 using ExternalBackup.Sinks;
 
@@ -26,15 +27,35 @@ public sealed class FrozenFolderBackup
     /// <param name="sink">The destination.</param>
     /// <param name="kind">The kind recorded (incremental and differential copy only logs).</param>
     /// <param name="setId">The set name; default <c>yyyyMMddTHHmmssfffZ-kind</c>.</param>
-    /// <param name="extends">The set an incremental or differential extends, or <see langword="null"/>.</param>
+    /// <param name="extends">
+    /// The set an incremental or differential extends, when the caller's own catalogue chose it; default
+    /// <see langword="null"/>: the chain rule finds it in <paramref name="sink"/> (same instance and log stream,
+    /// contiguous generations) before the set is begun, and refuses the backup
+    /// (<see cref="ChainBaseNotFoundException"/>) when there is none.
+    /// </param>
+    /// <param name="allowOrphan">Commit an incremental or differential without a base found (no <c>extends</c>) instead of refusing it.</param>
     /// <param name="cancellationToken">Cancels the backup (the set is aborted).</param>
-    public async Task<BackupManifest> RunAsync(FrozenFolderLayout layout, IBackupSink sink, BackupKind kind, string? setId = null, SetReference? extends = null, CancellationToken cancellationToken = default)
+    public async Task<BackupManifest> RunAsync(FrozenFolderLayout layout, IBackupSink sink, BackupKind kind, string? setId = null, SetReference? extends = null, bool allowOrphan = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(sink);
         var started = _time.GetUtcNow();
         setId ??= $"{started.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture)}-{kind.Name()}";
         var instance = string.Join(";", layout.DatabaseFolders.Concat(layout.LogFolders).Select(Path.GetFullPath).Distinct());
+        if (extends is null && !kind.CopiesDatabases())
+        {
+            // Everything of a frozen folder is known before the set begins: instance, log stream, generations.
+            var chain = await ChainPlanner.OpenAsync(sink, kind, instance, allowOrphan, cancellationToken).ConfigureAwait(false);
+            var plan = _source.Plan(layout, kind);
+            chain.ContinueWith(plan.LogGenerations);
+            if (plan.LogSignature is { } signature)
+            {
+                chain.ContinueWith(signature, plan.Files.FirstOrDefault(f => f.Kind == BackupFileKind.Log)?.Header.Path ?? instance);
+            }
+
+            extends = chain.Reference;
+        }
+
         var begun = false;
         try
         {

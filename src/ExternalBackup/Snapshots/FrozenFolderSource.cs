@@ -52,6 +52,9 @@ public sealed class FrozenFolderSource : ISnapshotContentSource
             Databases = plan.Files.Where(f => f.Header.Type == FrozenFileType.Database).Select(ToManifestDatabase).ToList(),
             LogGenerations = plan.LogGenerations,
             LogBaseName = plan.LogBaseName,
+            LogSignature = plan.LogSignature,
+            DatabaseIdentities = plan.Files.Where(f => f.Header.Type == FrozenFileType.Database)
+                .Select(f => new DatabaseIdentity(f.SetPath, f.Header.DatabaseSignature, f.Header.LogSignature)).ToList(),
         };
     }
 
@@ -84,6 +87,8 @@ public sealed class FrozenFolderSource : ISnapshotContentSource
             Databases = results.SelectMany(r => r.Databases).ToList(),
             LogGenerations = results.Count == 1 ? results[0].LogGenerations : null,
             LogBaseName = results.Select(r => r.LogBaseName).Distinct().Count() == 1 ? results[0].LogBaseName : null,
+            LogSignature = results.Select(r => r.LogSignature).Distinct().Count() == 1 ? results[0].LogSignature : null,
+            DatabaseIdentities = results.SelectMany(r => r.DatabaseIdentities).ToList(),
             VerifiedComponents = _options.Verify ? components.Select(c => c.Component.Key).ToList() : [],
         };
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ExternalBackup.Chains;
 using ExternalBackup.Manifest;
 using ExternalBackup.Sinks;
 using Microsoft.Extensions.Logging;
@@ -66,6 +67,11 @@ public sealed class SnapshotBackupCoordinator
             await session.InitializeAsync(request.Kind, cancellationToken).ConfigureAwait(false);
             var offered = await session.GatherComponentsAsync(cancellationToken).ConfigureAwait(false);
             var selected = Select(offered, request);
+            var instance = _options.Instance ?? string.Join(";", selected.Select(c => c.Key));
+            // The chain rule: refused here, before any writer is prepared, when no base can be in the destination.
+            var chain = _options.Extends is null && !request.Kind.CopiesDatabases()
+                ? await ChainPlanner.OpenAsync(sink, request.Kind, instance, _options.AllowOrphan, cancellationToken).ConfigureAwait(false)
+                : null;
             foreach (var component in selected)
             {
                 await session.AddComponentAsync(component, cancellationToken).ConfigureAwait(false);
@@ -89,7 +95,6 @@ public sealed class SnapshotBackupCoordinator
 
             var content = selected.Select(c => new SnapshotComponentContent(c, c.Files.Select(f => f with { Folder = map.Map(f.SourceFolder), AlternateLocation = null }).ToList())).ToList();
             var setId = _options.SetId ?? $"{started.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture)}-{request.Kind.Name()}";
-            var instance = _options.Instance ?? string.Join(";", selected.Select(c => c.Key));
             cancellationToken.ThrowIfCancellationRequested();
             await sink.BeginSetAsync(new BackupSetDescriptor(setId, request.Kind, started, instance), cancellationToken).ConfigureAwait(false);
             begun = true;
@@ -100,7 +105,20 @@ public sealed class SnapshotBackupCoordinator
                 throw new SnapshotException(SnapshotStep.Copy, $"not verified: {string.Join(", ", unverified)}; the set is not committed and the writers are not told success");
             }
 
-            var manifest = copy.ToManifest(setId, request.Kind, started, _options.Time.GetUtcNow(), instance, $"snapshot:{_provider.Name}", truncatesLogs: true, _options.Extends);
+            var extends = _options.Extends;
+            if (chain is not null)
+            {
+                // The copied logs' headers name the log stream and generations: the base must have them, before commit.
+                chain.ContinueWith(copy.LogGenerations);
+                if (copy.LogSignature is { } signature)
+                {
+                    chain.ContinueWith(signature, instance);
+                }
+
+                extends = chain.Reference;
+            }
+
+            var manifest = copy.ToManifest(setId, request.Kind, started, _options.Time.GetUtcNow(), instance, $"snapshot:{_provider.Name}", truncatesLogs: true, extends);
             cancellationToken.ThrowIfCancellationRequested();
             await sink.CommitAsync(manifest, cancellationToken).ConfigureAwait(false);
             committed = true;

@@ -17,6 +17,12 @@ public sealed record SnapshotCopyResult
     /// <summary>The log base name (<c>edb</c>), when logs were written.</summary>
     public string? LogBaseName { get; init; }
 
+    /// <summary>The log signature of the logs written (or of the databases when no log was), or <see langword="null"/> when unknown or several.</summary>
+    public string? LogSignature { get; init; }
+
+    /// <summary>The identity of every database written, from its header.</summary>
+    public IReadOnlyList<DatabaseIdentity> DatabaseIdentities { get; init; } = [];
+
     /// <summary>Keys (<see cref="SnapshotComponent.Key"/>) of the components copied completely and verified.</summary>
     public IReadOnlyList<string> VerifiedComponents { get; init; } = [];
 
@@ -41,6 +47,7 @@ public sealed record SnapshotCopyResult
         LogBaseName = LogBaseName,
         TruncatesLogs = truncatesLogs && kind.TruncatesLogs(),
         Extends = extends,
+        Identity = new SetIdentity { Instance = instance, LogSignature = LogSignature, Databases = DatabaseIdentities },
         Files = Files,
         Databases = Databases,
     };

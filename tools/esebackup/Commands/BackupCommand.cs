@@ -28,9 +28,10 @@ public static class BackupCommand
         var s3Region = new Option<string?>("--s3-region") { Description = "for s3:// destinations: the region (default: S3_REGION, then us-east-1)" };
         var verify = new Option<bool>("--verify-stream") { Description = "check every page and log on this side of the engine while streaming (default on)", DefaultValueFactory = _ => true };
         var setId = new Option<string?>("--set-id") { Description = "the set's name (default: start time and kind, e.g. 20261122T060000000Z-full); give an interrupted set's name to resume it on an s3:// destination" };
+        var allowOrphan = new Option<bool>("--allow-orphan") { Description = "commit an incremental or differential whose base (a set of the same instance and log stream that its logs continue) is not in the destination, for a product that keeps its own catalogue; without it such a backup is refused before anything is truncated" };
         var command = new Command("backup", "Back up an ESE instance online through the external backup API")
         {
-            engine, instance, to, kind, json, createDestination, verify, setId, fromSnapshot, logFolder, vss, fallback, s3Endpoint, s3Region,
+            engine, instance, to, kind, json, createDestination, verify, setId, fromSnapshot, logFolder, vss, fallback, s3Endpoint, s3Region, allowOrphan,
         };
         foreach (var option in EngineSelection.Options)
         {
@@ -57,6 +58,7 @@ public static class BackupCommand
                     LogFolder = parse.GetValue(logFolder),
                     FallbackToStreaming = parse.GetValue(fallback) == "streaming",
                     Json = parse.GetValue(json),
+                    AllowOrphan = parse.GetValue(allowOrphan),
                 };
                 if (snapshotArguments.FromSnapshot is not null)
                 {
@@ -76,7 +78,7 @@ public static class BackupCommand
 
                 selected = EngineSelection.Open(parse.GetValue(engine)!, parse.GetValue(instance), parse);
                 var options = parse.GetValue(verify) ? new StreamingBackupOptions() : new StreamingBackupOptions { CreateVerifier = null };
-                options = options with { SetId = parse.GetValue(setId) };
+                options = options with { SetId = parse.GetValue(setId), AllowOrphan = parse.GetValue(allowOrphan) };
                 var result = await new StreamingBackup(selected, sink, options).RunAsync(backupKind, CrashSwitch.FromEnvironment(), cancellationToken).ConfigureAwait(false);
                 if (parse.GetValue(json))
                 {
@@ -94,7 +96,7 @@ public static class BackupCommand
             {
                 return console.Fail(CliConsole.Failed, "backup cancelled; the engine's backup was ended with abort and nothing was truncated");
             }
-            catch (Exception e) when (e is EseException or BackupVerificationException or LogTruncationException or InvalidDataException)
+            catch (Exception e) when (e is EseException or BackupVerificationException or LogTruncationException or InvalidDataException or ExternalBackup.Chains.ChainBaseNotFoundException)
             {
                 return console.Fail(CliConsole.Failed, $"backup failed: {e.Message}");
             }

@@ -39,7 +39,7 @@ public static class SnapshotBackupCommand
         var source = new FrozenFolderSource(verifier, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration });
         try
         {
-            var manifest = await new FrozenFolderBackup(source).RunAsync(layout, sink, arguments.Kind, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var manifest = await new FrozenFolderBackup(source).RunAsync(layout, sink, arguments.Kind, allowOrphan: arguments.AllowOrphan, cancellationToken: cancellationToken).ConfigureAwait(false);
             Report(console, arguments, manifest);
             return CliConsole.Ok;
         }
@@ -88,7 +88,7 @@ public static class SnapshotBackupCommand
         }
 
         var source = new FrozenFolderSource(verifier, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration });
-        var coordinator = new SnapshotBackupCoordinator(provider, source);
+        var coordinator = new SnapshotBackupCoordinator(provider, source, new SnapshotBackupOptions { AllowOrphan = arguments.AllowOrphan });
         try
         {
             var result = await coordinator.RunAsync(new SnapshotRequest { Kind = arguments.Kind, WriterIds = arguments.Writers }, sink, cancellationToken).ConfigureAwait(false);
