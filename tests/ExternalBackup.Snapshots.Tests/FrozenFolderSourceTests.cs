@@ -36,10 +36,10 @@ public sealed class FrozenFolderSourceTests
 
     private FrozenFolderSource Source(FrozenFolderSourceOptions? options = null) => new(_toy, options ?? new FrozenFolderSourceOptions { ChunkSize = 32 * 1024 });
 
-    private async Task<(BackupManifest Manifest, MemorySink Sink)> Backup(BackupKind kind = BackupKind.Full, FrozenFolderSourceOptions? options = null)
+    private async Task<(BackupManifest Manifest, MemorySink Sink)> Backup(BackupKind kind = BackupKind.Full, FrozenFolderSourceOptions? options = null, SetReference? extends = null)
     {
         var sink = new MemorySink();
-        var manifest = await new FrozenFolderBackup(Source(options)).RunAsync(FrozenFolderLayout.Single(_folder), sink, kind, "set-1");
+        var manifest = await new FrozenFolderBackup(Source(options)).RunAsync(FrozenFolderLayout.Single(_folder), sink, kind, "set-1", extends);
         return (manifest, sink);
     }
 
@@ -238,7 +238,8 @@ public sealed class FrozenFolderSourceTests
     {
         CleanSetWithLogs3To5();
 
-        var (manifest, _) = await Backup(kind, new FrozenFolderSourceOptions { ChunkSize = 32768, LogsAfterGeneration = 3 });
+        // The caller's own catalogue names the extended set (the memory sink keeps none).
+        var (manifest, _) = await Backup(kind, new FrozenFolderSourceOptions { ChunkSize = 32768, LogsAfterGeneration = 3 }, new SetReference("set-0", BackupKind.Full, 3, Sig));
 
         Assert.That(manifest.Kind, Is.EqualTo(kind));
         Assert.That(manifest.Files.Select(f => f.Path), Is.EqualTo(new[] { "edb00004.log", "edb.log", "edb.chk" }));

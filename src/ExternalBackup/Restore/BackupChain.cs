@@ -70,9 +70,7 @@ public sealed class BackupChain
                     }
                 }
 
-                var found = ByGenerations(members, members.Count - 1);
-                found.Reverse();
-                chain.AddRange(found);
+                chain.AddRange(ByGenerations(members, members.Count - 1));
                 break;
             }
 
