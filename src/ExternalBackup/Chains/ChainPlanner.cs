@@ -10,7 +10,8 @@ namespace ExternalBackup.Chains;
 /// full or incremental. When there is none the backup is refused (<see cref="ChainBaseNotFoundException"/>):
 /// <list type="number">
 /// <item>when opened, before the engine's backup begins: only the instance is known, so a set of that instance and
-/// kind must be in the destination;</item>
+/// kind must be in the destination (a source that learns its instance only when it begins, like a snapshot of the
+/// writers' components, says it with <see cref="KnowInstance"/>);</item>
 /// <item>when the engine's log generations are known (<see cref="ContinueWith(LogGenerationRange?)"/>);</item>
 /// <item>as soon as a log header shows the log stream (<see cref="ContinueWith(string, string)"/>), before commit.</item>
 /// </list>
@@ -20,32 +21,26 @@ namespace ExternalBackup.Chains;
 internal sealed class ChainPlanner
 {
     private readonly BackupKind _kind;
-    private readonly string _instance;
     private readonly bool _allowOrphan;
-    private readonly IReadOnlyList<BackupManifest> _candidates;
+    private string? _instance;
+    private List<BackupManifest> _candidates;
     private LogGenerationRange? _range;
     private string? _logSignature;
     private string? _logSignatureOrigin;
 
-    private ChainPlanner(BackupKind kind, string instance, IReadOnlyList<BackupManifest> committed, bool allowOrphan)
+    private ChainPlanner(BackupKind kind, string? instance, IReadOnlyList<BackupManifest> committed, bool allowOrphan)
     {
         _kind = kind;
         _instance = instance;
         _allowOrphan = allowOrphan;
-        // Newest first: the sets of the instance this kind may extend.
-        _candidates = committed.Where(s => ChainMembership.SameInstance(s, instance) && ChainMembership.CanExtend(kind, s.Kind)).Reverse().ToList();
-        if (Extends && _candidates.Count == 0 && !allowOrphan)
-        {
-            var other = committed.Count(s => !ChainMembership.SameInstance(s, instance));
-            var what = kind == BackupKind.Differential ? "full set" : "full or incremental set";
-            throw new ChainBaseNotFoundException(
-                $"{kind.Name()} backup of '{instance}' refused before the backup began: the destination holds no committed {what} of this instance to extend"
-                + (other > 0 ? $" ({other} set(s) of other instances are not its chain)" : committed.Count == 0 ? " (it holds no set at all)" : string.Empty)
-                + "; take a full backup first, or pass --allow-orphan when the base is kept elsewhere. Nothing was truncated.");
-        }
-
+        _committed = committed;
+        // Newest first: the sets (of the instance, when known) this kind may extend.
+        _candidates = committed.Where(s => (instance is null || ChainMembership.SameInstance(s, instance)) && ChainMembership.CanExtend(kind, s.Kind)).Reverse().ToList();
+        RequireCandidates("before the backup began");
         Base = _candidates.FirstOrDefault();
     }
+
+    private readonly IReadOnlyList<BackupManifest> _committed;
 
     /// <summary>Whether the backup extends a set (incremental, differential).</summary>
     public bool Extends => !_kind.CopiesDatabases();
@@ -61,10 +56,14 @@ internal sealed class ChainPlanner
     /// checked before the engine's backup begins.
     /// </summary>
     /// <exception cref="ChainBaseNotFoundException">The destination holds no set of the instance to extend, or cannot list its sets.</exception>
-    public static async ValueTask<ChainPlanner> OpenAsync(IBackupSink sink, BackupKind kind, string instance, bool allowOrphan, CancellationToken cancellationToken)
+    /// <param name="sink">The destination.</param>
+    /// <param name="kind">The backup kind.</param>
+    /// <param name="instance">The instance, or <see langword="null"/> when the source learns it only when it begins (then <see cref="KnowInstance"/>).</param>
+    /// <param name="allowOrphan">Refuse nothing: a set with no base found names no parent.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    public static async ValueTask<ChainPlanner> OpenAsync(IBackupSink sink, BackupKind kind, string? instance, bool allowOrphan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sink);
-        ArgumentNullException.ThrowIfNull(instance);
         if (kind.CopiesDatabases())
         {
             return new ChainPlanner(kind, instance, [], allowOrphan);
@@ -78,19 +77,27 @@ internal sealed class ChainPlanner
             }
 
             throw new ChainBaseNotFoundException(
-                $"{kind.Name()} backup of '{instance}' refused before the backup began: the destination cannot list its committed sets (a stream), so the set this one extends cannot be found there; pass --allow-orphan when the base is kept elsewhere. Nothing was truncated.");
+                $"{kind.Name()} backup of '{instance ?? "the instance"}' refused before the backup began: the destination cannot list its committed sets (a stream), so the set this one extends cannot be found there; pass --allow-orphan when the base is kept elsewhere. Nothing was truncated.");
         }
 
         var sets = await catalog.ListSetsAsync(cancellationToken).ConfigureAwait(false);
         return new ChainPlanner(kind, instance, sets, allowOrphan);
     }
 
-    /// <summary>The planner for a committed-set list already read (oldest first).</summary>
-    public static ChainPlanner Open(IReadOnlyList<BackupManifest> committed, BackupKind kind, string instance, bool allowOrphan)
+    /// <summary>The instance is known (for a source that learns it only when its backup began).</summary>
+    /// <exception cref="ChainBaseNotFoundException">The destination holds no set of that instance to extend.</exception>
+    public void KnowInstance(string instance)
     {
-        ArgumentNullException.ThrowIfNull(committed);
         ArgumentNullException.ThrowIfNull(instance);
-        return new ChainPlanner(kind, instance, kind.CopiesDatabases() ? [] : committed, allowOrphan);
+        if (_instance is not null)
+        {
+            return;
+        }
+
+        _instance = instance;
+        _candidates = _candidates.Where(s => ChainMembership.SameInstance(s, instance)).ToList();
+        RequireCandidates("before commit");
+        Choose();
     }
 
     /// <summary>The new set's log generations are known (from the engine's log information or the planned files).</summary>
@@ -114,6 +121,21 @@ internal sealed class ChainPlanner
         _logSignature = logSignature;
         _logSignatureOrigin = origin;
         Choose();
+    }
+
+    private void RequireCandidates(string when)
+    {
+        if (!Extends || _candidates.Count > 0 || _allowOrphan)
+        {
+            return;
+        }
+
+        var other = _instance is null ? 0 : _committed.Count(s => !ChainMembership.SameInstance(s, _instance));
+        var what = _kind == BackupKind.Differential ? "full set" : "full or incremental set";
+        throw new ChainBaseNotFoundException(
+            $"{_kind.Name()} backup of '{_instance ?? "the instance"}' refused {when}: the destination holds no committed {what} of {(_instance is null ? "any instance" : "this instance")} to extend"
+            + (other > 0 ? $" ({other} set(s) of other instances are not its chain)" : _committed.Count == 0 ? " (it holds no set at all)" : string.Empty)
+            + "; take a full backup first, or pass --allow-orphan when the base is kept elsewhere. Nothing was truncated.");
     }
 
     private void Choose()

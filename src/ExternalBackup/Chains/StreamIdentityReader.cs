@@ -9,13 +9,15 @@ namespace ExternalBackup.Chains;
 /// <summary>
 /// Reads the set's identity from the headers of the files as they stream (database headers: <c>signDb</c> and
 /// <c>signLog</c>; log headers: the log signature), whether or not the bytes are verified, and hands every chunk to
-/// the verifier it wraps. The first log header is reported at once (<see cref="LogSignatureSeen"/>) so the chain
-/// rule can refuse a foreign log stream before the rest is copied. One instance per backup run; files stream one
-/// after the other.
+/// the verifier it wraps. A source that read the headers already (a frozen file's plan) declares them with
+/// <see cref="Declare"/>; a header read in the stream wins. The first log signature is reported at once
+/// (<see cref="LogSignatureSeen"/>) so the chain rule can refuse a foreign log stream before the rest is copied.
+/// One instance per backup run; files stream one after the other.
 /// </summary>
 internal sealed class StreamIdentityReader(IStreamVerifier? inner) : IStreamVerifier
 {
     private readonly List<DatabaseIdentity> _databases = [];
+    private readonly Dictionary<string, DatabaseIdentity> _declared = new(StringComparer.Ordinal);
     private string? _logSignature;
     private string? _logSignatureFile;
 
@@ -27,6 +29,19 @@ internal sealed class StreamIdentityReader(IStreamVerifier? inner) : IStreamVeri
     {
         ArgumentNullException.ThrowIfNull(file);
         return new HeaderCheck(this, file, inner?.Begin(file));
+    }
+
+    /// <summary>Header facts the source read before the copy: a log's signature (checked at once), a database's signatures.</summary>
+    public void Declare(BackupFileKind kind, string setPath, string sourcePath, string? logSignature, string? databaseSignature)
+    {
+        if (kind == BackupFileKind.Log && logSignature is not null)
+        {
+            SawLog(sourcePath, logSignature);
+        }
+        else if (kind == BackupFileKind.Database)
+        {
+            _declared[setPath] = new DatabaseIdentity(setPath, databaseSignature, logSignature);
+        }
     }
 
     /// <summary>The identity of the set streamed so far.</summary>
@@ -41,20 +56,19 @@ internal sealed class StreamIdentityReader(IStreamVerifier? inner) : IStreamVeri
         };
     }
 
-    private void SawLog(BackupFileDescriptor file, LogFileHeader header)
+    private void SawLog(string sourcePath, string signature)
     {
-        var signature = SignatureText.Of(header.LogSignature);
         if (_logSignature is null)
         {
             _logSignature = signature;
-            _logSignatureFile = file.SourcePath;
-            LogSignatureSeen?.Invoke(signature, file.SourcePath);
+            _logSignatureFile = sourcePath;
+            LogSignatureSeen?.Invoke(signature, sourcePath);
             return;
         }
 
         if (!string.Equals(signature, _logSignature, StringComparison.Ordinal))
         {
-            throw new BackupVerificationException(file.SourcePath, 0, $"log signature {signature} differs from {_logSignature} of '{_logSignatureFile}': the set's logs are of two log streams");
+            throw new BackupVerificationException(sourcePath, 0, $"log signature {signature} differs from {_logSignature} of '{_logSignatureFile}': the set's logs are of two log streams");
         }
     }
 
@@ -71,7 +85,7 @@ internal sealed class StreamIdentityReader(IStreamVerifier? inner) : IStreamVeri
         private int _count;
         private bool _read;
 
-        public void Append(ReadOnlySpan<byte> data, long offset)
+        public void Append(Span<byte> data, long offset)
         {
             inner?.Append(data, offset);
             if (_read || _needed == 0)
@@ -107,14 +121,15 @@ internal sealed class StreamIdentityReader(IStreamVerifier? inner) : IStreamVeri
             if (file.Kind == BackupFileKind.Database)
             {
                 var read = DatabaseHeaderReader.Read(head);
+                owner._declared.Remove(file.Path, out var declared);
                 owner._databases.Add(read.Header is { } h
                     ? new DatabaseIdentity(file.Path, SignatureText.Of(h.DatabaseSignature), SignatureText.Of(h.LogSignature))
-                    : new DatabaseIdentity(file.Path, null, null));
+                    : declared ?? new DatabaseIdentity(file.Path, null, null));
             }
             else if (LogFileHeader.Verify(head) is null)
             {
-                // A damaged header gives no identity; the verifier (when on) fails the file for it.
-                owner.SawLog(file, LogFileHeader.Parse(head));
+                // A damaged header (or another format's) gives no identity; the verifier (when on) fails the file for it.
+                owner.SawLog(file.SourcePath, SignatureText.Of(LogFileHeader.Parse(head).LogSignature));
             }
 
             _head = null;

@@ -58,13 +58,6 @@ public sealed record StreamingBackupOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(QueueDepth, 1, nameof(QueueDepth));
-        if (SetId is not null)
-        {
-            var problem = SetId.Contains('/', StringComparison.Ordinal) ? "it holds '/'" : Sinks.SetPath.Check(SetId);
-            if (problem is not null || SetId.StartsWith('.'))
-            {
-                throw new ArgumentException($"set name '{SetId}' is not a plain folder name: {problem ?? "it starts with '.' (reserved for the sink's own files)"}", nameof(SetId));
-            }
-        }
+        SetName.Validate(SetId, nameof(SetId));
     }
 }
