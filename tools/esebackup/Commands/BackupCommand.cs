@@ -87,7 +87,13 @@ public static class BackupCommand
                 else
                 {
                     var m = result.Manifest;
-                    report.WriteLine($"{m.SetId}: {m.Kind.Name()} backup of {m.Instance}, {m.Files.Count} files, {m.Files.Sum(f => f.Bytes)} bytes, logs {m.LogGenerations?.Low}..{m.LogGenerations?.High}{(result.LogsTruncated ? ", logs truncated" : string.Empty)}");
+                    var c = result.Counts;
+                    report.WriteLine($"{m.SetId}: {m.Kind.Name()} backup of {m.Instance}, {c.Databases} databases, {c.Logs} logs, {m.Files.Count} files, {c.Bytes} bytes, logs {m.LogGenerations?.Low}..{m.LogGenerations?.High}{(result.LogsTruncated ? ", logs truncated" : string.Empty)}{Corrections(m)}");
+                }
+
+                if (result.EndFailure is { } endFailure)
+                {
+                    return console.Fail(CliConsole.CommittedButNotRecorded, $"set '{result.Manifest.SetId}' is committed and good{(result.LogsTruncated ? ", the logs were truncated" : string.Empty)}, but the engine did not record the backup: {endFailure}");
                 }
 
                 return CliConsole.Ok;
@@ -123,10 +129,24 @@ public static class BackupCommand
             kind = m.Kind,
             instance = m.Instance,
             source = m.Source,
+            producer = m.Producer,
             logsTruncated = result.LogsTruncated,
+            engineRecordedBackup = result.EndFailure is null,
+            endFailure = result.EndFailure,
+            counts = result.Counts,
             logGenerations = m.LogGenerations is { } g ? new { low = g.Low, high = g.High } : null,
             extends = m.Extends?.SetId,
+            eccCorrections = m.EccCorrections,
             files = m.Files.Select(f => new { path = f.Path, kind = f.Kind, bytes = f.Bytes, sha256 = f.Sha256, sourcePath = f.SourcePath }),
         };
+    }
+
+    /// <summary>The text report's note of single-bit errors corrected in the copy, or empty.</summary>
+    public static string Corrections(BackupManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return manifest.EccCorrections.Count == 0
+            ? string.Empty
+            : $", {manifest.EccCorrections.Count} single-bit errors corrected in the copy ({string.Join(", ", manifest.EccCorrections.Take(4).Select(e => $"{e.Path} page {e.Page} offset {e.Offset} bit {e.Bit}"))}{(manifest.EccCorrections.Count > 4 ? ", ..." : string.Empty)})";
     }
 }
