@@ -48,13 +48,9 @@ public static class SnapshotBackupCommand
         {
             return console.Fail(CliConsole.Failed, "backup cancelled; the set was aborted");
         }
-        catch (FrozenSetException e)
+        catch (Exception e) when (e is FrozenSetException or BackupVerificationException or InvalidDataException)
         {
             return console.Fail(CliConsole.Failed, $"backup refused: {e.Message}");
-        }
-        catch (Exception e) when (e is BackupVerificationException or InvalidDataException)
-        {
-            return console.Fail(CliConsole.Failed, $"backup failed: {e.Message}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {

@@ -10,7 +10,7 @@ namespace ExternalBackup.Pipeline.Verification;
 /// Checks what a source streams, on this side of it, with the ESE format library: every database page (checksum,
 /// page number; zero pages counted apart; the header copies and the trailer page), every log (header and segment or
 /// record checksums), both copies of a checkpoint, that each log's header generation is the one its name says, and
-/// that every log and database belongs to one log stream (same log signature). One instance per backup run. Every
+/// that every log and every database that needs logs belongs to one log stream (same log signature). One instance per backup run. Every
 /// problem of a file is collected; the copier decides at the file's end (<see cref="FileVerdict"/>). A single-bit
 /// error that the page's or segment's ECC corrects is corrected in the copy (<see cref="EccCorrector"/>) and reported.
 /// </summary>
@@ -64,7 +64,9 @@ public sealed class EseStreamVerifier : IStreamVerifier
         {
             var result = _pages.Complete(length);
             var problems = result.Problems.Where(p => !p.IsWarning).Select(Map).Concat(_corrector.Problems).ToList();
-            if (result.Header is { } header && owner.CheckSignature(file.SourcePath, header.LogSignature, "database log signature") is { } foreign)
+            // A cleanly shut-down database is consistent on its own and may come from another log stream; one that needs
+            // logs (every database the engine streams from a running instance) must carry the set's log signature.
+            if (result.Header is { State: not Formats.Database.DatabaseState.CleanShutdown } header && owner.CheckSignature(file.SourcePath, header.LogSignature, "database log signature") is { } foreign)
             {
                 problems.Add(foreign);
             }
