@@ -93,7 +93,7 @@ public sealed class ChainRuleTests
     }
 
     [Test]
-    public async Task A_frozen_folder_incremental_of_another_log_stream_than_its_base_is_refused_before_the_set_is_begun()
+    public async Task A_frozen_folder_incremental_of_another_log_stream_than_its_base_is_refused_before_commit_and_leaves_the_destination_unchanged()
     {
         var folder = Path.Combine(_scratch.Path, "frozen");
         WriteInstance(folder, "AAAA", 3, 5);
@@ -115,8 +115,8 @@ public sealed class ChainRuleTests
         var live = _scratch.Sub("live");
         Directory.CreateDirectory(Path.Combine(live, "db"));
         Directory.CreateDirectory(Path.Combine(live, "logs"));
-        File.WriteAllBytes(Path.Combine(live, "db", "store.edb"), new byte[8192]);
-        File.WriteAllBytes(Path.Combine(live, "logs", "edb.log"), new byte[4096]);
+        ToyEseFormat.WriteDatabase(Path.Combine(live, "db", "store.edb"), "AAAA", pages: 8);
+        ToyEseFormat.WriteLog(Path.Combine(live, "logs", "edb.log"), "AAAA", 5);
         var provider = new SnapshotProviderModel(_scratch.Sub("snapshots")).AddVolume(live);
         var component = new SnapshotComponent
         {
@@ -132,7 +132,7 @@ public sealed class ChainRuleTests
             ],
         };
         provider.AddComponent(component);
-        var coordinator = new SnapshotBackupCoordinator(provider, new CopyingContentSource(), new SnapshotBackupOptions { SetId = "inc" });
+        var coordinator = new SnapshotBackupCoordinator(provider, new FrozenFolderSource(new ToyEseFormat(), new FrozenFolderSourceOptions { ChunkSize = 32 * 1024 }), new SnapshotBackupOptions { SetId = "inc" });
         var sink = new DirectorySink(_destination);
 
         var e = Assert.ThrowsAsync<ChainBaseNotFoundException>(async () => await coordinator.RunAsync(new SnapshotRequest { Kind = BackupKind.Incremental }, sink, CancellationToken.None));

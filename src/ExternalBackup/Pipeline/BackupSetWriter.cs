@@ -97,7 +97,7 @@ internal sealed class BackupSetWriter(IBackupSource source, IBackupSink sink, Ba
                 LogGenerations = logs.Generations,
                 LogBaseName = logs.BaseName,
                 TruncatesLogs = kind.TruncatesLogs() && source.Source != ManifestSources.FrozenFolder,
-                Extends = chain?.Reference ?? extends,
+                Extends = chain is null ? extends : chain.Reference,
                 Identity = _identity.Identity(source.Instance),
                 Files = files,
                 Databases = databases,

@@ -15,7 +15,6 @@ internal sealed class EngineSource(IExternalBackupEngine engine, ILogger logger)
 {
     private BackupKind _kind;
     private bool _running;
-    private SetReference? _extends;
 
     /// <inheritdoc />
     public string Source => ManifestSources.Engine;
@@ -30,7 +29,6 @@ internal sealed class EngineSource(IExternalBackupEngine engine, ILogger logger)
     public ValueTask BeginAsync(BackupKind kind, SetReference? extends, CancellationToken cancellationToken)
     {
         _kind = kind;
-        _extends = extends;
         engine.BeginExternalBackup(kind.CopiesDatabases() ? BackupGrbits.None : BackupGrbits.Incremental);
         _running = true;
         return ValueTask.CompletedTask;
@@ -47,7 +45,6 @@ internal sealed class EngineSource(IExternalBackupEngine engine, ILogger logger)
     /// <inheritdoc />
     public ValueTask<SourceLogs> ListLogsAsync(CancellationToken cancellationToken)
     {
-        var extends = _extends;
         var logInfo = engine.GetLogInfo();
         var info = logInfo.Info;
         var plan = new List<SourceFile>(logInfo.Files.Count);
@@ -69,11 +66,7 @@ internal sealed class EngineSource(IExternalBackupEngine engine, ILogger logger)
             throw new InvalidDataException($"the engine reported logs {info.GenLow}..{info.GenHigh} but listed {plan.Count} files ending at generation {expected - 1}");
         }
 
-        if (extends?.LogGenerationHigh is { } previous && plan.Count > 0 && info.GenLow > previous + 1)
-        {
-            throw new InvalidDataException($"logs {previous + 1}..{info.GenLow - 1} are missing: set '{extends.SetId}' ends at generation {previous} and the engine's logs start at {info.GenLow}");
-        }
-
+        // Whether these generations continue the extended set is the chain rule's (Chains.ChainPlanner), checked by the set writer.
         return ValueTask.FromResult(new SourceLogs(plan, plan.Count == 0 ? null : new LogGenerationRange(info.GenLow, info.GenHigh), info.BaseName));
     }
 
