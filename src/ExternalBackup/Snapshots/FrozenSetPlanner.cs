@@ -70,8 +70,7 @@ public sealed class FrozenSetPlanner
                     continue;
                 }
 
-                var length = new FileInfo(path).Length;
-                var header = Identify(path, length, out var damaged);
+                var header = Identify(path, out var length, out var damaged);
                 var bySpec = layout.DatabaseFileSpecs.FirstOrDefault(spec => FileSystemName.MatchesSimpleExpression(spec, Path.GetFileName(path), ignoreCase: true));
                 var byName = DatabaseExtensions.FirstOrDefault(e => Path.GetExtension(path).Equals(e, StringComparison.OrdinalIgnoreCase));
                 if (header is null && layout.DatabaseFolders.Contains(folder) && (bySpec is not null || byName is not null || damaged is not null))
@@ -275,12 +274,14 @@ public sealed class FrozenSetPlanner
         return true;
     }
 
-    private FrozenFileHeader? Identify(string path, long length, out int? damagedPageSize)
+    private FrozenFileHeader? Identify(string path, out long length, out int? damagedPageSize)
     {
         damagedPageSize = null;
+        length = 0;
         try
         {
             using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            length = RandomAccess.GetLength(handle);
             var head = new byte[(int)Math.Min(length, _format.HeaderBytes)];
             var read = RandomAccess.Read(handle, head, 0);
             if (read != head.Length)

@@ -93,10 +93,10 @@ public static class BackupCommand
 
                 if (result.EndFailure is { } endFailure)
                 {
-                    return console.Fail(CliConsole.CommittedButNotRecorded, $"set '{result.Manifest.SetId}' is committed and good{(result.LogsTruncated ? ", the logs were truncated" : string.Empty)}, but the engine did not record the backup: {endFailure}");
+                    console.Error.WriteLine($"esebackup: set '{result.Manifest.SetId}' is committed and good{(result.LogsTruncated ? ", the logs were truncated" : string.Empty)}, but the engine did not record the backup: {endFailure}");
                 }
 
-                return CliConsole.Ok;
+                return ExitCode(result);
             }
             catch (OperationCanceledException)
             {
@@ -116,6 +116,13 @@ public static class BackupCommand
             }
         });
         return command;
+    }
+
+    /// <summary>The exit code of a backup whose set was committed: 0, or <see cref="CliConsole.CommittedButNotRecorded"/> (3) when the engine did not record it.</summary>
+    public static int ExitCode(BackupResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.EndFailure is null ? CliConsole.Ok : CliConsole.CommittedButNotRecorded;
     }
 
     /// <summary>The JSON the command prints with <c>--json</c>.</summary>
