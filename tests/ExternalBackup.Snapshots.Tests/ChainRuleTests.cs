@@ -109,8 +109,7 @@ public sealed class ChainRuleTests
         Assert.That(orphan.Extends, Is.Null, "allowed as an orphan, it names no parent");
     }
 
-    [Test]
-    public void A_snapshot_incremental_into_an_empty_destination_is_refused_before_the_writers_are_prepared_and_they_truncate_nothing()
+    private SnapshotProviderModel Provider()
     {
         var live = _scratch.Sub("live");
         Directory.CreateDirectory(Path.Combine(live, "db"));
@@ -132,7 +131,17 @@ public sealed class ChainRuleTests
             ],
         };
         provider.AddComponent(component);
-        var coordinator = new SnapshotBackupCoordinator(provider, new FrozenFolderSource(new ToyEseFormat(), new FrozenFolderSourceOptions { ChunkSize = 32 * 1024 }), new SnapshotBackupOptions { SetId = "inc" });
+        return provider;
+    }
+
+    private static SnapshotBackupCoordinator Coordinator(SnapshotProviderModel provider, SnapshotBackupOptions options) =>
+        new(provider, new FrozenFolderSource(new ToyEseFormat(), new FrozenFolderSourceOptions { ChunkSize = 32 * 1024 }), options);
+
+    [Test]
+    public void A_snapshot_incremental_into_an_empty_destination_is_refused_before_the_writers_are_prepared_and_they_truncate_nothing()
+    {
+        var provider = Provider();
+        var coordinator = Coordinator(provider, new SnapshotBackupOptions { SetId = "inc" });
         var sink = new DirectorySink(_destination);
 
         var e = Assert.ThrowsAsync<ChainBaseNotFoundException>(async () => await coordinator.RunAsync(new SnapshotRequest { Kind = BackupKind.Incremental }, sink, CancellationToken.None));
@@ -142,5 +151,22 @@ public sealed class ChainRuleTests
         Assert.That(provider.Truncations, Is.Empty, "no writer was told to truncate");
         Assert.That(provider.OpenSessions, Is.Zero, "the session was released");
         Assert.That(Directory.EnumerateFileSystemEntries(_destination), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_snapshot_incremental_whose_destination_holds_only_another_instances_sets_is_refused_and_the_writers_truncate_nothing()
+    {
+        var provider = Provider();
+        await Coordinator(provider, new SnapshotBackupOptions { SetId = "full-other", Instance = "another-server" }).RunAsync(new SnapshotRequest { Kind = BackupKind.Full }, new DirectorySink(_destination), CancellationToken.None);
+        var truncations = provider.Truncations.Count;
+        var before = Directory.EnumerateFileSystemEntries(_destination, "*", SearchOption.AllDirectories).Order().ToList();
+
+        var e = Assert.ThrowsAsync<ChainBaseNotFoundException>(async () => await Coordinator(provider, new SnapshotBackupOptions { SetId = "inc" }).RunAsync(new SnapshotRequest { Kind = BackupKind.Incremental }, new DirectorySink(_destination), CancellationToken.None));
+
+        Assert.That(e!.Message, Does.Contain("1 set(s) of other instances are not its chain"));
+        Assert.That(provider.Truncations, Has.Count.EqualTo(truncations), "the writers were told nothing: no truncation");
+        Assert.That(provider.Calls.Select(c => c.Step), Does.Contain(SnapshotStep.AbortBackup));
+        Assert.That(provider.OpenSessions, Is.Zero);
+        Assert.That(Directory.EnumerateFileSystemEntries(_destination, "*", SearchOption.AllDirectories).Order(), Is.EqualTo(before));
     }
 }

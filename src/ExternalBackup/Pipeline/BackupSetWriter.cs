@@ -161,8 +161,10 @@ internal sealed class BackupSetWriter(IBackupSource source, IBackupSink sink, Ba
 
         // A snapshot learns its instance (the writers' components) only when it begins.
         var instance = source.Instance;
-        var chain = await ChainPlanner.OpenAsync(sink, kind, instance.Length == 0 ? null : instance, settings.AllowOrphan, cancellationToken).ConfigureAwait(false);
-        return (chain, chain.Reference);
+        var known = instance.Length > 0;
+        var chain = await ChainPlanner.OpenAsync(sink, kind, known ? instance : null, settings.AllowOrphan, cancellationToken).ConfigureAwait(false);
+        // Without the instance the newest set could be another instance's: the source begins without a guess.
+        return (chain, known ? chain.Reference : null);
     }
 
     private static void RequireEveryListedDatabase(IReadOnlyList<SourceFile> listed, List<ManifestFile> files)
