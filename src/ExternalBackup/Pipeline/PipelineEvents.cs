@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ExternalBackup.Pipeline;
 
-/// <summary>The stable event ids of the set writer's log lines.</summary>
+/// <summary>The stable event ids of the pipeline's log lines: the set writer (11xx) and its sources (12xx).</summary>
 internal static class PipelineEvents
 {
     /// <summary>The source's backup began.</summary>
@@ -28,4 +28,16 @@ internal static class PipelineEvents
 
     /// <summary>The status callback misbehaved.</summary>
     public static readonly EventId StatusCallback = new(1108, "StatusCallback");
+
+    /// <summary>Ending the source's backup as failed failed too.</summary>
+    public static readonly EventId SourceAbortFailed = new(1201, "SourceAbortFailed");
+
+    /// <summary>Closing a file after a failure failed too.</summary>
+    public static readonly EventId SourceCloseFailed = new(1202, "SourceCloseFailed");
+
+    /// <summary>A snapshot cleanup step failed.</summary>
+    public static readonly EventId SnapshotCleanupFailed = new(1203, "SnapshotCleanupFailed");
+
+    /// <summary>The set is committed; the writers are being told the backup succeeded.</summary>
+    public static readonly EventId TellingWriters = new(1204, "TellingWriters");
 }

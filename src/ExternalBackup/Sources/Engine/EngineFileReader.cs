@@ -1,3 +1,4 @@
+using ExternalBackup.Pipeline;
 using ExternalBackup.Engine;
 using Microsoft.Extensions.Logging;
 
@@ -42,7 +43,7 @@ internal sealed class EngineFileReader(IExternalBackupEngine engine, string name
         }
         catch (EseException e)
         {
-            logger.LogWarning(SourceEvents.CloseFailed, e, "Closing {File} after a failure also failed", name);
+            logger.LogWarning(PipelineEvents.SourceCloseFailed, e, "Closing {File} after a failure also failed", name);
         }
     }
 }

@@ -127,7 +127,7 @@ internal sealed class EngineSource(IExternalBackupEngine engine, ILogger logger)
         }
         catch (EseException e)
         {
-            logger.LogWarning(SourceEvents.AbortFailed, e, "JetEndExternalBackupInstance2(Abort) failed after the backup failed");
+            logger.LogWarning(PipelineEvents.SourceAbortFailed, e, "JetEndExternalBackupInstance2(Abort) failed after the backup failed");
         }
     }
 }

@@ -1,3 +1,4 @@
+using ExternalBackup.Pipeline;
 using ExternalBackup.Manifest;
 using ExternalBackup.Snapshots;
 using ExternalBackup.Sources.Frozen;
@@ -88,7 +89,7 @@ internal sealed class SnapshotSource(ISnapshotProvider provider, SnapshotRequest
     public async ValueTask<AfterCommit> AfterCommitAsync(BackupManifest manifest, CancellationToken cancellationToken)
     {
         TellingWriters = true;
-        logger.LogInformation(SourceEvents.TellingWriters, "snapshot backup {SetId} committed ({Files} files); reporting success to {Count} components", manifest.SetId, manifest.Files.Count, _selected.Count);
+        logger.LogInformation(PipelineEvents.TellingWriters, "snapshot backup {SetId} committed ({Files} files); reporting success to {Count} components", manifest.SetId, manifest.Files.Count, _selected.Count);
         foreach (var component in _selected)
         {
             await _session!.SetBackupSucceededAsync(component, true, cancellationToken).ConfigureAwait(false);
@@ -170,7 +171,7 @@ internal sealed class SnapshotSource(ISnapshotProvider provider, SnapshotRequest
 #pragma warning restore CA1031
         {
             _warnings.Add($"{what} failed: {e.Message}");
-            logger.LogWarning(SourceEvents.SnapshotCleanupFailed, e, "could not {What}", what);
+            logger.LogWarning(PipelineEvents.SnapshotCleanupFailed, e, "could not {What}", what);
         }
     }
 }
