@@ -15,7 +15,9 @@ namespace ExternalBackup.Benchmarks;
 /// by the engine model into the directory sink, as ratios to <c>cp</c>, <c>cp</c> + <c>sync</c> (the sink's default
 /// is durable: flush-behind while writing and fsync before commit), <c>dd oflag=direct</c>, <c>sha256sum</c> and a memory copy
 /// of the same bytes, all measured in this run in interleaved rounds; and the peak RSS of the backup process at two
-/// instance sizes (memory must not grow with the database).
+/// instance sizes (memory must not grow with the database). The snapshot rows back up the same instance folder as a
+/// frozen folder (<c>--from-snapshot</c>: the same pipeline, files read with <c>RandomAccess</c>) at the same sizes,
+/// against the same baselines.
 /// Each backup runs in a child process (<c>ebbench backup-child</c>) so its peak RSS is its own.
 /// </summary>
 internal static class BackupBenchmark
@@ -87,6 +89,8 @@ internal static class BackupBenchmark
                 ("durable-no-behind", () => ChildRun(large, work, "--flush", "--buffered")),
                 ("page-cache", () => ChildRun(large, work, "--buffered")),
                 ("sha-only", () => ChildRun(large, work, "--buffered", "--no-verify")),
+                ("snapshot durable", () => ChildRun(large, work, "--flush", "--frozen")),
+                ("snapshot page-cache", () => ChildRun(large, work, "--buffered", "--frozen")),
                 ("sha256sum", () => (Baselines.TimeCommand("sha256sum", files), 0)),
                 ("logs cp+sync", () => (Baselines.TimeCommand("sh", "-c", $"cp -r '{logHeavy}' '{logHeavyCopy}' && sync"), 0)),
                 ("logs durable", () =>
@@ -121,6 +125,9 @@ internal static class BackupBenchmark
             var pageCache = M("page-cache");
             var shaOnly = M("sha-only");
             var smallRun = ChildRun(small, work, "--flush");
+            var snapshotDurable = M("snapshot durable");
+            var snapshotPageCache = M("snapshot page-cache");
+            var smallSnapshotRun = ChildRun(small, work, "--flush", "--frozen");
 
             Console.WriteLine($"ebbench backup: {bytes / (double)(1L << 30):F2} GiB instance (model engine, 4 KiB pages), median of {runs} interleaved rounds; ratio = baseline time / our time (1.0 = as fast)");
             if (PageCacheNote(bytes) is { } note)
@@ -143,6 +150,11 @@ internal static class BackupBenchmark
             Row("backup without flush-behind (fsync at the end only)", noBehind.Time, bytes, cpSync / noBehind.Time, noBehind.PeakRss, "vs cp && sync");
             Row("backup into the page cache (no flush-behind, no fsync)", pageCache.Time, bytes, cp / pageCache.Time, pageCache.PeakRss, "vs cp");
             Row("  same without verification (SHA-256 only)", shaOnly.Time, bytes, cp / shaOnly.Time, shaOnly.PeakRss, "vs cp");
+            Row("snapshot (frozen folder), defaults: SHA-256, verify, fsync", snapshotDurable.Time, bytes, cp / snapshotDurable.Time, snapshotDurable.PeakRss, "vs cp");
+            Row("  same", snapshotDurable.Time, bytes, cpSync / snapshotDurable.Time, null, "vs cp && sync (same durability)");
+            Row("  same", snapshotDurable.Time, bytes, sha / snapshotDurable.Time, null, "vs sha256sum");
+            Row("  same", snapshotDurable.Time, bytes, durable.Time / snapshotDurable.Time, null, "vs the streaming backup (1.0 = as fast)");
+            Row("snapshot into the page cache (no flush-behind, no fsync)", snapshotPageCache.Time, bytes, cp / snapshotPageCache.Time, snapshotPageCache.PeakRss, "vs cp");
             // The native-path row: the same pipeline over the native binding and the C fixture vs the model.
             var native = await NativePathBenchmark.RunAsync(new NativePathBenchmarkOptions { InstanceFolder = small, WorkFolder = Path.Combine(work, "native"), Rounds = runs }).ConfigureAwait(false);
             Console.WriteLine($"{"backup through the native binding (fixture)",-52} {native.Native.TotalSeconds,8:F2} {Baselines.GigabytesPerSecond(native.Bytes, native.Native),7:F2} {native.Ratio,7:F2} {"-",10} time vs the in-process model (aim <= 1.05)");
@@ -151,6 +163,7 @@ internal static class BackupBenchmark
             Row("256 logs of 1 MiB + 16 MiB database: cp -r && sync", logsCpSync, logHeavyBytes, null, null);
             Row("  backup, defaults", logsDurable.Time, logHeavyBytes, logsCpSync / logsDurable.Time, logsDurable.PeakRss, "vs cp && sync (every file flushed before commit)");
             Console.WriteLine($"peak RSS: {Mib(smallRun.PeakRss)} at {bytes / 4 / (double)(1L << 30):F2} GiB, {Mib(durable.PeakRss)} at {bytes / (double)(1L << 30):F2} GiB (buffers: (queue 4 + 2) x 1 MiB)");
+            Console.WriteLine($"peak RSS, snapshot: {Mib(smallSnapshotRun.PeakRss)} at {bytes / 4 / (double)(1L << 30):F2} GiB, {Mib(snapshotDurable.PeakRss)} at {bytes / (double)(1L << 30):F2} GiB (buffers: (queue 4 + 2) x 4 MiB)");
             return 0;
         }
         finally
@@ -188,9 +201,12 @@ internal static class BackupBenchmark
                 FlushBehindWindow = Option(args, "--window-mib") is { } window ? int.Parse(window, CultureInfo.InvariantCulture) << 20 : new DirectorySinkOptions().FlushBehindWindow,
             });
         var watch = Stopwatch.StartNew();
-        var result = await new StreamingBackup(engine, sink, options).RunAsync(BackupKind.Copy).ConfigureAwait(false);
+        var manifest = args.Contains("--frozen")
+            ? await new ExternalBackup.Snapshots.FrozenFolderBackup(new ExternalBackup.Snapshots.FrozenFolderSource(null, new ExternalBackup.Snapshots.FrozenFolderSourceOptions { Verify = !args.Contains("--no-verify") }))
+                .RunAsync(ExternalBackup.Snapshots.FrozenFolderLayout.Single(instance), sink, BackupKind.Copy).ConfigureAwait(false)
+            : (await new StreamingBackup(engine, sink, options).RunAsync(BackupKind.Copy).ConfigureAwait(false)).Manifest;
         watch.Stop();
-        Console.WriteLine(JsonSerializer.Serialize(new { seconds = watch.Elapsed.TotalSeconds, bytes = result.Manifest.Files.Sum(f => f.Bytes), peakRss = ProcessMemory.PeakResidentBytes() }));
+        Console.WriteLine(JsonSerializer.Serialize(new { seconds = watch.Elapsed.TotalSeconds, bytes = manifest.Files.Sum(f => f.Bytes), peakRss = ProcessMemory.PeakResidentBytes() }));
         return 0;
     }
 

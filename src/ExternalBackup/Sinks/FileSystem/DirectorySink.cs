@@ -69,9 +69,9 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog, ISinkFaultCl
             System.IO.Directory.CreateDirectory(Destination);
         }
 
-        if (set.SetId.Contains('/', StringComparison.Ordinal) || SetPath.Check(set.SetId) is not null)
+        if (Pipeline.SetName.Problem(set.SetId) is { } problem)
         {
-            throw new ArgumentException($"set name '{set.SetId}' is not a plain folder name", nameof(set));
+            throw new ArgumentException($"set name '{set.SetId}' is not a plain folder name: {problem}", nameof(set));
         }
 
         if (System.IO.Directory.Exists(Path.Combine(Destination, set.SetId)))
