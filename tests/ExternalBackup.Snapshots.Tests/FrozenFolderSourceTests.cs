@@ -210,6 +210,18 @@ public sealed class FrozenFolderSourceTests
     }
 
     [Test]
+    public void AFileNamedLikeTheCheckpointWithoutACheckpointHeaderIsRefused()
+    {
+        CleanSetWithLogs3To5();
+        File.WriteAllBytes(P("edb.chk"), new byte[8192]);
+
+        var e = Assert.ThrowsAsync<FrozenSetException>(() => Backup());
+
+        Assert.That(e!.FilePath, Is.EqualTo(P("edb.chk")));
+        Assert.That(e.Message, Does.Contain("not an ESE checkpoint header"));
+    }
+
+    [Test]
     public void ADamagedHeaderIsRefusedNamingTheFile()
     {
         CleanSetWithLogs3To5();

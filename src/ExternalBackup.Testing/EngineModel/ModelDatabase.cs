@@ -78,7 +78,23 @@ internal sealed class ModelDatabase
 
     /// <summary>An attached database as discovery finds it: <see cref="Load"/>, or, when its header cannot be read, attached all the same (its open fails naming it).</summary>
     public static ModelDatabase Discover(string fullPath, string instanceFolder) =>
-        IsDatabaseFile(fullPath) ? Load(fullPath, instanceFolder) : new ModelDatabase(fullPath, Path.GetRelativePath(instanceFolder, fullPath), DamagedHeaderPageSize);
+        IsDatabaseFile(fullPath) ? Load(fullPath, instanceFolder) : new ModelDatabase(fullPath, Path.GetRelativePath(instanceFolder, fullPath), ShadowPageSize(fullPath) ?? DamagedHeaderPageSize);
+
+    /// <summary>The page size the shadow header states when the primary is damaged (the engine then serves the shadow), or <see langword="null"/>.</summary>
+    private static int? ShadowPageSize(string path)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var start = new byte[(int)Math.Min(RandomAccess.GetLength(handle), DatabaseHeaderReader.BytesNeeded)];
+            var read = DatabaseHeaderReader.Read(start.AsSpan(0, RandomAccess.Read(handle, start, 0)));
+            return read.Found ? read.PageSize : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     public static ModelDatabase Load(string fullPath, string instanceFolder)
     {

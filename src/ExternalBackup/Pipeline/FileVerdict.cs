@@ -4,7 +4,7 @@ namespace ExternalBackup.Pipeline;
 /// The decision on a checked file: no problem, or one <see cref="BackupVerificationException"/> naming the file, the
 /// pages in ranges (<c>pages 143..158</c>) and the first causes with their offsets.
 /// </summary>
-public static class FileVerdict
+internal static class FileVerdict
 {
     /// <summary>How many causes the message spells out before "and N more".</summary>
     public const int CausesNamed = 4;

@@ -123,6 +123,11 @@ public sealed class FrozenSetPlanner
                 throw new FrozenSetException(path, "named like a log of this set but its header is not an ESE log header");
             }
 
+            if (baseName is not null && Path.GetFileName(path).Equals(LogFileName.Checkpoint(baseName), StringComparison.OrdinalIgnoreCase))
+            {
+                throw new FrozenSetException(path, "named like this set's checkpoint but its header is not an ESE checkpoint header");
+            }
+
             skipped.Add($"{path}: not an ESE database, log or checkpoint");
         }
 

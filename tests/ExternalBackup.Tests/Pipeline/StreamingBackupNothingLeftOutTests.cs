@@ -58,6 +58,19 @@ public sealed class StreamingBackupNothingLeftOutTests
     }
 
     [Test]
+    public async Task AnNtdsDitWithOnlyItsPrimaryHeaderZeroedIsStreamedFromItsShadowHeader()
+    {
+        using (var file = File.OpenHandle(Path.Combine(_instance, "ntds.dit"), FileMode.Open, FileAccess.ReadWrite))
+        {
+            RandomAccess.Write(file, new byte[SyntheticSourceFolder.PageSize], 0);
+        }
+
+        var result = await Run(EngineModel.Open(_instance));
+
+        Assert.That(result.Manifest.Files.Where(f => f.Kind == BackupFileKind.Database).Select(f => Path.GetFileName(f.Path)), Is.EquivalentTo(new[] { "ntds.dit", "other.edb" }));
+    }
+
+    [Test]
     public void AZeroedHeaderNtdsDitFailsTheBackupNamingItAndTruncatesNothing()
     {
         SyntheticSourceFolder.ZeroHeaderPages(Path.Combine(_instance, "ntds.dit"));

@@ -8,13 +8,13 @@ using ExternalBackup.Sinks.FileSystem;
 using ExternalBackup.Testing.EngineModel;
 using ExternalBackup.Tests.Common;
 
-namespace ExternalBackup.Tests.Sources;
+namespace ExternalBackup.Tests.Sources.Engine;
 
 /// <summary>
 /// When <c>JetEndExternalBackupInstance2</c> fails after the set was committed and the logs truncated, the result says
 /// exactly that: the set is good, the engine did not record the backup; the command exits 3 and says so in JSON.
 /// </summary>
-public sealed class EndAfterCommitTests
+public sealed class EngineSourceEndAfterCommitTests
 {
     [Test]
     public async Task AFailedEndAfterCommitAndTruncationKeepsTheGoodSetAndSaysTheEngineDidNotRecordIt()
