@@ -104,7 +104,7 @@ public sealed class FrozenFolderSource : ISnapshotContentSource
                 var check = _options.Verify ? _verifier.BeginCheck(file.Header, file.Length) : null;
                 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                 await sink.OpenFileAsync(descriptor, cancellationToken).ConfigureAwait(false);
-                var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
+                var stream = FrozenFolderWalker.OpenForReading(path, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
                 ValueTask<int> pending = default;
                 var reading = false;
                 await using (stream.ConfigureAwait(false))

@@ -50,7 +50,7 @@ public sealed class FrozenSetPlanner
                 throw new FrozenSetException(folder, "folder not found");
             }
 
-            foreach (var path in Directory.EnumerateFiles(folder, "*", recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly).Order(StringComparer.Ordinal))
+            foreach (var path in FrozenFolderWalker.RegularFiles(folder, recursive))
             {
                 if (!seen.Add(Path.GetFullPath(path)))
                 {
@@ -252,7 +252,7 @@ public sealed class FrozenSetPlanner
     private FrozenFileHeader? Identify(string path, long length)
     {
         var head = new byte[(int)Math.Min(length, _verifier.HeaderBytes)];
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1))
+        using (var stream = FrozenFolderWalker.OpenForReading(path, 1))
         {
             stream.ReadExactly(head);
         }
