@@ -88,6 +88,13 @@ internal static partial class LinuxFileCalls
     /// <summary><c>ELOOP</c>.</summary>
     public const int TooManyLinks = 40;
 
+    /// <summary><c>POSIX_FADV_SEQUENTIAL</c>: the file is read from start to end (a larger read-ahead).</summary>
+    public const int AdviseSequential = 2;
+
+    /// <summary><c>int posix_fadvise(int fd, off_t offset, off_t len, int advice)</c>; returns the error number (0 on success).</summary>
+    [LibraryImport("libc", EntryPoint = "posix_fadvise")]
+    public static partial int Advise(int fd, long offset, long length, int advice);
+
     /// <summary><c>int open(const char *path, int flags, mode_t mode)</c>; -1 and errno on failure.</summary>
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags, uint mode);

@@ -63,7 +63,14 @@ internal static class RegularFile
                 throw new IOException($"{path}: cannot clear O_NONBLOCK: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
             }
 
-            return new FileStream(handle, FileAccess.Read, bufferSize, (options & FileOptions.Asynchronous) != 0);
+            if ((options & FileOptions.SequentialScan) != 0)
+            {
+                _ = LinuxFileCalls.Advise(fd, 0, 0, LinuxFileCalls.AdviseSequential);
+            }
+
+            // On Linux .NET runs asynchronous reads of a file on the thread pool whatever the handle: the stream takes the
+            // handle as it is (synchronous), which is what FileOptions.Asynchronous gives there too.
+            return new FileStream(handle, FileAccess.Read, bufferSize);
         }
         catch
         {
