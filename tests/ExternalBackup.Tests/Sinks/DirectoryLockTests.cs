@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using ExternalBackup.Sinks.FileSystem;
+using ExternalBackup.Tests.Cli;
+using ExternalBackup.Tests.Common;
+
+namespace ExternalBackup.Tests.Sinks;
+
+/// <summary>The directory sink's lock (<c>DEST/.lock</c>): one writer at a time across processes, who holds it, read-only destinations.</summary>
+public class DirectoryLockTests
+{
+    private static readonly TimeSpan Guard = TimeSpan.FromMinutes(3);
+
+    [Test]
+    public async Task Processes_racing_for_the_lock_never_both_hold_it()
+    {
+        using var scratch = new ScratchDirectory("lock-race");
+        var destination = scratch.Sub("backups");
+        var witness = Path.Combine(scratch.Path, "holder");
+        var environment = new Dictionary<string, string>
+        {
+            ["DOTNET_STARTUP_HOOKS"] = typeof(StartupHook).Assembly.Location,
+            [StartupHook.DestinationVariable] = destination,
+            [StartupHook.AttemptsVariable] = "3000",
+            [StartupHook.WitnessVariable] = witness,
+        };
+        using var guard = new CancellationTokenSource(Guard);
+
+        var racers = Enumerable.Range(0, 3).Select(_ => CliRun.Start(environment, "--version")).ToList();
+        var results = new List<(int Exit, string Out, string Err)>();
+        try
+        {
+            foreach (var racer in racers)
+            {
+                var output = racer.StandardOutput.ReadToEndAsync(guard.Token);
+                var error = racer.StandardError.ReadToEndAsync(guard.Token);
+                await racer.WaitForExitAsync(guard.Token);
+                results.Add((racer.ExitCode, await output, await error));
+            }
+        }
+        finally
+        {
+            foreach (var racer in racers)
+            {
+                if (!racer.HasExited)
+                {
+                    racer.Kill(entireProcessTree: true);
+                }
+
+                racer.Dispose();
+            }
+        }
+
+        foreach (var (exit, output, error) in results)
+        {
+            Assert.That(exit, Is.Zero, $"{output}\n{error}");
+            Assert.That(output, Does.Match(@"held [1-9]\d* refused \d+ overlaps 0 errors 0"));
+        }
+
+        Assert.That(results.Sum(r => int.Parse(r.Out.Split(' ')[3], System.Globalization.CultureInfo.InvariantCulture)), Is.Positive, "the racers met: some attempts found the lock held");
+        Assert.That(Directory.EnumerateFileSystemEntries(destination), Is.Empty, "every holder deleted the lock file it held, and staging");
+    }
+
+    [Test]
+    public async Task A_held_lock_says_which_process_holds_it()
+    {
+        using var scratch = new ScratchDirectory("lock-held");
+        var destination = scratch.Sub("backups");
+        var folder = scratch.Sub("frozen");
+        await using var holder = new DirectorySink(destination);
+        await holder.BeginSetAsync(new ExternalBackup.Sinks.BackupSetDescriptor("held", ExternalBackup.Manifest.BackupKind.Full, DateTimeOffset.UnixEpoch, "test"), default);
+        using var guard = new CancellationTokenSource(Guard);
+
+        using var other = CliRun.Start(new Dictionary<string, string>(), "backup", "--from-snapshot", folder, "--to", destination);
+        var error = other.StandardError.ReadToEndAsync(guard.Token);
+        await other.WaitForExitAsync(guard.Token);
+
+        Assert.That(other.ExitCode, Is.EqualTo(2), await error);
+        Assert.That(await error, Does.Contain($"another backup is writing into {destination}: its lock file {Path.Combine(destination, DirectorySink.LockFileName)} is held by process {Environment.ProcessId} on {Environment.MachineName}: "));
+        await holder.AbortAsync(default);
+        Assert.That(Directory.EnumerateFileSystemEntries(destination), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_lock_file_left_by_a_killed_run_is_taken_over_and_removed()
+    {
+        using var scratch = new ScratchDirectory("lock-leftover");
+        File.WriteAllText(Path.Combine(scratch.Path, DirectorySink.LockFileName), "process 1 on gone: esebackup backup");
+        await using var sink = new DirectorySink(scratch.Path);
+
+        await DirectorySinkTests.WriteSetAsync(sink, "s1", commit: true, ("databases/db.edb", RandomNumberGenerator.GetBytes(100)));
+
+        Assert.That(Directory.EnumerateFileSystemEntries(scratch.Path).Select(Path.GetFileName), Is.EqualTo(new[] { "s1" }));
+    }
+
+    [Test]
+    public async Task A_read_only_destination_is_reported_as_read_only_and_left_as_it_was()
+    {
+        using var scratch = new ScratchDirectory("lock-ro");
+        var destination = scratch.Sub("backups");
+        var folder = scratch.Sub("frozen");
+        // Root ignores permissions, so the destination is made read-only the way the kernel enforces for everyone:
+        // a tmpfs mounted there and remounted read-only.
+        if (!OperatingSystem.IsLinux() || Tool("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", destination).Exit != 0)
+        {
+            Assert.Ignore("SKIPPED: cannot mount a tmpfs here (it needs root on Linux), so no destination can be made read-only for this process; the read-only report is not tested");
+        }
+
+        try
+        {
+            await using (var sink = new DirectorySink(destination))
+            {
+                await DirectorySinkTests.WriteSetAsync(sink, "s1", commit: true, ("databases/db.edb", RandomNumberGenerator.GetBytes(100)));
+            }
+
+            var before = DirectorySinkTests.Snapshot(destination);
+            Assert.That(Tool("mount", "-o", "remount,ro", destination).Exit, Is.Zero);
+
+            await using var second = new DirectorySink(destination);
+            var e = Assert.ThrowsAsync<IOException>(async () => await DirectorySinkTests.WriteSetAsync(second, "s2", commit: true, ("databases/db.edb", [1, 2, 3])))!;
+            Assert.That(e.Message, Is.EqualTo($"the backup destination {destination} is read-only (a read-only file system): cannot create its lock file {Path.Combine(destination, DirectorySink.LockFileName)}"));
+
+            var (exit, _, error) = await CliRun.InProcess("backup", "--from-snapshot", folder, "--to", destination);
+            Assert.That(exit, Is.EqualTo(2), error);
+            Assert.That(error, Does.Contain($"the backup destination {destination} is read-only").And.Not.Contain("another backup"));
+            Assert.That(DirectorySinkTests.Snapshot(destination), Is.EqualTo(before));
+        }
+        finally
+        {
+            Assert.That(Tool("umount", destination).Exit, Is.Zero, "unmounting the test's tmpfs");
+        }
+    }
+
+    private static (int Exit, string Error) Tool(string tool, params string[] args)
+    {
+        var start = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        try
+        {
+            using var process = Process.Start(start)!;
+            var error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            return (process.ExitCode, error);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return (-1, e.Message);
+        }
+    }
+}
