@@ -122,7 +122,7 @@ public sealed class FrozenFolderWalkerTests
                 var device = Path.Combine(_folder, "zero");
                 if (!OperatingSystem.IsLinux() || Tool("mknod", device, "c", "1", "5").Exit != 0)
                 {
-                    Assert.Ignore("SKIPPED: mknod cannot create a device node here (it needs root on Linux); the device case is not tested");
+                    TestPaths.MissingPrerequisite("mknod cannot create a device node here (it needs root on Linux); the device case is not tested");
                 }
 
                 return (device, "a character device: only regular files are backed up; it was not opened");

@@ -103,7 +103,7 @@ public class DirectoryLockTests
         // a tmpfs mounted there and remounted read-only.
         if (!OperatingSystem.IsLinux() || Tool("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", destination).Exit != 0)
         {
-            Assert.Ignore("SKIPPED: cannot mount a tmpfs here (it needs root on Linux), so no destination can be made read-only for this process; the read-only report is not tested");
+            TestPaths.MissingPrerequisite("cannot mount a tmpfs here (it needs root on Linux), so no destination can be made read-only for this process; the read-only report is not tested");
         }
 
         try
