@@ -82,6 +82,25 @@ public class DirectoryLockTests
     }
 
     [Test]
+    public async Task A_lock_held_by_an_older_version_that_records_nothing_names_the_process_the_kernel_lists()
+    {
+        Assume.That(OperatingSystem.IsLinux(), "/proc/locks is Linux's");
+        using var scratch = new ScratchDirectory("lock-old");
+        var destination = scratch.Sub("backups");
+        var folder = scratch.Sub("frozen");
+        // What older versions did: the lock file opened with FileShare.None (.NET's exclusive flock), nothing written.
+        using var old = new FileStream(Path.Combine(destination, DirectorySink.LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        using var guard = new CancellationTokenSource(Guard);
+
+        using var other = CliRun.Start(new Dictionary<string, string>(), "backup", "--from-snapshot", folder, "--to", destination);
+        var error = other.StandardError.ReadToEndAsync(guard.Token);
+        await other.WaitForExitAsync(guard.Token);
+
+        Assert.That(other.ExitCode, Is.EqualTo(2), await error);
+        Assert.That(await error, Does.Contain($"is held by process {Environment.ProcessId} ("));
+    }
+
+    [Test]
     public async Task A_lock_file_left_by_a_killed_run_is_taken_over_and_removed()
     {
         using var scratch = new ScratchDirectory("lock-leftover");

@@ -210,12 +210,34 @@ internal sealed class DirectoryLock : IDisposable
         {
             var buffer = new byte[HolderBytes];
             var read = RandomAccess.Read(handle, buffer, 0);
-            return Encoding.UTF8.GetString(buffer, 0, read).Trim();
+            var recorded = Encoding.UTF8.GetString(buffer, 0, read).Trim();
+            return recorded.Length > 0 ? recorded : HolderFromKernel(FileEntry.Of(handle, "the lock file"));
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The process the kernel lists as holding an flock on <paramref name="file"/> (<c>/proc/locks</c>: "1: FLOCK
+    /// ADVISORY WRITE pid maj:min:inode 0 EOF"): for a holder that has not written itself into the file yet, or
+    /// an older version that never does.
+    /// </summary>
+    private static string? HolderFromKernel(FileEntry file)
+    {
+        var id = string.Create(CultureInfo.InvariantCulture, $"{file.Device >> 32:x2}:{file.Device & 0xFFFFFFFF:x2}:{file.Inode}");
+        foreach (var line in File.ReadLines("/proc/locks"))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length > 5 && fields[1] == "FLOCK" && fields[5] == id && int.TryParse(fields[4], CultureInfo.InvariantCulture, out var pid) && pid > 0)
+            {
+                var command = File.Exists($"/proc/{pid}/comm") ? File.ReadAllText($"/proc/{pid}/comm").Trim() : "?";
+                return $"process {pid} ({command}), which has not recorded more";
+            }
+        }
+
+        return null;
     }
 
     private static string? ReadHolderByShareMode(string path)
