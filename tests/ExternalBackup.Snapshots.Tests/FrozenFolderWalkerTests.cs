@@ -19,6 +19,7 @@ public sealed class FrozenFolderWalkerTests
     private ScratchDirectory _scratch = null!;
     private string _folder = null!;
     private string _destination = null!;
+    private System.Net.Sockets.Socket? _socket;
 
     /// <summary>What is put in the snapshot folder beside a clean set.</summary>
     public enum Hazard
@@ -26,6 +27,8 @@ public sealed class FrozenFolderWalkerTests
         LinkToAFolderOutside,
         Fifo,
         CharacterDevice,
+        BlockDevice,
+        Socket,
         TwoFolderLinkLoops,
         TwoLinksPointingAtEachOther,
     }
@@ -45,7 +48,11 @@ public sealed class FrozenFolderWalkerTests
     }
 
     [TearDown]
-    public void TearDown() => _scratch.Dispose();
+    public void TearDown()
+    {
+        _socket?.Dispose();
+        _scratch.Dispose();
+    }
 
     private static FrozenFolderSource Source() => new(new ToyEseFormat(), new FrozenFolderSourceOptions { ChunkSize = 32 * 1024 });
 
@@ -126,6 +133,27 @@ public sealed class FrozenFolderWalkerTests
                 }
 
                 return (device, "a character device: only regular files are backed up; it was not opened");
+            }
+
+            case Hazard.BlockDevice:
+            {
+                var device = Path.Combine(_folder, "db", "disk");
+                if (!OperatingSystem.IsLinux() || Tool("mknod", device, "b", "7", "200").Exit != 0)
+                {
+                    TestPaths.MissingPrerequisite("mknod cannot create a device node here (it needs root on Linux); the block device case is not tested");
+                }
+
+                return (device, "a block device: only regular files are backed up; it was not opened");
+            }
+
+            case Hazard.Socket:
+            {
+                var socket = Path.Combine(_folder, "db", "control.sock");
+                // Kept open to the end of the test: .NET deletes a bound socket's file when the socket is closed.
+                _socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+                _socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(socket));
+
+                return (socket, "a socket: only regular files are backed up; it was not opened");
             }
 
             case Hazard.TwoFolderLinkLoops:
