@@ -113,6 +113,27 @@ public class DirectoryLockTests
     }
 
     [Test]
+    public void A_lock_file_that_is_a_symbolic_link_is_refused_and_its_target_left_alone()
+    {
+        Assume.That(OperatingSystem.IsLinux(), "O_NOFOLLOW is how the lock refuses links");
+        using var scratch = new ScratchDirectory("lock-link");
+        var destination = scratch.Sub("backups");
+        var target = Path.Combine(scratch.Path, "precious.txt");
+        File.WriteAllText(target, "not a lock file");
+        File.CreateSymbolicLink(Path.Combine(destination, DirectorySink.LockFileName), target);
+
+        var e = Assert.ThrowsAsync<IOException>(async () =>
+        {
+            await using var sink = new DirectorySink(destination);
+            await DirectorySinkTests.WriteSetAsync(sink, "s1", commit: true, ("databases/db.edb", [1, 2, 3]));
+        })!;
+
+        Assert.That(e.Message, Is.EqualTo($"the lock file {Path.Combine(destination, DirectorySink.LockFileName)} is a symbolic link: refusing to follow it"));
+        Assert.That(File.ReadAllText(target), Is.EqualTo("not a lock file"));
+        Assert.That(Directory.EnumerateFileSystemEntries(destination).Select(Path.GetFileName), Is.EqualTo(new[] { DirectorySink.LockFileName }), "no set, no staging; the link is the user's to remove");
+    }
+
+    [Test]
     public async Task A_read_only_destination_is_reported_as_read_only_and_left_as_it_was()
     {
         using var scratch = new ScratchDirectory("lock-ro");
