@@ -17,16 +17,15 @@ internal static class RegularFile
     /// blocking to be looked at). Throws <see cref="IOException"/> naming the path when it cannot be opened.
     /// </summary>
     /// <param name="path">The file.</param>
-    /// <param name="bufferSize">The stream's buffer (1 for none).</param>
-    /// <param name="options">Sequential scan, asynchronous: as for <see cref="FileStream"/>.</param>
+    /// <param name="options">Sequential scan, asynchronous: as for <see cref="File.OpenHandle"/> (on Linux the handle is synchronous, as .NET's are there).</param>
     /// <param name="kind">What <paramref name="path"/> is.</param>
-    public static FileStream? OpenIfRegular(string path, int bufferSize, FileOptions options, out FileEntryKind kind)
+    public static SafeFileHandle? OpenHandleIfRegular(string path, FileOptions options, out FileEntryKind kind)
     {
         if (!OperatingSystem.IsLinux())
         {
             kind = FileEntry.Of(path).Kind;
             return kind == FileEntryKind.RegularFile
-                ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize, options)
+                ? File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, options)
                 : null;
         }
 
@@ -68,13 +67,28 @@ internal static class RegularFile
                 _ = LinuxFileCalls.Advise(fd, 0, 0, LinuxFileCalls.AdviseSequential);
             }
 
-            // On Linux .NET runs asynchronous reads of a file on the thread pool whatever the handle: the stream takes the
-            // handle as it is (synchronous), which is what FileOptions.Asynchronous gives there too.
-            return new FileStream(handle, FileAccess.Read, bufferSize);
+            return handle;
         }
         catch
         {
             handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>As <see cref="OpenHandleIfRegular"/>, as a stream with a buffer of <paramref name="bufferSize"/> bytes (1 for none).</summary>
+    public static FileStream? OpenIfRegular(string path, int bufferSize, FileOptions options, out FileEntryKind kind)
+    {
+        var handle = OpenHandleIfRegular(path, options, out kind);
+        try
+        {
+            // On Linux .NET runs asynchronous reads of a file on the thread pool whatever the handle: the stream takes
+            // the handle as it is opened (synchronous there, overlapped on Windows when asked).
+            return handle is null ? null : new FileStream(handle, FileAccess.Read, bufferSize);
+        }
+        catch
+        {
+            handle?.Dispose();
             throw;
         }
     }

@@ -12,7 +12,7 @@ namespace ExternalBackup.Snapshots;
 /// <item>a FIFO, a character or block device, a socket is refused naming it and its kind, never opened (opening a
 /// FIFO waits for a writer, reading <c>/dev/zero</c> never ends);</item>
 /// <item>a folder reached twice (a bind mount of a parent inside the folder) is refused, so walking ends;</item>
-/// <item>files are opened with <see cref="OpenForReading"/>: the opened handle is checked to be a regular file
+/// <item>files are opened with <see cref="OpenForReading"/> or <see cref="OpenHandleForReading"/>: the opened handle is checked to be a regular file
 /// before it is read, so an entry swapped for a link or a FIFO after the listing is refused too.</item>
 /// </list>
 /// Every refusal is a <see cref="FrozenSetException"/>: one line naming the entry and the cause.
@@ -45,10 +45,16 @@ internal static class FrozenFolderWalker
 
     /// <summary>Opens <paramref name="path"/> for reading if it is (still) a regular file, without following a link or waiting on a FIFO; otherwise throws <see cref="FrozenSetException"/> naming it and what it is.</summary>
     public static FileStream OpenForReading(string path, int bufferSize, FileOptions options = FileOptions.None) =>
-        RegularFile.OpenIfRegular(path, bufferSize, options, out var kind)
-            ?? throw new FrozenSetException(path, kind == FileEntryKind.Missing
-                ? "disappeared after the folder was listed: the folder is not frozen"
-                : $"{kind.Describe()}, not a regular file (it replaced the file listed): never read");
+        RegularFile.OpenIfRegular(path, bufferSize, options, out var kind) ?? throw NotRegular(path, kind);
+
+    /// <summary>As <see cref="OpenForReading"/>, a handle for <see cref="RandomAccess"/>: the safe replacement of <c>File.OpenHandle(path, FileMode.Open, FileAccess.Read, ...)</c> for a frozen folder's files.</summary>
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle OpenHandleForReading(string path, FileOptions options = FileOptions.None) =>
+        RegularFile.OpenHandleIfRegular(path, options, out var kind) ?? throw NotRegular(path, kind);
+
+    private static FrozenSetException NotRegular(string path, FileEntryKind kind) =>
+        new(path, kind == FileEntryKind.Missing
+            ? "disappeared after the folder was listed: the folder is not frozen"
+            : $"{kind.Describe()}, not a regular file (it replaced the file listed): never read");
 
     private static void Walk(string root, string folder, bool recursive, List<string> files, Dictionary<(ulong, ulong), string> walked, CancellationToken cancellationToken)
     {
