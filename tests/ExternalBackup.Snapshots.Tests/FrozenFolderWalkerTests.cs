@@ -98,7 +98,10 @@ public sealed class FrozenFolderWalkerTests
 
         var manifest = await new FrozenFolderBackup(Source()).RunAsync(FrozenFolderLayout.Single(named), sink, BackupKind.Full, "through-link");
 
-        Assert.That(manifest.Files.Select(f => f.Path), Is.EquivalentTo(new[] { "db/app.edb", "edb00007.log", "edb.log", "edb.chk" }));
+        Assert.That(manifest.Files.Select(f => (Path.GetFileName(f.Path), f.Kind)), Is.EquivalentTo(new[]
+        {
+            ("app.edb", BackupFileKind.Database), ("edb00007.log", BackupFileKind.Log), ("edb.log", BackupFileKind.Log), ("edb.chk", BackupFileKind.Checkpoint),
+        }));
     }
 
     /// <summary>Puts <paramref name="hazard"/> into the snapshot folder; returns the entry the refusal must name and words of its cause.</summary>
