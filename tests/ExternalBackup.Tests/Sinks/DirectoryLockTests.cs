@@ -66,7 +66,7 @@ public class DirectoryLockTests
     {
         using var scratch = new ScratchDirectory("lock-held");
         var destination = scratch.Sub("backups");
-        var folder = scratch.Sub("frozen");
+        var folder = TestPaths.CopyCorpusSet("xp-catroot2-logset", scratch, "frozen"); // a set the CLI plans, so that it reaches the destination
         await using var holder = new DirectorySink(destination);
         await holder.BeginSetAsync(new ExternalBackup.Sinks.BackupSetDescriptor("held", ExternalBackup.Manifest.BackupKind.Full, DateTimeOffset.UnixEpoch, "test"), default);
         using var guard = new CancellationTokenSource(Guard);
@@ -87,7 +87,7 @@ public class DirectoryLockTests
         Assume.That(OperatingSystem.IsLinux(), "/proc/locks is Linux's");
         using var scratch = new ScratchDirectory("lock-old");
         var destination = scratch.Sub("backups");
-        var folder = scratch.Sub("frozen");
+        var folder = TestPaths.CopyCorpusSet("xp-catroot2-logset", scratch, "frozen"); // a set the CLI plans, so that it reaches the destination
         // What older versions did: the lock file opened with FileShare.None (.NET's exclusive flock), nothing written.
         using var old = new FileStream(Path.Combine(destination, DirectorySink.LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         using var guard = new CancellationTokenSource(Guard);
@@ -138,7 +138,7 @@ public class DirectoryLockTests
     {
         using var scratch = new ScratchDirectory("lock-ro");
         var destination = scratch.Sub("backups");
-        var folder = scratch.Sub("frozen");
+        var folder = TestPaths.CopyCorpusSet("xp-catroot2-logset", scratch, "frozen"); // a set the CLI plans, so that it reaches the destination
         // Root ignores permissions, so the destination is made read-only the way the kernel enforces for everyone:
         // a tmpfs mounted there and remounted read-only.
         if (!OperatingSystem.IsLinux() || Tool("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", destination).Exit != 0)
