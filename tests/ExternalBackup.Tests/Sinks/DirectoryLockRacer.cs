@@ -7,7 +7,8 @@ using ExternalBackup.Sinks.FileSystem;
 /// Run in a child process as a .NET startup hook of esebackup (<c>DOTNET_STARTUP_HOOKS</c> naming this test
 /// assembly) when <see cref="DestinationVariable"/> is set: takes and releases the directory sink's lock of that
 /// destination again and again, and while it holds it, creates the witness file with <see cref="FileMode.CreateNew"/>
-/// (which fails if another holder's witness is there), deletes it and releases. Prints its counts and exits 0 only
+/// (which fails if another holder's witness is there), deletes it and releases. It starts when its standard input
+/// ends, so that every racer starts at once. Prints its counts and exits 0 only
 /// if it never met another holder and every refusal was the lock's own.
 /// </summary>
 internal static class StartupHook
@@ -30,6 +31,8 @@ internal static class StartupHook
 
         var attempts = int.Parse(Environment.GetEnvironmentVariable(AttemptsVariable)!, System.Globalization.CultureInfo.InvariantCulture);
         var witness = Environment.GetEnvironmentVariable(WitnessVariable)!;
+        // The start line: the test closes every racer's standard input once all of them are running.
+        _ = Console.In.ReadToEnd();
         var (held, refused, overlaps, errors) = (0, 0, 0, 0);
         for (var i = 0; i < attempts; i++)
         {

@@ -26,10 +26,15 @@ public class DirectoryLockTests
         };
         using var guard = new CancellationTokenSource(Guard);
 
-        var racers = Enumerable.Range(0, 3).Select(_ => CliRun.Start(environment, "--version")).ToList();
+        var racers = Enumerable.Range(0, 3).Select(_ => StartRacer(environment)).ToList();
         var results = new List<(int Exit, string Out, string Err)>();
         try
         {
+            foreach (var racer in racers)
+            {
+                racer.StandardInput.Close();
+            }
+
             foreach (var racer in racers)
             {
                 var output = racer.StandardOutput.ReadToEndAsync(guard.Token);
@@ -57,7 +62,7 @@ public class DirectoryLockTests
             Assert.That(output, Does.Match(@"held [1-9]\d* refused \d+ overlaps 0 errors 0"));
         }
 
-        Assert.That(results.Sum(r => int.Parse(r.Out.Split(' ')[3], System.Globalization.CultureInfo.InvariantCulture)), Is.Positive, "the racers met: some attempts found the lock held");
+        Assert.That(results.Sum(r => int.Parse(r.Out.Split(' ')[3], System.Globalization.CultureInfo.InvariantCulture)), Is.Positive, $"the racers met: some attempts found the lock held ({string.Join("; ", results.Select(r => r.Out.Trim()))})");
         Assert.That(Directory.EnumerateFileSystemEntries(destination), Is.Empty, "every holder deleted the lock file it held, and staging");
     }
 
@@ -169,6 +174,20 @@ public class DirectoryLockTests
         {
             Assert.That(Tool("umount", destination).Exit, Is.Zero, "unmounting the test's tmpfs");
         }
+    }
+
+    /// <summary>Starts esebackup with the racer as its startup hook; it waits for its standard input to end.</summary>
+    private static Process StartRacer(Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "esebackup.dll"));
+        start.ArgumentList.Add("--version");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("cannot start esebackup");
     }
 
     private static (int Exit, string Error) Tool(string tool, params string[] args)
