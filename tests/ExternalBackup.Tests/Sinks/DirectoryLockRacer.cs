@@ -6,7 +6,7 @@ using ExternalBackup.Sinks.FileSystem;
 /// <summary>
 /// Run in a child process as a .NET startup hook of esebackup (<c>DOTNET_STARTUP_HOOKS</c> naming this test
 /// assembly) when <see cref="DestinationVariable"/> is set: takes and releases the directory sink's lock of that
-/// destination again and again, and while it holds it, creates the witness file with <see cref="FileMode.CreateNew"/>
+/// destination again and again (a given number of times), and while it holds it, creates the witness file with <see cref="FileMode.CreateNew"/>
 /// (which fails if another holder's witness is there), deletes it and releases. It starts when its standard input
 /// ends, so that every racer starts at once. Prints its counts and exits 0 only
 /// if it never met another holder and every refusal was the lock's own.
@@ -16,8 +16,8 @@ internal static class StartupHook
     /// <summary>The destination both processes race for.</summary>
     public const string DestinationVariable = "EB_LOCK_RACE_DESTINATION";
 
-    /// <summary>How many times to take the lock.</summary>
-    public const string AttemptsVariable = "EB_LOCK_RACE_ATTEMPTS";
+    /// <summary>How many times to take the lock (trying at most a thousand times as often).</summary>
+    public const string HoldsVariable = "EB_LOCK_RACE_HOLDS";
 
     /// <summary>The file only a holder of the lock may create.</summary>
     public const string WitnessVariable = "EB_LOCK_RACE_WITNESS";
@@ -29,12 +29,12 @@ internal static class StartupHook
             return;
         }
 
-        var attempts = int.Parse(Environment.GetEnvironmentVariable(AttemptsVariable)!, System.Globalization.CultureInfo.InvariantCulture);
+        var holds = int.Parse(Environment.GetEnvironmentVariable(HoldsVariable)!, System.Globalization.CultureInfo.InvariantCulture);
         var witness = Environment.GetEnvironmentVariable(WitnessVariable)!;
         // The start line: the test closes every racer's standard input once all of them are running.
         _ = Console.In.ReadToEnd();
         var (held, refused, overlaps, errors) = (0, 0, 0, 0);
-        for (var i = 0; i < attempts; i++)
+        for (var i = 0; held < holds && i < holds * 1000; i++)
         {
             var sink = new DirectorySink(destination, new DirectorySinkOptions { FlushToDisk = false });
             try
