@@ -63,7 +63,7 @@ public sealed class FrozenSetPlanner
                 throw new FrozenSetException(folder, "folder not found");
             }
 
-            foreach (var path in Directory.EnumerateFiles(folder, "*", recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly).Order(StringComparer.Ordinal))
+            foreach (var path in FrozenFolderWalker.RegularFiles(folder, recursive))
             {
                 if (!seen.Add(Path.GetFullPath(path)))
                 {
@@ -285,7 +285,7 @@ public sealed class FrozenSetPlanner
         length = 0;
         try
         {
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var handle = FrozenFolderWalker.OpenHandleForReading(path);
             length = RandomAccess.GetLength(handle);
             var head = new byte[(int)Math.Min(length, _format.HeaderBytes)];
             var read = RandomAccess.Read(handle, head, 0);

@@ -9,7 +9,7 @@ namespace ExternalBackup.Sinks.FileSystem;
 /// and renamed into place after its manifest: readers never see half a set, a failed backup leaves the sets as
 /// they were, and a new full backup never touches the previous one. Leftovers of a killed run stay under
 /// <c>.staging</c>, are never taken for a set, and are removed by the next run. One writer at a time: the sink
-/// holds <c>DEST/.lock</c> open exclusively while a set is being written.
+/// holds <c>DEST/.lock</c> (<see cref="DirectoryLock"/>) while a set is being written.
 /// </summary>
 public sealed class DirectorySink : IBackupSink, IBackupSetCatalog, ISinkFaultClassifier
 {
@@ -20,7 +20,7 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog, ISinkFaultCl
     public const string LockFileName = ".lock";
 
     private readonly DirectorySinkOptions _options;
-    private FileStream? _lock;
+    private DirectoryLock? _lock;
     private string? _staging;
     private string? _setId;
     private StagedFile? _file;
@@ -314,34 +314,12 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog, ISinkFaultCl
         return full;
     }
 
-    private FileStream AcquireLock()
-    {
-        var path = Path.Combine(Destination, LockFileName);
-        try
-        {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
-        }
-        catch (IOException e)
-        {
-            throw new IOException($"another backup is writing into {Destination} (its lock file {path} is held)", e);
-        }
-    }
+    private DirectoryLock AcquireLock() => DirectoryLock.Acquire(Destination, LockFileName);
 
     private void ReleaseLock()
     {
-        if (_lock is not null)
-        {
-            _lock.Dispose();
-            _lock = null;
-            try
-            {
-                File.Delete(Path.Combine(Destination, LockFileName));
-            }
-            catch (IOException)
-            {
-                // Another writer took the lock between our release and delete; the file is theirs now.
-            }
-        }
+        _lock?.Dispose();
+        _lock = null;
     }
 
     private async Task FlushAfterAsync(Task previous, StagedFile file)

@@ -15,7 +15,7 @@ internal sealed class FrozenFileReader : ISourceFileReader
         Length = plannedLength;
         try
         {
-            _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
+            _handle = Snapshots.FrozenFolderWalker.OpenHandleForReading(path, FileOptions.SequentialScan);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
