@@ -90,12 +90,14 @@ public sealed class FrozenFolderNothingLeftOutTests
     }
 
     [Test]
-    public void AnUnreadableDatabaseFailsTheBackupNamingIt()
+    public void ADatabaseThatCannotBeOpenedFailsTheBackupNamingIt()
     {
+        // As root every regular file is readable, so the database is replaced by a link to nothing: the walker
+        // refuses it by name before anything is opened (a read error on a regular file says "cannot be read").
         var path = Path.Combine(_folder, "basic.edb");
         SyntheticSourceFolder.MakeUnreadable(path);
 
-        AssertRefused(path, "cannot be read");
+        AssertRefused(path, "links are never followed");
     }
 
     private void AssertRefused(string path, string why, FrozenFolderLayout? layout = null)
