@@ -60,6 +60,25 @@ public class DirectorySinkCommitOrderTests
         Assert.That(calls.Any(c => c.Index > renamed && c.Name == "fsync" && c.Path == destination && c.Result.StartsWith('0')), Is.True, "the destination folder is flushed after the rename");
     }
 
+    [Test]
+    public async Task On_ext4_a_set_of_many_files_is_flushed_with_one_syncfs_instead_of_an_fsync_per_file()
+    {
+        using var scratch = new ScratchDirectory("commit-syncfs");
+        Assert.That(new DriveInfo(scratch.Path).DriveFormat, Does.StartWith("ext"), "the scratch folder is on the machine's ext4 disk");
+        var instance = Path.Combine(scratch.Path, "instance");
+        await WriteInstanceAsync(instance);
+        var destination = scratch.Sub("backups");
+        var (exit, error, calls) = await TracedBackup.RunAsync(Path.Combine(scratch.Path, "trace"), "--instance", instance, "--to", destination, "--kind", "full", "--set-id", "s1");
+        Assert.That(exit, Is.Zero, error);
+
+        var staging = Path.Combine(destination, DirectorySink.StagingFolderName, "s1");
+        var data = Path.Combine(staging, "logs") + "/";
+        Assert.That(calls.Count(c => c.Name == "syncfs" && c.Path!.StartsWith(staging, StringComparison.Ordinal)), Is.EqualTo(1), "one flush of the file system for the whole set");
+        Assert.That(calls.Where(c => c.Name is "fsync" or "fdatasync" && c.Path!.StartsWith(data, StringComparison.Ordinal)).Select(c => c.Path), Is.Empty, "no log needs an fsync of its own");
+        Assert.That(calls.Count(c => c.Name == "sync_file_range" && c.Path!.StartsWith(data, StringComparison.Ordinal) && c.Line.Contains("SYNC_FILE_RANGE_WAIT_AFTER", StringComparison.Ordinal)), Is.EqualTo(40),
+            "each log's bytes were waited for (and an error would name it)");
+    }
+
     /// <summary>
     /// Whether <paramref name="path"/> was flushed by a call completed after <paramref name="after"/> and before
     /// <paramref name="before"/>: its own fsync/fdatasync, or a syncfs of the file system of <paramref name="destination"/>.
