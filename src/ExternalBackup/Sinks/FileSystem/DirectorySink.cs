@@ -18,19 +18,21 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
     /// <summary>The lock file's name inside the destination.</summary>
     public const string LockFileName = ".lock";
 
-    /// <summary>How many flush-behind windows of completed files may be on their way to the disk before the oldest is waited for.</summary>
-    private const int WindowsInFlight = 2;
-
     private readonly DirectorySinkOptions _options;
-    private readonly Queue<StagedFile> _unsettled = new();
-    private long _unsettledBytes;
-    private bool _flushFileSystem;
     private FileStream? _lock;
     private string? _staging;
     private string? _setId;
     private StagedFile? _file;
     private Task _flushes = Task.CompletedTask;
     private List<IOException> _flushFailures = [];
+
+    /// <summary>Completed files whose bytes may still be on their way to the disk, oldest first (flush-behind with <see cref="FileSystemFlush"/>).</summary>
+    private readonly Queue<StagedFile> _unsettled = new();
+    private long _unsettledBytes;
+    private bool _flushFileSystem;
+
+    /// <summary>How many flush-behind windows of completed files may be on their way to the disk before the oldest is waited for.</summary>
+    private const int WindowsInFlight = 2;
 
     /// <summary>Creates a sink writing into <paramref name="destination"/>.</summary>
     public DirectorySink(string destination, DirectorySinkOptions? options = null)
