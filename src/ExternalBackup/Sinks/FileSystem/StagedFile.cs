@@ -52,7 +52,7 @@ internal sealed class StagedFile : IDisposable
     /// <summary>Bytes already written back to the disk and dropped from the page cache while the file was being written.</summary>
     public long SettledBytes => _settled;
 
-    /// <summary>Whether every byte so far went through flush-behind (Linux, the file system takes <c>sync_file_range</c>).</summary>
+    /// <summary>Whether flush-behind is on for this file: Linux, a window was given, and the file system has not refused <c>sync_file_range</c>.</summary>
     public bool FlushesBehind => _flushBehind;
 
     /// <summary>Creates (or truncates) the file at <paramref name="path"/>; <paramref name="flushBehindWindow"/> 0 turns flush-behind off.</summary>
