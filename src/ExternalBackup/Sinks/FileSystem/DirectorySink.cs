@@ -23,6 +23,7 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog, ISinkFaultCl
     private DirectoryLock? _lock;
     private string? _staging;
     private string? _setId;
+    private bool _renamedIntoPlace;
     private StagedFile? _file;
     private Task _flushes = Task.CompletedTask;
     private List<IOException> _flushFailures = [];
@@ -191,6 +192,34 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog, ISinkFaultCl
             throw new ArgumentException($"manifest of set '{manifest.SetId}' committed into set '{_setId}'", nameof(manifest));
         }
 
+        // A repeated commit (the retry decorator after a timeout or a transient failure) goes on from where the
+        // previous attempt stopped: the manifest is rewritten whole, and a set already renamed into place is not
+        // moved again.
+        var target = Path.Combine(Destination, _setId!);
+        if (!_renamedIntoPlace)
+        {
+            await StageManifestAsync(staging, manifest, cancellationToken).ConfigureAwait(false);
+
+            // The rename is the commit point.
+            System.IO.Directory.Move(staging, target);
+            _renamedIntoPlace = true;
+        }
+
+        if (_options.FlushToDisk)
+        {
+            DirectoryDurability.Flush(Destination);
+        }
+
+        TryDeleteEmpty(Path.Combine(Destination, StagingFolderName));
+        _staging = null;
+        _setId = null;
+        _renamedIntoPlace = false;
+        ReleaseLock();
+    }
+
+    /// <summary>Makes every staged file durable, then writes the manifest last and flushes it and the set's folders.</summary>
+    private async ValueTask StageManifestAsync(string staging, BackupManifest manifest, CancellationToken cancellationToken)
+    {
         CloseFile();
         while (_unsettled.Count > 0)
         {
@@ -220,7 +249,7 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog, ISinkFaultCl
         }
 
         var manifestPath = Path.Combine(staging, BackupManifest.FileName);
-        await using (var stream = new FileStream(manifestPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
+        await using (var stream = new FileStream(manifestPath, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
         {
             await stream.WriteAsync(ManifestJson.Serialize(manifest), cancellationToken).ConfigureAwait(false);
             if (_options.FlushToDisk)
@@ -242,19 +271,6 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog, ISinkFaultCl
                 DirectoryDurability.Flush(folder);
             }
         }
-
-        // The rename is the commit point.
-        var target = Path.Combine(Destination, _setId!);
-        System.IO.Directory.Move(staging, target);
-        if (_options.FlushToDisk)
-        {
-            DirectoryDurability.Flush(Destination);
-        }
-
-        TryDeleteEmpty(Path.Combine(Destination, StagingFolderName));
-        _staging = null;
-        _setId = null;
-        ReleaseLock();
     }
 
     /// <inheritdoc />
@@ -283,6 +299,19 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog, ISinkFaultCl
             if (System.IO.Directory.Exists(_staging))
             {
                 System.IO.Directory.Delete(_staging, recursive: true);
+            }
+
+            if (_renamedIntoPlace && _setId is not null)
+            {
+                // The commit renamed the set into place but did not finish (its folder entry is not known to be on the
+                // disk): the backup failed, so the set goes too and the destination is as it was.
+                var renamed = Path.Combine(Destination, _setId);
+                if (System.IO.Directory.Exists(renamed))
+                {
+                    System.IO.Directory.Delete(renamed, recursive: true);
+                }
+
+                _renamedIntoPlace = false;
             }
 
             TryDeleteEmpty(Path.Combine(Destination, StagingFolderName));
