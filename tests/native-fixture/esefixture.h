@@ -42,6 +42,9 @@ typedef struct {
 } JET_RSTINFO_W;
 #pragma pack(pop)
 
+/* FixtureFailCall's code for "raise a native exception instead of returning" (Windows builds only). */
+#define FIXTURE_RAISE 0x52414953
+
 /* Error codes used by the fixture (esent.h values, reference §4.1). */
 #define JET_errSuccess 0
 #define JET_errNoBackup (-520)
