@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ExternalBackup.Engine;
 using ExternalBackup.Interop.Esent.Native;
 
@@ -45,6 +46,10 @@ public sealed class EseInstance : IDisposable
 
             EseCall.Check(err, "JetSetSystemParameterW", $"parameter {parameter} ({(uint)parameter}) = {text ?? value.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         }
+        catch (SEHException e)
+        {
+            throw Exports.CannotCall("JetSetSystemParameterW", e);
+        }
         finally
         {
             Exit();
@@ -59,6 +64,10 @@ public sealed class EseInstance : IDisposable
         try
         {
             EseCall.Check(Exports.JetInit3W(&instance, null, 0), "JetInit3W", $"instance '{Name}'");
+        }
+        catch (SEHException e)
+        {
+            throw Exports.CannotCall("JetInit3W", e);
         }
         finally
         {
@@ -76,6 +85,7 @@ public sealed class EseInstance : IDisposable
         Exports.Require(Exports.JetAttachDatabaseW, nameof(EseExports.JetAttachDatabaseW));
         Exports.Require(Exports.JetBeginSessionW, nameof(EseExports.JetBeginSessionW));
         var instance = Enter();
+        var call = "JetBeginSessionW";
         try
         {
             if (_session == 0)
@@ -86,12 +96,17 @@ public sealed class EseInstance : IDisposable
             }
 
             int err;
+            call = "JetAttachDatabaseW";
             fixed (char* sz = path)
             {
                 err = Exports.JetAttachDatabaseW(_session, sz, grbit);
             }
 
             EseCall.Check(err, "JetAttachDatabaseW", path);
+        }
+        catch (SEHException e)
+        {
+            throw Exports.CannotCall(call, e);
         }
         finally
         {
@@ -116,6 +131,10 @@ public sealed class EseInstance : IDisposable
 
             thunk?.Complete();
             EseCall.Check(err, "JetBackupInstanceW", path);
+        }
+        catch (SEHException e)
+        {
+            throw Exports.CannotCall("JetBackupInstanceW", e);
         }
         finally
         {
@@ -143,6 +162,10 @@ public sealed class EseInstance : IDisposable
             thunk?.Complete();
             EseCall.Check(err, "JetRestoreInstanceW", source);
         }
+        catch (SEHException e)
+        {
+            throw Exports.CannotCall("JetRestoreInstanceW", e);
+        }
         finally
         {
             Exit();
@@ -163,7 +186,15 @@ public sealed class EseInstance : IDisposable
 
         if (_session != 0 && Exports.JetEndSession != null)
         {
-            _ = Exports.JetEndSession(_session, 0);
+            try
+            {
+                _ = Exports.JetEndSession(_session, 0);
+            }
+            catch (SEHException)
+            {
+                // An export that cannot be called was reported by the call that failed; ending still terminates.
+            }
+
             _session = 0;
         }
 

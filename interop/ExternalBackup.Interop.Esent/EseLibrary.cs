@@ -77,9 +77,16 @@ public sealed class EseLibrary : IDisposable
     {
         Exports.Require(Exports.JetSetSystemParameterW, nameof(EseExports.JetSetSystemParameterW));
         int err;
-        fixed (char* sz = text)
+        try
         {
-            err = Exports.JetSetSystemParameterW(null, 0, (uint)parameter, value, sz);
+            fixed (char* sz = text)
+            {
+                err = Exports.JetSetSystemParameterW(null, 0, (uint)parameter, value, sz);
+            }
+        }
+        catch (SEHException e)
+        {
+            throw Exports.CannotCall("JetSetSystemParameterW", e);
         }
 
         EseCall.Check(err, "JetSetSystemParameterW", $"parameter {parameter} ({(uint)parameter})");
@@ -96,10 +103,17 @@ public sealed class EseLibrary : IDisposable
         Exports.Require(Exports.JetTerm2, nameof(EseExports.JetTerm2));
         nint instance = 0;
         int err;
-        fixed (char* szName = name)
-        fixed (char* szDisplay = displayName)
+        try
         {
-            err = Exports.JetCreateInstance2W(&instance, szName, szDisplay, 0);
+            fixed (char* szName = name)
+            fixed (char* szDisplay = displayName)
+            {
+                err = Exports.JetCreateInstance2W(&instance, szName, szDisplay, 0);
+            }
+        }
+        catch (SEHException e)
+        {
+            throw Exports.CannotCall("JetCreateInstance2W", e);
         }
 
         EseCall.Check(err, "JetCreateInstance2W", $"instance '{name}'");
@@ -146,6 +160,10 @@ public sealed class EseLibrary : IDisposable
             thunk?.Complete();
             EseCall.Check(err, "JetExternalRestore2W", $"logs {request.LogInfo.GenLow}..{request.LogInfo.GenHigh} from {request.BackupLogPath}");
             return (JetError)err;
+        }
+        catch (SEHException e)
+        {
+            throw Exports.CannotCall("JetExternalRestore2W", e);
         }
         finally
         {

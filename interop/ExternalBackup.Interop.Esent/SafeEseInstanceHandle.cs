@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace ExternalBackup.Interop.Esent;
@@ -29,6 +30,11 @@ public sealed class SafeEseInstanceHandle : SafeHandleZeroOrMinusOneIsInvalid
         {
             TermResult = _library.Exports.JetTerm2(handle, (uint)_termGrbits);
             return TermResult >= 0;
+        }
+        catch (SEHException)
+        {
+            // JetTerm2 raised a native exception (an export that cannot be called): the handle is given up.
+            return false;
         }
         finally
         {

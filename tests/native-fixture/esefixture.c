@@ -1142,6 +1142,10 @@ EXPORT void FixtureReset(void)
 /* The C compiler's view of the structs: sizes and offsets the managed declarations must match. */
 EXPORT int32_t FixtureLayout(const char *what)
 {
+    /* The compiler's widths: unsigned long is 4 bytes on Windows (LLP64), 8 on Linux (LP64); JET_ULONG is 4 on both. */
+    if (!strcmp(what, "unsigned long")) return sizeof(unsigned long);
+    if (!strcmp(what, "JET_ULONG")) return sizeof(JET_ULONG);
+    if (!strcmp(what, "JET_API_PTR")) return sizeof(JET_API_PTR);
     if (!strcmp(what, "JET_LOGINFO_W")) return sizeof(JET_LOGINFO_W);
     if (!strcmp(what, "JET_LOGINFO_W.ulGenLow")) return offsetof(JET_LOGINFO_W, ulGenLow);
     if (!strcmp(what, "JET_LOGINFO_W.ulGenHigh")) return offsetof(JET_LOGINFO_W, ulGenHigh);

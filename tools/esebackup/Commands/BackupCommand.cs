@@ -94,7 +94,7 @@ public static class BackupCommand
             {
                 return console.Fail(CliConsole.Failed, "backup cancelled; the engine's backup was ended with abort and nothing was truncated");
             }
-            catch (Exception e) when (e is EseException or BackupVerificationException or LogTruncationException or InvalidDataException)
+            catch (Exception e) when (e is EseException or Interop.Esent.EseLibraryException or BackupVerificationException or LogTruncationException or InvalidDataException)
             {
                 return console.Fail(CliConsole.Failed, $"backup failed: {e.Message}");
             }
