@@ -6,8 +6,9 @@ namespace ExternalBackup.Interop.Esent;
 
 /// <summary>
 /// One ESE instance of an <see cref="EseLibrary"/>: parameters, <c>JetInit3W</c>, attached databases, and the
-/// simple backup/restore calls. Disposing ends the session it opened and terminates the instance (<c>JetTerm2</c>).
-/// Create with <see cref="EseLibrary.CreateInstance"/>.
+/// simple backup/restore calls. Disposing ends the session it opened and terminates the instance (<c>JetTerm2</c>),
+/// unless the instance was adopted. Create with <see cref="EseLibrary.CreateInstance"/>, or adopt an application's
+/// running instance with <see cref="EseLibrary.AdoptInstance"/>.
 /// </summary>
 public sealed class EseInstance : IDisposable
 {
@@ -23,7 +24,7 @@ public sealed class EseInstance : IDisposable
     /// <summary>The library this instance lives in.</summary>
     public EseLibrary Library { get; }
 
-    /// <summary>The instance handle; releasing it calls <c>JetTerm2</c>.</summary>
+    /// <summary>The instance handle; releasing it calls <c>JetTerm2</c> (not for an adopted instance).</summary>
     public SafeEseInstanceHandle Handle { get; }
 
     /// <summary>The instance name given to <c>JetCreateInstance2W</c>.</summary>

@@ -122,6 +122,33 @@ public sealed class EseLibrary : IDisposable
     }
 
     /// <summary>
+    /// Adopts an instance the application created and initialised itself (its <c>JET_INSTANCE</c>, in this process, from
+    /// the same ESE library): the streaming backup API only works inside the process that owns the instance. Nothing is
+    /// created, initialised, attached or terminated: disposing the returned <see cref="EseInstance"/> leaves the instance
+    /// running, and the application keeps its own log path, base name and page size.
+    /// </summary>
+    /// <param name="instance">The application's <c>JET_INSTANCE</c>, already initialised (<c>JetInit</c>).</param>
+    /// <param name="name">The instance's name, for logs and manifests.</param>
+    /// <example>
+    /// <code>
+    /// using var library = EseLibrary.Load(new EseLibraryOptions { LibraryPath = "esent.dll" });
+    /// using var adopted = library.AdoptInstance(myInstanceHandle, "MyApp");
+    /// var result = await new StreamingBackup(adopted.CreateExternalBackupEngine(), sink, options).RunAsync(BackupKind.Full);
+    /// </code>
+    /// </example>
+    public EseInstance AdoptInstance(nint instance, string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (instance == 0 || instance == -1)
+        {
+            throw new ArgumentException($"JET_INSTANCE 0x{instance:X} is not an instance handle.", nameof(instance));
+        }
+
+        AddReference();
+        return new EseInstance(this, new SafeEseInstanceHandle(this, instance, TermGrbits.None, terminates: false), name);
+    }
+
+    /// <summary>
     /// <c>JetExternalRestore2W</c>: restores databases and logs copied by an external backup (the engine creates its
     /// own temporary instance). Returns <see cref="JetError.Success"/> or a warning such as
     /// <see cref="JetError.WrnTargetInstanceRunning"/>.
