@@ -23,6 +23,88 @@
 #include <unistd.h>
 #ifdef _WIN32
 #include <windows.h>
+
+/* Windows: paths are UTF-8 inside the fixture and UTF-16 at the file APIs (the ANSI ones lose non-ASCII names). */
+static wchar_t *wide(const char *s)
+{
+    int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
+    wchar_t *w = malloc((size_t)(n > 0 ? n : 1) * sizeof *w);
+    if (n <= 0 || !MultiByteToWideChar(CP_UTF8, 0, s, -1, w, n)) w[0] = 0;
+    return w;
+}
+
+static FILE *utf8_fopen(const char *path, const char *mode)
+{
+    wchar_t *p = wide(path), *m = wide(mode);
+    FILE *f = _wfopen(p, m);
+    free(p); free(m);
+    return f;
+}
+
+/* POSIX rename replaces an existing target; so does MoveFileExW with MOVEFILE_REPLACE_EXISTING. */
+static int utf8_rename(const char *from, const char *to)
+{
+    wchar_t *a = wide(from), *b = wide(to);
+    int r = MoveFileExW(a, b, MOVEFILE_REPLACE_EXISTING) ? 0 : -1;
+    free(a); free(b);
+    return r;
+}
+
+static int utf8_unlink(const char *path)
+{
+    wchar_t *p = wide(path);
+    int r = _wunlink(p);
+    free(p);
+    return r;
+}
+
+static int utf8_stat(const char *path, struct stat *st)
+{
+    wchar_t *p = wide(path);
+    struct _stat64 w;
+    int r = _wstat64(p, &w);
+    free(p);
+    memset(st, 0, sizeof *st);
+    if (r == 0) { st->st_mode = w.st_mode; st->st_size = (off_t)w.st_size; }
+    return r;
+}
+
+typedef struct { _WDIR *d; struct dirent e; } Utf8Dir;
+
+static Utf8Dir *utf8_opendir(const char *path)
+{
+    wchar_t *p = wide(path);
+    _WDIR *d = _wopendir(p);
+    free(p);
+    if (!d) return NULL;
+    Utf8Dir *u = calloc(1, sizeof *u);
+    u->d = d;
+    return u;
+}
+
+static struct dirent *utf8_readdir(Utf8Dir *u)
+{
+    struct _wdirent *w = _wreaddir(u->d);
+    if (!w) return NULL;
+    if (!WideCharToMultiByte(CP_UTF8, 0, w->d_name, -1, u->e.d_name, (int)sizeof u->e.d_name, NULL, NULL)) u->e.d_name[0] = 0;
+    return &u->e;
+}
+
+static int utf8_closedir(Utf8Dir *u)
+{
+    int r = _wclosedir(u->d);
+    free(u);
+    return r;
+}
+
+#define fopen utf8_fopen
+#define rename utf8_rename
+#define unlink utf8_unlink
+#define stat(path, st) utf8_stat(path, st)
+#define DIR Utf8Dir
+#define opendir utf8_opendir
+#define readdir utf8_readdir
+#define closedir utf8_closedir
 #endif
 
 #ifdef _WIN32
