@@ -58,14 +58,29 @@ static int utf8_unlink(const char *path)
     return r;
 }
 
-static int utf8_stat(const char *path, struct stat *st)
+/* struct stat and off_t are 32-bit sized on Windows: 64-bit ones, so database files beyond 4 GiB keep their size. */
+struct fx_stat { unsigned int st_mode; int64_t st_size; };
+
+static int fx_stat(const char *path, struct fx_stat *st)
 {
     wchar_t *p = wide(path);
+    /* _wstat64 refuses a folder named with a trailing separator (ESE's folder parameters end with one). */
+    size_t n = wcslen(p);
+    while (n > 1 && (p[n - 1] == L'\\' || p[n - 1] == L'/') && p[n - 2] != L':') p[--n] = 0;
     struct _stat64 w;
     int r = _wstat64(p, &w);
     free(p);
-    memset(st, 0, sizeof *st);
-    if (r == 0) { st->st_mode = w.st_mode; st->st_size = (off_t)w.st_size; }
+    st->st_mode = r == 0 ? w.st_mode : 0;
+    st->st_size = r == 0 ? w.st_size : 0;
+    return r;
+}
+
+static int fx_fstat(int fd, struct fx_stat *st)
+{
+    struct _stat64 w;
+    int r = _fstat64(fd, &w);
+    st->st_mode = r == 0 ? w.st_mode : 0;
+    st->st_size = r == 0 ? w.st_size : 0;
     return r;
 }
 
@@ -100,7 +115,10 @@ static int utf8_closedir(Utf8Dir *u)
 #define fopen utf8_fopen
 #define rename utf8_rename
 #define unlink utf8_unlink
-#define stat(path, st) utf8_stat(path, st)
+#define stat fx_stat
+#define fstat fx_fstat
+#define off_t int64_t
+#define fseeko _fseeki64
 #define DIR Utf8Dir
 #define opendir utf8_opendir
 #define readdir utf8_readdir
@@ -620,7 +638,9 @@ static void raise_instead_of_returning(const char *call)
     logf_("%s raised a native exception", call);
     pthread_mutex_unlock(&g_lock);
 #ifdef _WIN32
-    RaiseException(0x80000100u /* EXCEPTION_WINE_STUB */, EXCEPTION_NONCONTINUABLE, 0, NULL);
+    /* As a Wine stub raises it: the DLL and the function name as its two parameters (Wine prints them). */
+    ULONG_PTR args[2] = { (ULONG_PTR)"esent.dll", (ULONG_PTR)call };
+    RaiseException(0x80000100u /* EXCEPTION_WINE_STUB */, EXCEPTION_NONCONTINUABLE, 2, args);
 #endif
 }
 
