@@ -94,13 +94,18 @@ public static class BackupCommand
             {
                 return console.Fail(CliConsole.Failed, "backup cancelled; the engine's backup was ended with abort and nothing was truncated");
             }
-            catch (Exception e) when (e is EseException or Interop.Esent.EseLibraryException or BackupVerificationException or LogTruncationException or InvalidDataException)
+            catch (Exception e) when (e is EseException or BackupVerificationException or LogTruncationException or InvalidDataException)
             {
                 return console.Fail(CliConsole.Failed, $"backup failed: {e.Message}");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or EngineSelectionException or NotSupportedException)
             {
                 return console.Fail(CliConsole.UsageOrIo, e.Message);
+            }
+            catch (Interop.Esent.EseLibraryException e)
+            {
+                // The native library cannot serve a call during the backup (an export that raises instead of returning).
+                return console.Fail(CliConsole.Failed, $"backup failed: {e.Message}");
             }
             finally
             {

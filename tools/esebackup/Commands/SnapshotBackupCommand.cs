@@ -101,14 +101,14 @@ public static class SnapshotBackupCommand
 
             return new SnapshotBackupOutcome(CliConsole.Ok, false);
         }
-        catch (OperationCanceledException)
-        {
-            return new SnapshotBackupOutcome(console.Fail(CliConsole.Failed, "backup cancelled; the writers were told to abort and nothing was truncated"), false);
-        }
         catch (Exception e) when (arguments.FallbackToStreaming && IsSessionFailure(e))
         {
             console.Error.WriteLine($"esebackup: the VSS session could not start or run ({e.Message}); falling back to the streaming backup API");
             return SnapshotBackupOutcome.FallBackToStreaming;
+        }
+        catch (OperationCanceledException)
+        {
+            return new SnapshotBackupOutcome(console.Fail(CliConsole.Failed, "backup cancelled; the writers were told to abort and nothing was truncated"), false);
         }
         catch (Exception e) when (e is SnapshotException or FrozenSetException)
         {
