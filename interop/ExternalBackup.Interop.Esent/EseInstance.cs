@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ExternalBackup.Engine;
 using ExternalBackup.Interop.Esent.Native;
 
@@ -5,8 +6,9 @@ namespace ExternalBackup.Interop.Esent;
 
 /// <summary>
 /// One ESE instance of an <see cref="EseLibrary"/>: parameters, <c>JetInit3W</c>, attached databases, and the
-/// simple backup/restore calls. Disposing ends the session it opened and terminates the instance (<c>JetTerm2</c>).
-/// Create with <see cref="EseLibrary.CreateInstance"/>.
+/// simple backup/restore calls. Disposing ends the session it opened and terminates the instance (<c>JetTerm2</c>),
+/// unless the instance was adopted. Create with <see cref="EseLibrary.CreateInstance"/>, or adopt an application's
+/// running instance with <see cref="EseLibrary.AdoptInstance"/>.
 /// </summary>
 public sealed class EseInstance : IDisposable
 {
@@ -22,7 +24,7 @@ public sealed class EseInstance : IDisposable
     /// <summary>The library this instance lives in.</summary>
     public EseLibrary Library { get; }
 
-    /// <summary>The instance handle; releasing it calls <c>JetTerm2</c>.</summary>
+    /// <summary>The instance handle; releasing it calls <c>JetTerm2</c> (not for an adopted instance).</summary>
     public SafeEseInstanceHandle Handle { get; }
 
     /// <summary>The instance name given to <c>JetCreateInstance2W</c>.</summary>
@@ -45,6 +47,10 @@ public sealed class EseInstance : IDisposable
 
             EseCall.Check(err, "JetSetSystemParameterW", $"parameter {parameter} ({(uint)parameter}) = {text ?? value.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         }
+        catch (SEHException e)
+        {
+            throw Exports.CannotCall("JetSetSystemParameterW", e);
+        }
         finally
         {
             Exit();
@@ -59,6 +65,10 @@ public sealed class EseInstance : IDisposable
         try
         {
             EseCall.Check(Exports.JetInit3W(&instance, null, 0), "JetInit3W", $"instance '{Name}'");
+        }
+        catch (SEHException e)
+        {
+            throw Exports.CannotCall("JetInit3W", e);
         }
         finally
         {
@@ -76,6 +86,7 @@ public sealed class EseInstance : IDisposable
         Exports.Require(Exports.JetAttachDatabaseW, nameof(EseExports.JetAttachDatabaseW));
         Exports.Require(Exports.JetBeginSessionW, nameof(EseExports.JetBeginSessionW));
         var instance = Enter();
+        var call = "JetBeginSessionW";
         try
         {
             if (_session == 0)
@@ -86,12 +97,17 @@ public sealed class EseInstance : IDisposable
             }
 
             int err;
+            call = "JetAttachDatabaseW";
             fixed (char* sz = path)
             {
                 err = Exports.JetAttachDatabaseW(_session, sz, grbit);
             }
 
             EseCall.Check(err, "JetAttachDatabaseW", path);
+        }
+        catch (SEHException e)
+        {
+            throw Exports.CannotCall(call, e);
         }
         finally
         {
@@ -116,6 +132,10 @@ public sealed class EseInstance : IDisposable
 
             thunk?.Complete();
             EseCall.Check(err, "JetBackupInstanceW", path);
+        }
+        catch (SEHException e)
+        {
+            throw Exports.CannotCall("JetBackupInstanceW", e);
         }
         finally
         {
@@ -143,6 +163,10 @@ public sealed class EseInstance : IDisposable
             thunk?.Complete();
             EseCall.Check(err, "JetRestoreInstanceW", source);
         }
+        catch (SEHException e)
+        {
+            throw Exports.CannotCall("JetRestoreInstanceW", e);
+        }
         finally
         {
             Exit();
@@ -163,7 +187,15 @@ public sealed class EseInstance : IDisposable
 
         if (_session != 0 && Exports.JetEndSession != null)
         {
-            _ = Exports.JetEndSession(_session, 0);
+            try
+            {
+                _ = Exports.JetEndSession(_session, 0);
+            }
+            catch (SEHException)
+            {
+                // An export that cannot be called was reported by the call that failed; ending still terminates.
+            }
+
             _session = 0;
         }
 

@@ -77,9 +77,16 @@ public sealed class EseLibrary : IDisposable
     {
         Exports.Require(Exports.JetSetSystemParameterW, nameof(EseExports.JetSetSystemParameterW));
         int err;
-        fixed (char* sz = text)
+        try
         {
-            err = Exports.JetSetSystemParameterW(null, 0, (uint)parameter, value, sz);
+            fixed (char* sz = text)
+            {
+                err = Exports.JetSetSystemParameterW(null, 0, (uint)parameter, value, sz);
+            }
+        }
+        catch (SEHException e)
+        {
+            throw Exports.CannotCall("JetSetSystemParameterW", e);
         }
 
         EseCall.Check(err, "JetSetSystemParameterW", $"parameter {parameter} ({(uint)parameter})");
@@ -96,15 +103,49 @@ public sealed class EseLibrary : IDisposable
         Exports.Require(Exports.JetTerm2, nameof(EseExports.JetTerm2));
         nint instance = 0;
         int err;
-        fixed (char* szName = name)
-        fixed (char* szDisplay = displayName)
+        try
         {
-            err = Exports.JetCreateInstance2W(&instance, szName, szDisplay, 0);
+            fixed (char* szName = name)
+            fixed (char* szDisplay = displayName)
+            {
+                err = Exports.JetCreateInstance2W(&instance, szName, szDisplay, 0);
+            }
+        }
+        catch (SEHException e)
+        {
+            throw Exports.CannotCall("JetCreateInstance2W", e);
         }
 
         EseCall.Check(err, "JetCreateInstance2W", $"instance '{name}'");
         AddReference();
         return new EseInstance(this, new SafeEseInstanceHandle(this, instance, termGrbits), name);
+    }
+
+    /// <summary>
+    /// Adopts an instance the application created and initialised itself (its <c>JET_INSTANCE</c>, in this process, from
+    /// the same ESE library): the streaming backup API only works inside the process that owns the instance. Nothing is
+    /// created, initialised, attached or terminated: disposing the returned <see cref="EseInstance"/> leaves the instance
+    /// running, and the application keeps its own log path, base name and page size.
+    /// </summary>
+    /// <param name="instance">The application's <c>JET_INSTANCE</c>, already initialised (<c>JetInit</c>).</param>
+    /// <param name="name">The instance's name, for logs and manifests.</param>
+    /// <example>
+    /// <code>
+    /// using var library = EseLibrary.Load(new EseLibraryOptions { LibraryPath = "esent.dll" });
+    /// using var adopted = library.AdoptInstance(myInstanceHandle, "MyApp");
+    /// var result = await new StreamingBackup(adopted.CreateExternalBackupEngine(), sink, options).RunAsync(BackupKind.Full);
+    /// </code>
+    /// </example>
+    public EseInstance AdoptInstance(nint instance, string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (instance == 0 || instance == -1)
+        {
+            throw new ArgumentException($"JET_INSTANCE 0x{instance:X} is not an instance handle.", nameof(instance));
+        }
+
+        AddReference();
+        return new EseInstance(this, new SafeEseInstanceHandle(this, instance, TermGrbits.None, terminates: false), name);
     }
 
     /// <summary>
@@ -146,6 +187,10 @@ public sealed class EseLibrary : IDisposable
             thunk?.Complete();
             EseCall.Check(err, "JetExternalRestore2W", $"logs {request.LogInfo.GenLow}..{request.LogInfo.GenHigh} from {request.BackupLogPath}");
             return (JetError)err;
+        }
+        catch (SEHException e)
+        {
+            throw Exports.CannotCall("JetExternalRestore2W", e);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ExternalBackup.Engine;
 using ExternalBackup.Interop.Esent.Native;
 
@@ -40,6 +41,10 @@ public sealed class NativeExternalBackupEngine : IExternalBackupEngine
         {
             EseCall.Check(_exports.JetBeginExternalBackupInstance(instance, (uint)grbits), "JetBeginExternalBackupInstance", $"grbit 0x{(uint)grbits:X}");
         }
+        catch (SEHException e)
+        {
+            throw _exports.CannotCall("JetBeginExternalBackupInstance", e);
+        }
         finally
         {
             _instance.Exit();
@@ -55,6 +60,10 @@ public sealed class NativeExternalBackupEngine : IExternalBackupEngine
         {
             var f = _exports.JetGetAttachInfoInstanceW;
             return MultiString.Query("JetGetAttachInfoInstanceW", (buffer, cbMax, pcbActual) => f(instance, buffer, cbMax, pcbActual));
+        }
+        catch (SEHException e)
+        {
+            throw _exports.CannotCall("JetGetAttachInfoInstanceW", e);
         }
         finally
         {
@@ -80,6 +89,10 @@ public sealed class NativeExternalBackupEngine : IExternalBackupEngine
 
             EseCall.Check(err, "JetOpenFileInstanceW", fileName);
             return new BackupFileHandle(handle, (long)(((ulong)high << 32) | low));
+        }
+        catch (SEHException e)
+        {
+            throw _exports.CannotCall("JetOpenFileInstanceW", e);
         }
         finally
         {
@@ -108,6 +121,10 @@ public sealed class NativeExternalBackupEngine : IExternalBackupEngine
 
             return checked((int)actual);
         }
+        catch (SEHException e)
+        {
+            throw _exports.CannotCall("JetReadFileInstance", e);
+        }
         finally
         {
             _instance.Exit();
@@ -122,6 +139,10 @@ public sealed class NativeExternalBackupEngine : IExternalBackupEngine
         try
         {
             EseCall.Check(_exports.JetCloseFileInstance(instance, file.Handle), "JetCloseFileInstance", $"handle {file.Handle}");
+        }
+        catch (SEHException e)
+        {
+            throw _exports.CannotCall("JetCloseFileInstance", e);
         }
         finally
         {
@@ -143,6 +164,10 @@ public sealed class NativeExternalBackupEngine : IExternalBackupEngine
             var baseName = new string(info.SzBaseName, 0, 4).TrimEnd('\0');
             return new BackupLogInfo(files, new JetLogInfo(info.UlGenLow, info.UlGenHigh, baseName));
         }
+        catch (SEHException e)
+        {
+            throw _exports.CannotCall("JetGetLogInfoInstance2W", e);
+        }
         finally
         {
             _instance.Exit();
@@ -158,6 +183,10 @@ public sealed class NativeExternalBackupEngine : IExternalBackupEngine
         {
             var f = _exports.JetGetTruncateLogInfoInstanceW;
             return MultiString.Query("JetGetTruncateLogInfoInstanceW", (buffer, cbMax, pcbActual) => f(instance, buffer, cbMax, pcbActual));
+        }
+        catch (SEHException e)
+        {
+            throw _exports.CannotCall("JetGetTruncateLogInfoInstanceW", e);
         }
         finally
         {
@@ -175,6 +204,10 @@ public sealed class NativeExternalBackupEngine : IExternalBackupEngine
             var f = _exports.JetGetLogInfoInstanceW;
             return MultiString.Query("JetGetLogInfoInstanceW", (buffer, cbMax, pcbActual) => f(instance, buffer, cbMax, pcbActual));
         }
+        catch (SEHException e)
+        {
+            throw _exports.CannotCall("JetGetLogInfoInstanceW", e);
+        }
         finally
         {
             _instance.Exit();
@@ -189,6 +222,10 @@ public sealed class NativeExternalBackupEngine : IExternalBackupEngine
         try
         {
             EseCall.Check(_exports.JetTruncateLogInstance(instance), "JetTruncateLogInstance");
+        }
+        catch (SEHException e)
+        {
+            throw _exports.CannotCall("JetTruncateLogInstance", e);
         }
         finally
         {
@@ -205,6 +242,10 @@ public sealed class NativeExternalBackupEngine : IExternalBackupEngine
         {
             EseCall.Check(_exports.JetEndExternalBackupInstance2(instance, (uint)grbits), "JetEndExternalBackupInstance2", $"grbit 0x{(uint)grbits:X}");
         }
+        catch (SEHException e)
+        {
+            throw _exports.CannotCall("JetEndExternalBackupInstance2", e);
+        }
         finally
         {
             _instance.Exit();
@@ -219,6 +260,10 @@ public sealed class NativeExternalBackupEngine : IExternalBackupEngine
         try
         {
             EseCall.Check(_exports.JetStopBackupInstance(instance), "JetStopBackupInstance");
+        }
+        catch (SEHException e)
+        {
+            throw _exports.CannotCall("JetStopBackupInstance", e);
         }
         finally
         {

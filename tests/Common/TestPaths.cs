@@ -59,7 +59,7 @@ internal static class TestPaths
         return target;
     }
 
-    /// <summary>Copies a folder tree.</summary>
+    /// <summary>Copies a folder tree; the copies are writable.</summary>
     public static void CopyTree(string source, string target)
     {
         Directory.CreateDirectory(target);
@@ -70,7 +70,11 @@ internal static class TestPaths
 
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
-            File.Copy(file, Path.Combine(target, Path.GetRelativePath(source, file)), overwrite: true);
+            var copy = Path.Combine(target, Path.GetRelativePath(source, file));
+            File.Copy(file, copy, overwrite: true);
+
+            // shared/ is read-only; an instance folder is not (Windows refuses to delete a read-only log).
+            File.SetAttributes(copy, File.GetAttributes(copy) & ~FileAttributes.ReadOnly);
         }
     }
 

@@ -11,6 +11,7 @@ namespace ExternalBackup.Formats.Tests;
 /// corpus database it can read and on synthetic databases. Installs the package with apt-get when it is missing.
 /// </summary>
 [NonParallelizable]
+[LinuxOnly("esedbinfo (Debian libesedb-utils) is a Linux program; the Linux lane runs this oracle")]
 public class EsedbinfoOracleTests
 {
     /// <summary>Corpus databases esedbinfo 20181229 cannot open (CORPUS.md): listed, printed, and checked to still fail.</summary>

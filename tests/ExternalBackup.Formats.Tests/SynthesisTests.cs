@@ -27,7 +27,7 @@ public class SynthesisTests
         Assert.Multiple(() =>
         {
             Assert.That(report.Ok, Is.True, string.Join("\n", report.AllProblems));
-            Assert.That(report.Files.Select(f => Path.GetRelativePath(scratch.Path, f.Path)).Order(StringComparer.Ordinal), Is.EqualTo(new[]
+            Assert.That(report.Files.Select(f => Path.GetRelativePath(scratch.Path, f.Path).Replace(Path.DirectorySeparatorChar, '/')).Order(StringComparer.Ordinal), Is.EqualTo(new[]
             {
                 "clean.edb", "dirty.edb", "edb.chk", "edb.log", "edb00001.log", "edb00002.log", "edb00003.log", "edb00004.log", "edb00005.log",
                 "edbres00001.jrs", "edbres00002.jrs", "sub/big-pages.edb",

@@ -48,6 +48,18 @@ public sealed class LibraryResolutionTests
     }
 
     [Test]
+    [WindowsOnly("esent.dll is the default library only on Windows")]
+    public void On_Windows_the_default_is_esent_dll_and_the_fixture_beside_the_tests_answers_as_it()
+    {
+        Environment.SetEnvironmentVariable(EseLibraryOptions.EnvironmentVariable, null);
+        using var library = EseLibrary.Load();
+        Assert.That(library.Name, Is.EqualTo(NativeFixture.WindowsLibraryName));
+        using var control = new FixtureControl();
+        using var instance = library.CreateInstance("default-esent");
+        Assert.That(control.CallsTo("JetCreateInstance2W").Single(), Does.Contain("szInstanceName=\"default-esent\""));
+    }
+
+    [Test]
     public void A_missing_file_is_a_one_line_EseLibraryException_naming_it()
     {
         var e = Assert.Throws<EseLibraryException>(() => EseLibrary.Load(new EseLibraryOptions { LibraryPath = "/nonexistent/libese.so" }))!;
@@ -57,14 +69,11 @@ public sealed class LibraryResolutionTests
     [Test]
     public void A_library_without_the_entry_point_names_the_missing_function()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            Assert.Ignore("uses libm.so.6 as a library without ESE exports");
-        }
-
-        using var library = EseLibrary.Load(new EseLibraryOptions { LibraryPath = "libm.so.6" });
+        // A system library without ESE exports.
+        var name = OperatingSystem.IsWindows() ? "msvcrt.dll" : "libm.so.6";
+        using var library = EseLibrary.Load(new EseLibraryOptions { LibraryPath = name });
         var e = Assert.Throws<EseLibraryException>(() => library.CreateInstance("x"))!;
-        Assert.That(e.Message, Is.EqualTo("The ESE library 'libm.so.6' does not export JetCreateInstance2W."));
+        Assert.That(e.Message, Is.EqualTo($"The ESE library '{name}' does not export JetCreateInstance2W."));
     }
 
     [Test]

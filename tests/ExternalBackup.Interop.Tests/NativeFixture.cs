@@ -7,7 +7,8 @@ namespace ExternalBackup.Interop.Tests;
 
 /// <summary>
 /// Builds tests/native-fixture/esefixture.c with the installed gcc once per test run and gives the tests its path
-/// and its control functions (call log, fault injection, layout echo, reset).
+/// and its control functions (call log, fault injection, layout echo, reset). On Windows (the Windows lane under
+/// Wine) the fixture is the mingw-w64 build the lane put beside the tests as esent.dll.
 /// </summary>
 [SetUpFixture]
 public sealed class NativeFixture
@@ -18,9 +19,21 @@ public sealed class NativeFixture
     /// <summary>The built fixture library.</summary>
     public static string LibraryPath => _libraryPath ?? throw new InvalidOperationException("The native fixture was not built.");
 
+    /// <summary>The name the Windows build loads the fixture by: esent.dll, the one the binding loads by default.</summary>
+    public const string WindowsLibraryName = "esent.dll";
+
     [OneTimeSetUp]
     public void Build()
     {
+        if (OperatingSystem.IsWindows())
+        {
+            // No Linux compiler runs under Wine: the Windows lane builds the fixture with mingw-w64 beside the tests.
+            var dll = Path.Combine(AppContext.BaseDirectory, WindowsLibraryName);
+            Assert.That(File.Exists(dll), Is.True, $"the native fixture {dll} is missing: .ci/windows-lane builds it with x86_64-w64-mingw32-gcc from tests/native-fixture/esefixture.c");
+            _libraryPath = dll;
+            return;
+        }
+
         var source = Path.Combine(TestPaths.RepositoryRoot, "tests", "native-fixture", "esefixture.c");
         Assert.That(File.Exists(source), Is.True, $"fixture source missing: {source}");
         _buildDirectory = Path.Combine(Path.GetTempPath(), "eb-native-fixture", Guid.NewGuid().ToString("N"));
@@ -75,6 +88,9 @@ public sealed class NativeFixture
 /// <summary>The fixture's test-control exports (not part of the ESE API).</summary>
 internal sealed unsafe class FixtureControl : IDisposable
 {
+    /// <summary>The <see cref="FailCall"/> code that makes the call raise a native exception instead of returning (FIXTURE_RAISE; Windows builds only).</summary>
+    public const int Raise = 0x52414953;
+
     private readonly nint _module;
     private readonly delegate* unmanaged<byte*, uint, uint> _callLog;
     private readonly delegate* unmanaged<byte*, uint, int, int> _failCall;

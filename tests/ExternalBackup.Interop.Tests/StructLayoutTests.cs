@@ -17,6 +17,18 @@ public sealed unsafe class StructLayoutTests
     public void TearDown() => _control.Dispose();
 
     [Test]
+    public void The_compiler_of_the_fixture_has_the_widths_the_binding_declares()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            // LLP64 (Windows x64): unsigned long is 4 bytes, so esent.h's unsigned long is the binding's uint; LP64 (Linux): 8.
+            Assert.That(_control.Layout("unsigned long"), Is.EqualTo(OperatingSystem.IsWindows() ? 4 : 8));
+            Assert.That(_control.Layout("JET_ULONG"), Is.EqualTo(sizeof(uint)), "unsigned long of esent.h (JET_GRBIT, cbMax, pcbActual)");
+            Assert.That(_control.Layout("JET_API_PTR"), Is.EqualTo(sizeof(nint)), "JET_INSTANCE, JET_SESID, JET_HANDLE");
+        }
+    }
+
+    [Test]
     public void JetLogInfoW_is_20_bytes_with_the_documented_offsets()
     {
         NativeLogInfoW s = default;

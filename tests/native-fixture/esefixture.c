@@ -1,6 +1,8 @@
 /*
  * esefixture: see esefixture.h. Built by the tests with
  *   gcc -shared -fPIC -O2 -fvisibility=hidden -o libesefixture.so esefixture.c -lpthread
+ * and, as the Windows esent.dll of the Windows lane (.ci/windows-lane), with
+ *   x86_64-w64-mingw32-gcc -shared -O2 -static -D__USE_MINGW_ANSI_STDIO=1 -o esent.dll esefixture.c -lpthread
  * Exported Jet* functions keep the exact C signatures of ../shared/reference/ese-backup-api.md §2;
  * Fixture* functions are test controls (call log, fault injection, struct layout echo).
  */
@@ -19,8 +21,117 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef _WIN32
+#include <windows.h>
 
+/* Windows: paths are UTF-8 inside the fixture and UTF-16 at the file APIs (the ANSI ones lose non-ASCII names). */
+static wchar_t *wide(const char *s)
+{
+    int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
+    wchar_t *w = malloc((size_t)(n > 0 ? n : 1) * sizeof *w);
+    if (n <= 0 || !MultiByteToWideChar(CP_UTF8, 0, s, -1, w, n)) w[0] = 0;
+    return w;
+}
+
+static FILE *utf8_fopen(const char *path, const char *mode)
+{
+    wchar_t *p = wide(path), *m = wide(mode);
+    FILE *f = _wfopen(p, m);
+    free(p); free(m);
+    return f;
+}
+
+/* POSIX rename replaces an existing target; so does MoveFileExW with MOVEFILE_REPLACE_EXISTING. */
+static int utf8_rename(const char *from, const char *to)
+{
+    wchar_t *a = wide(from), *b = wide(to);
+    int r = MoveFileExW(a, b, MOVEFILE_REPLACE_EXISTING) ? 0 : -1;
+    free(a); free(b);
+    return r;
+}
+
+static int utf8_unlink(const char *path)
+{
+    wchar_t *p = wide(path);
+    int r = _wunlink(p);
+    free(p);
+    return r;
+}
+
+/* struct stat and off_t are 32-bit sized on Windows: 64-bit ones, so database files beyond 4 GiB keep their size. */
+struct fx_stat { unsigned int st_mode; int64_t st_size; };
+
+static int fx_stat(const char *path, struct fx_stat *st)
+{
+    wchar_t *p = wide(path);
+    /* _wstat64 refuses a folder named with a trailing separator (ESE's folder parameters end with one). */
+    size_t n = wcslen(p);
+    while (n > 1 && (p[n - 1] == L'\\' || p[n - 1] == L'/') && p[n - 2] != L':') p[--n] = 0;
+    struct _stat64 w;
+    int r = _wstat64(p, &w);
+    free(p);
+    st->st_mode = r == 0 ? w.st_mode : 0;
+    st->st_size = r == 0 ? w.st_size : 0;
+    return r;
+}
+
+static int fx_fstat(int fd, struct fx_stat *st)
+{
+    struct _stat64 w;
+    int r = _fstat64(fd, &w);
+    st->st_mode = r == 0 ? w.st_mode : 0;
+    st->st_size = r == 0 ? w.st_size : 0;
+    return r;
+}
+
+typedef struct { _WDIR *d; struct dirent e; } Utf8Dir;
+
+static Utf8Dir *utf8_opendir(const char *path)
+{
+    wchar_t *p = wide(path);
+    _WDIR *d = _wopendir(p);
+    free(p);
+    if (!d) return NULL;
+    Utf8Dir *u = calloc(1, sizeof *u);
+    u->d = d;
+    return u;
+}
+
+static struct dirent *utf8_readdir(Utf8Dir *u)
+{
+    struct _wdirent *w = _wreaddir(u->d);
+    if (!w) return NULL;
+    if (!WideCharToMultiByte(CP_UTF8, 0, w->d_name, -1, u->e.d_name, (int)sizeof u->e.d_name, NULL, NULL)) u->e.d_name[0] = 0;
+    return &u->e;
+}
+
+static int utf8_closedir(Utf8Dir *u)
+{
+    int r = _wclosedir(u->d);
+    free(u);
+    return r;
+}
+
+#define fopen utf8_fopen
+#define rename utf8_rename
+#define unlink utf8_unlink
+#define stat fx_stat
+#define fstat fx_fstat
+#define off_t int64_t
+#define fseeko _fseeki64
+#define DIR Utf8Dir
+#define opendir utf8_opendir
+#define readdir utf8_readdir
+#define closedir utf8_closedir
+#endif
+
+#ifdef _WIN32
+#define EXPORT __declspec(dllexport)
+/* Windows: gmtime_s takes its arguments the other way round. */
+#define gmtime_r(secs, tm) gmtime_s((tm), (secs))
+#else
 #define EXPORT __attribute__((visibility("default")))
+#endif
 #define MAX_INSTANCES 16
 #define MAX_DBS 16
 #define MAX_RULES 32
@@ -91,12 +202,23 @@ static WCHAR *u8to16(const char *s)
     return out;
 }
 
+/* The last separator of a path: '/' and, on Windows, '\\' as well. */
+static const char *last_separator(const char *path)
+{
+    const char *s = strrchr(path, '/');
+#ifdef _WIN32
+    const char *b = strrchr(path, '\\');
+    if (b && (!s || b > s)) s = b;
+#endif
+    return s;
+}
+
 static char *join_path(const char *dir, const char *name)
 {
     size_t a = strlen(dir);
     char *r = malloc(a + strlen(name) + 2);
     strcpy(r, dir);
-    if (a > 0 && dir[a - 1] != '/') strcat(r, "/");
+    if (a > 0 && !last_separator(dir + a - 1)) strcat(r, "/");
     strcat(r, name);
     return r;
 }
@@ -509,10 +631,24 @@ static void msz_return(Msz *m, WCHAR *out, uint32_t cbMax, uint32_t *pcbActual, 
 
 /* ---------------------------------------------------------------- common checks */
 
+/* A rule with code FIXTURE_RAISE makes the call raise a native exception instead of returning, as an unimplemented
+ * export does (Wine's esent.dll stubs raise EXCEPTION_WINE_STUB). Windows only: elsewhere FixtureFailCall refuses it. */
+static void raise_instead_of_returning(const char *call)
+{
+    logf_("%s raised a native exception", call);
+    pthread_mutex_unlock(&g_lock);
+#ifdef _WIN32
+    /* As a Wine stub raises it: the DLL and the function name as its two parameters (Wine prints them). */
+    ULONG_PTR args[2] = { (ULONG_PTR)"esent.dll", (ULONG_PTR)call };
+    RaiseException(0x80000100u /* EXCEPTION_WINE_STUB */, EXCEPTION_NONCONTINUABLE, 2, args);
+#endif
+}
+
 #define BEGIN_CALL(NAME) \
     pthread_mutex_lock(&g_lock); \
     const char *call_ = NAME; \
-    JET_ERR inj_ = injected(call_);
+    JET_ERR inj_ = injected(call_); \
+    if (inj_ == FIXTURE_RAISE) { raise_instead_of_returning(call_); return JET_errInvalidParameter; }
 
 #define RETURN(ERR) do { JET_ERR e_ = (ERR); logf_("  -> %d", e_); pthread_mutex_unlock(&g_lock); return e_; } while (0)
 
@@ -546,7 +682,7 @@ EXPORT JET_ERR JetCreateInstance2W(JET_INSTANCE *pinstance, const WCHAR *szInsta
             p->system8 = strdup("."); p->log8 = strdup("."); p->log16 = u8to16(".");
             strcpy(p->base, "edb");
             *pinstance = handle_of(p);
-            logf_("  instance=%lu", (unsigned long)*pinstance);
+            logf_("  instance=%llu", (unsigned long long)*pinstance);
             RETURN(0);
         }
     }
@@ -558,8 +694,8 @@ EXPORT JET_ERR JetSetSystemParameterW(JET_INSTANCE *pinstance, JET_SESID sesid, 
 {
     BEGIN_CALL("JetSetSystemParameterW");
     char *s8 = u16to8(szParam);
-    logf_("JetSetSystemParameterW instance=%lu sesid=%lu paramid=%u lParam=%lu szParam=\"%s\"",
-          (unsigned long)(pinstance ? *pinstance : 0), (unsigned long)sesid, paramid, (unsigned long)lParam, s8 ? s8 : "(null)");
+    logf_("JetSetSystemParameterW instance=%llu sesid=%llu paramid=%u lParam=%llu szParam=\"%s\"",
+          (unsigned long long)(pinstance ? *pinstance : 0), (unsigned long long)sesid, paramid, (unsigned long long)lParam, s8 ? s8 : "(null)");
     if (inj_) { free(s8); FAIL_IF_INJECTED(); }
     Instance *p = pinstance ? find_instance(*pinstance) : NULL;
     if (paramid == 64) { /* JET_paramDatabasePageSize: global */
@@ -583,7 +719,7 @@ EXPORT JET_ERR JetSetSystemParameterW(JET_INSTANCE *pinstance, JET_SESID sesid, 
 EXPORT JET_ERR JetInit3W(JET_INSTANCE *pinstance, JET_RSTINFO_W *prstInfo, JET_GRBIT grbit)
 {
     BEGIN_CALL("JetInit3W");
-    logf_("JetInit3W instance=%lu prstInfo=%s grbit=0x%X", (unsigned long)(pinstance ? *pinstance : 0), prstInfo ? "set" : "NULL", grbit);
+    logf_("JetInit3W instance=%llu prstInfo=%s grbit=0x%X", (unsigned long long)(pinstance ? *pinstance : 0), prstInfo ? "set" : "NULL", grbit);
     if (prstInfo) {
         logf_("  rstinfo cbStruct=%u crstmap=%d lgposStop=%d:%u:%u logtimeStop.bYear=%u pfnStatus=%s", prstInfo->cbStruct, prstInfo->crstmap,
               prstInfo->lgposStop.lGeneration, prstInfo->lgposStop.isec, prstInfo->lgposStop.ib, prstInfo->logtimeStop.bYear,
@@ -615,7 +751,7 @@ EXPORT JET_ERR JetInit3W(JET_INSTANCE *pinstance, JET_RSTINFO_W *prstInfo, JET_G
 EXPORT JET_ERR JetTerm2(JET_INSTANCE instance, JET_GRBIT grbit)
 {
     BEGIN_CALL("JetTerm2");
-    logf_("JetTerm2 instance=%lu grbit=0x%X", (unsigned long)instance, grbit);
+    logf_("JetTerm2 instance=%llu grbit=0x%X", (unsigned long long)instance, grbit);
     FAIL_IF_INJECTED();
     Instance *p = find_instance(instance);
     if (!p) RETURN(JET_errInvalidParameter);
@@ -627,7 +763,7 @@ EXPORT JET_ERR JetTerm2(JET_INSTANCE instance, JET_GRBIT grbit)
 EXPORT JET_ERR JetBeginSessionW(JET_INSTANCE instance, JET_SESID *psesid, const WCHAR *szUserName, const WCHAR *szPassword)
 {
     BEGIN_CALL("JetBeginSessionW");
-    logf_("JetBeginSessionW instance=%lu user=%s password=%s", (unsigned long)instance, szUserName ? "set" : "NULL", szPassword ? "set" : "NULL");
+    logf_("JetBeginSessionW instance=%llu user=%s password=%s", (unsigned long long)instance, szUserName ? "set" : "NULL", szPassword ? "set" : "NULL");
     FAIL_IF_INJECTED();
     Instance *p = find_instance(instance);
     if (!p || !psesid) RETURN(JET_errInvalidParameter);
@@ -640,7 +776,7 @@ EXPORT JET_ERR JetBeginSessionW(JET_INSTANCE instance, JET_SESID *psesid, const 
 EXPORT JET_ERR JetEndSession(JET_SESID sesid, JET_GRBIT grbit)
 {
     BEGIN_CALL("JetEndSession");
-    logf_("JetEndSession sesid=%lu grbit=0x%X", (unsigned long)sesid, grbit);
+    logf_("JetEndSession sesid=%llu grbit=0x%X", (unsigned long long)sesid, grbit);
     FAIL_IF_INJECTED();
     Instance *p = sesid > SESID_BASE ? find_instance(sesid - SESID_BASE) : NULL;
     if (!p || p->sessions == 0) RETURN(JET_errInvalidParameter);
@@ -652,7 +788,7 @@ EXPORT JET_ERR JetAttachDatabaseW(JET_SESID sesid, const WCHAR *szFilename, JET_
 {
     BEGIN_CALL("JetAttachDatabaseW");
     char *f8 = u16to8(szFilename);
-    logf_("JetAttachDatabaseW sesid=%lu szFilename=\"%s\" grbit=0x%X", (unsigned long)sesid, f8 ? f8 : "(null)", grbit);
+    logf_("JetAttachDatabaseW sesid=%llu szFilename=\"%s\" grbit=0x%X", (unsigned long long)sesid, f8 ? f8 : "(null)", grbit);
     if (inj_) { free(f8); FAIL_IF_INJECTED(); }
     Instance *p = sesid > SESID_BASE ? find_instance(sesid - SESID_BASE) : NULL;
     if (!p || !f8 || p->ndb >= MAX_DBS) { free(f8); RETURN(JET_errInvalidParameter); }
@@ -668,7 +804,7 @@ EXPORT JET_ERR JetAttachDatabaseW(JET_SESID sesid, const WCHAR *szFilename, JET_
 EXPORT JET_ERR JetStopBackupInstance(JET_INSTANCE instance)
 {
     BEGIN_CALL("JetStopBackupInstance");
-    logf_("JetStopBackupInstance instance=%lu", (unsigned long)instance);
+    logf_("JetStopBackupInstance instance=%llu", (unsigned long long)instance);
     FAIL_IF_INJECTED();
     Instance *p = find_instance(instance);
     if (!p) RETURN(JET_errInvalidParameter);
@@ -681,7 +817,7 @@ EXPORT JET_ERR JetStopBackupInstance(JET_INSTANCE instance)
 EXPORT JET_ERR JetBeginExternalBackupInstance(JET_INSTANCE instance, JET_GRBIT grbit)
 {
     BEGIN_CALL("JetBeginExternalBackupInstance");
-    logf_("JetBeginExternalBackupInstance instance=%lu grbit=0x%X", (unsigned long)instance, grbit);
+    logf_("JetBeginExternalBackupInstance instance=%llu grbit=0x%X", (unsigned long long)instance, grbit);
     FAIL_IF_INJECTED();
     Instance *p = find_instance(instance);
     if (!p) RETURN(JET_errInvalidParameter);
@@ -702,7 +838,7 @@ EXPORT JET_ERR JetBeginExternalBackupInstance(JET_INSTANCE instance, JET_GRBIT g
 EXPORT JET_ERR JetGetAttachInfoInstanceW(JET_INSTANCE instance, WCHAR *wszzDatabases, uint32_t cbMax, uint32_t *pcbActual)
 {
     BEGIN_CALL("JetGetAttachInfoInstanceW");
-    logf_("JetGetAttachInfoInstanceW instance=%lu szz=%s cbMax=%u pcbActual=%s", (unsigned long)instance, wszzDatabases ? "buffer" : "NULL", cbMax, pcbActual ? "set" : "NULL");
+    logf_("JetGetAttachInfoInstanceW instance=%llu szz=%s cbMax=%u pcbActual=%s", (unsigned long long)instance, wszzDatabases ? "buffer" : "NULL", cbMax, pcbActual ? "set" : "NULL");
     FAIL_IF_INJECTED();
     Instance *p = find_instance(instance);
     JET_ERR err = backup_gate(p);
@@ -718,7 +854,7 @@ EXPORT JET_ERR JetGetAttachInfoInstanceW(JET_INSTANCE instance, WCHAR *wszzDatab
 
 static uint32_t gen_of_log_path(Instance *p, const char *path8)
 {
-    const char *slash = strrchr(path8, '/');
+    const char *slash = last_separator(path8);
     const char *name = slash ? slash + 1 : path8;
     uint32_t g; int digits;
     return parse_log_name(p->base, name, &g, &digits, NULL) ? g : 0;
@@ -728,7 +864,7 @@ EXPORT JET_ERR JetOpenFileInstanceW(JET_INSTANCE instance, const WCHAR *szFileNa
 {
     BEGIN_CALL("JetOpenFileInstanceW");
     char *f8 = u16to8(szFileName);
-    logf_("JetOpenFileInstanceW instance=%lu szFileName=\"%s\"", (unsigned long)instance, f8 ? f8 : "(null)");
+    logf_("JetOpenFileInstanceW instance=%llu szFileName=\"%s\"", (unsigned long long)instance, f8 ? f8 : "(null)");
     if (inj_) { free(f8); FAIL_IF_INJECTED(); }
     Instance *p = find_instance(instance);
     JET_ERR err = backup_gate(p);
@@ -764,7 +900,7 @@ EXPORT JET_ERR JetOpenFileInstanceW(JET_INSTANCE instance, const WCHAR *szFileNa
 EXPORT JET_ERR JetReadFileInstance(JET_INSTANCE instance, JET_HANDLE hfFile, void *pv, uint32_t cb, uint32_t *pcbActual)
 {
     BEGIN_CALL("JetReadFileInstance");
-    logf_("JetReadFileInstance instance=%lu hfFile=%lu pvAligned=%d cb=%u", (unsigned long)instance, (unsigned long)hfFile, ((uintptr_t)pv & 4095) == 0, cb);
+    logf_("JetReadFileInstance instance=%llu hfFile=%llu pvAligned=%d cb=%u", (unsigned long long)instance, (unsigned long long)hfFile, ((uintptr_t)pv & 4095) == 0, cb);
     FAIL_IF_INJECTED();
     Instance *p = find_instance(instance);
     JET_ERR err = backup_gate(p);
@@ -792,7 +928,7 @@ EXPORT JET_ERR JetReadFileInstance(JET_INSTANCE instance, JET_HANDLE hfFile, voi
 EXPORT JET_ERR JetCloseFileInstance(JET_INSTANCE instance, JET_HANDLE hfFile)
 {
     BEGIN_CALL("JetCloseFileInstance");
-    logf_("JetCloseFileInstance instance=%lu hfFile=%lu", (unsigned long)instance, (unsigned long)hfFile);
+    logf_("JetCloseFileInstance instance=%llu hfFile=%llu", (unsigned long long)instance, (unsigned long long)hfFile);
     FAIL_IF_INJECTED();
     Instance *p = find_instance(instance);
     if (!p) RETURN(JET_errInvalidParameter);
@@ -862,7 +998,7 @@ static JET_ERR get_log_info(const char *call, JET_INSTANCE instance, WCHAR *szz,
 EXPORT JET_ERR JetGetLogInfoInstanceW(JET_INSTANCE instance, WCHAR *wszzLogs, uint32_t cbMax, uint32_t *pcbActual)
 {
     BEGIN_CALL("JetGetLogInfoInstanceW");
-    logf_("JetGetLogInfoInstanceW instance=%lu szz=%s cbMax=%u", (unsigned long)instance, wszzLogs ? "buffer" : "NULL", cbMax);
+    logf_("JetGetLogInfoInstanceW instance=%llu szz=%s cbMax=%u", (unsigned long long)instance, wszzLogs ? "buffer" : "NULL", cbMax);
     FAIL_IF_INJECTED();
     RETURN(get_log_info(call_, instance, wszzLogs, cbMax, pcbActual, NULL, 0));
 }
@@ -870,7 +1006,7 @@ EXPORT JET_ERR JetGetLogInfoInstanceW(JET_INSTANCE instance, WCHAR *wszzLogs, ui
 EXPORT JET_ERR JetGetLogInfoInstance2W(JET_INSTANCE instance, WCHAR *wszzLogs, uint32_t cbMax, uint32_t *pcbActual, JET_LOGINFO_W *pLogInfo)
 {
     BEGIN_CALL("JetGetLogInfoInstance2W");
-    logf_("JetGetLogInfoInstance2W instance=%lu szz=%s cbMax=%u pLogInfo.cbSize=%u", (unsigned long)instance, wszzLogs ? "buffer" : "NULL", cbMax, pLogInfo ? pLogInfo->cbSize : 0);
+    logf_("JetGetLogInfoInstance2W instance=%llu szz=%s cbMax=%u pLogInfo.cbSize=%u", (unsigned long long)instance, wszzLogs ? "buffer" : "NULL", cbMax, pLogInfo ? pLogInfo->cbSize : 0);
     FAIL_IF_INJECTED();
     RETURN(get_log_info(call_, instance, wszzLogs, cbMax, pcbActual, pLogInfo, 0));
 }
@@ -878,7 +1014,7 @@ EXPORT JET_ERR JetGetLogInfoInstance2W(JET_INSTANCE instance, WCHAR *wszzLogs, u
 EXPORT JET_ERR JetGetTruncateLogInfoInstanceW(JET_INSTANCE instance, WCHAR *wszzLogs, uint32_t cbMax, uint32_t *pcbActual)
 {
     BEGIN_CALL("JetGetTruncateLogInfoInstanceW");
-    logf_("JetGetTruncateLogInfoInstanceW instance=%lu szz=%s cbMax=%u", (unsigned long)instance, wszzLogs ? "buffer" : "NULL", cbMax);
+    logf_("JetGetTruncateLogInfoInstanceW instance=%llu szz=%s cbMax=%u", (unsigned long long)instance, wszzLogs ? "buffer" : "NULL", cbMax);
     FAIL_IF_INJECTED();
     RETURN(get_log_info(call_, instance, wszzLogs, cbMax, pcbActual, NULL, 1));
 }
@@ -886,7 +1022,7 @@ EXPORT JET_ERR JetGetTruncateLogInfoInstanceW(JET_INSTANCE instance, WCHAR *wszz
 EXPORT JET_ERR JetTruncateLogInstance(JET_INSTANCE instance)
 {
     BEGIN_CALL("JetTruncateLogInstance");
-    logf_("JetTruncateLogInstance instance=%lu", (unsigned long)instance);
+    logf_("JetTruncateLogInstance instance=%llu", (unsigned long long)instance);
     FAIL_IF_INJECTED();
     Instance *p = find_instance(instance);
     JET_ERR err = backup_gate(p);
@@ -907,7 +1043,7 @@ EXPORT JET_ERR JetTruncateLogInstance(JET_INSTANCE instance)
 EXPORT JET_ERR JetEndExternalBackupInstance2(JET_INSTANCE instance, JET_GRBIT grbit)
 {
     BEGIN_CALL("JetEndExternalBackupInstance2");
-    logf_("JetEndExternalBackupInstance2 instance=%lu grbit=0x%X", (unsigned long)instance, grbit);
+    logf_("JetEndExternalBackupInstance2 instance=%llu grbit=0x%X", (unsigned long long)instance, grbit);
     FAIL_IF_INJECTED();
     Instance *p = find_instance(instance);
     if (!p) RETURN(JET_errInvalidParameter);
@@ -947,13 +1083,13 @@ static int write_stream(Instance *p, const char *to)
     return fclose(o);
 }
 
-static const char *base_name(const char *path) { const char *s = strrchr(path, '/'); return s ? s + 1 : path; }
+static const char *base_name(const char *path) { const char *s = last_separator(path); return s ? s + 1 : path; }
 
 EXPORT JET_ERR JetBackupInstanceW(JET_INSTANCE instance, const WCHAR *szBackupPath, JET_GRBIT grbit, JET_PFNSTATUS pfnStatus)
 {
     BEGIN_CALL("JetBackupInstanceW");
     char *to = u16to8(szBackupPath);
-    logf_("JetBackupInstanceW instance=%lu szBackupPath=\"%s\" grbit=0x%X pfnStatus=%s", (unsigned long)instance, to ? to : "(null)", grbit, pfnStatus ? "set" : "NULL");
+    logf_("JetBackupInstanceW instance=%llu szBackupPath=\"%s\" grbit=0x%X pfnStatus=%s", (unsigned long long)instance, to ? to : "(null)", grbit, pfnStatus ? "set" : "NULL");
     if (inj_) { free(to); FAIL_IF_INJECTED(); }
     Instance *p = find_instance(instance);
     struct stat st;
@@ -1003,7 +1139,7 @@ EXPORT JET_ERR JetRestoreInstanceW(JET_INSTANCE instance, const WCHAR *sz, const
 {
     BEGIN_CALL("JetRestoreInstanceW");
     char *a = u16to8(sz), *b = u16to8(szDest);
-    logf_("JetRestoreInstanceW instance=%lu sz=\"%s\" szDest=\"%s\" pfn=%s", (unsigned long)instance, a ? a : "(null)", b ? b : "(null)", pfn ? "set" : "NULL");
+    logf_("JetRestoreInstanceW instance=%llu sz=\"%s\" szDest=\"%s\" pfn=%s", (unsigned long long)instance, a ? a : "(null)", b ? b : "(null)", pfn ? "set" : "NULL");
     free(a); free(b);
     FAIL_IF_INJECTED();
     Instance *p = find_instance(instance);
@@ -1064,6 +1200,9 @@ EXPORT int32_t FixtureFailCall(const char *call, uint32_t nth, int32_t code)
 {
     pthread_mutex_lock(&g_lock);
     int32_t r = -1;
+#ifndef _WIN32
+    if (code == FIXTURE_RAISE) { pthread_mutex_unlock(&g_lock); return -1; }
+#endif
     if (g_nrules < MAX_RULES && call && strlen(call) < sizeof g_rules[0].call && nth > 0) {
         FailRule *rule = &g_rules[g_nrules++];
         memset(rule, 0, sizeof *rule);
@@ -1105,6 +1244,10 @@ EXPORT void FixtureReset(void)
 /* The C compiler's view of the structs: sizes and offsets the managed declarations must match. */
 EXPORT int32_t FixtureLayout(const char *what)
 {
+    /* The compiler's widths: unsigned long is 4 bytes on Windows (LLP64), 8 on Linux (LP64); JET_ULONG is 4 on both. */
+    if (!strcmp(what, "unsigned long")) return sizeof(unsigned long);
+    if (!strcmp(what, "JET_ULONG")) return sizeof(JET_ULONG);
+    if (!strcmp(what, "JET_API_PTR")) return sizeof(JET_API_PTR);
     if (!strcmp(what, "JET_LOGINFO_W")) return sizeof(JET_LOGINFO_W);
     if (!strcmp(what, "JET_LOGINFO_W.ulGenLow")) return offsetof(JET_LOGINFO_W, ulGenLow);
     if (!strcmp(what, "JET_LOGINFO_W.ulGenHigh")) return offsetof(JET_LOGINFO_W, ulGenHigh);

@@ -111,6 +111,13 @@ internal sealed unsafe class EseExports
     /// </summary>
     public readonly delegate* unmanaged[Stdcall]<char*, char*, NativeRstMapW*, int, char*, NativeLogInfoW*, char*, char*, char*, nint, int> JetExternalRestore2W;
 
+    /// <summary>
+    /// The one-line error for an export that raised a native (SEH) exception instead of returning a <c>JET_ERR</c>:
+    /// an unimplemented stub (Wine's esent.dll) or a build for another ABI.
+    /// </summary>
+    public EseLibraryException CannotCall(string name, SEHException e) =>
+        new($"The ESE library '{_library}' cannot call {name}: the function raised a native exception instead of returning (an unimplemented stub, or a library built for another ABI).", e);
+
     /// <summary>Throws <see cref="EseLibraryException"/> when <paramref name="export"/> was not found.</summary>
     public void Require(void* export, string name)
     {

@@ -54,7 +54,7 @@ public sealed class EngineFaults
 
     /// <summary>
     /// Corrupts database page <paramref name="pgno"/> (1-based data page) of every database whose file name or
-    /// path ends with <paramref name="databaseFileName"/> whenever it is streamed; detected
+    /// path ends with <paramref name="databaseFileName"/> (either separator) whenever it is streamed; detected
     /// (<c>JET_errReadVerifyFailure</c>) unless <paramref name="silent"/>.
     /// </summary>
     /// <returns>This instance, for chaining.</returns>
@@ -64,7 +64,8 @@ public sealed class EngineFaults
         ArgumentOutOfRangeException.ThrowIfLessThan(pgno, 1u);
         lock (_pageCorruptions)
         {
-            _pageCorruptions.Add(new PageCorruption(databaseFileName, pgno, silent));
+            // A name like "sub/db.edb" matches with the OS's separators (Windows paths have '\\').
+            _pageCorruptions.Add(new PageCorruption(databaseFileName.Replace(Path.AltDirectorySeparatorChar, Path.DirectorySeparatorChar), pgno, silent));
             Volatile.Write(ref _pageCorruptionCount, _pageCorruptions.Count);
         }
 

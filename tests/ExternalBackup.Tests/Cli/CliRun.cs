@@ -16,12 +16,14 @@ internal static class CliRun
 
     public static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement;
 
-    /// <summary>Starts esebackup as a child process (the built esebackup.dll next to the tests).</summary>
+    /// <summary>Starts esebackup as a child process (the built esebackup.dll next to the tests; esebackup.exe in the Windows lane).</summary>
     public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "esebackup.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(dll);
+        // The Windows lane publishes self-contained: esebackup.exe beside the tests, and no dotnet host to start it.
+        var exe = Path.Combine(AppContext.BaseDirectory, "esebackup.exe");
+        var start = OperatingSystem.IsWindows() && File.Exists(exe)
+            ? new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true }
+            : new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, ArgumentList = { Path.Combine(AppContext.BaseDirectory, "esebackup.dll") } };
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;

@@ -49,7 +49,8 @@ internal sealed class XpInstance : IDisposable
 
     public string Folder { get; }
 
-    public string PathOf(string relative) => Path.Combine(Folder, relative);
+    /// <summary>The full path of <paramref name="relative"/> (which may use '/') with the OS's separators, as the engine reports it.</summary>
+    public string PathOf(string relative) => Path.GetFullPath(Path.Combine(Folder, relative));
 
     public EngineModel Open(EngineModelOptions? options = null) => EngineModel.Open(Folder, options);
 

@@ -13,6 +13,7 @@ namespace ExternalBackup.Tests.Sinks;
 /// leave the page cache, observed with util-linux <c>fincore</c> (page-cache residency); and every chunk shape still
 /// yields the exact bytes. The scratch folder is on the machine's ext4 disk.
 /// </summary>
+[LinuxOnly("flush-behind is Linux writeback (LinuxWriteback), observed with util-linux fincore; on Windows the sink does not flush behind")]
 public class DirectorySinkFlushBehindTests
 {
     private const int Mib = 1024 * 1024;

@@ -110,6 +110,11 @@ public static class BackupCommand
             {
                 return console.Fail(CliConsole.UsageOrIo, e.Message);
             }
+            catch (Interop.Esent.EseLibraryException e)
+            {
+                // The native library cannot serve a call during the backup (an export that raises instead of returning).
+                return console.Fail(CliConsole.Failed, $"backup failed: {e.Message}");
+            }
             finally
             {
                 (selected as IDisposable)?.Dispose();

@@ -62,7 +62,8 @@ public static class SnapshotBackupCommand
     /// Backs up the ESE writers' components through VSS into <paramref name="sink"/>. Off Windows (or whenever the
     /// provider is unavailable) it says so and returns <see cref="CliConsole.UsageOrIo"/>, or, with
     /// <see cref="SnapshotBackupArguments.FallbackToStreaming"/>, <see cref="SnapshotBackupOutcome.FallBackToStreaming"/>
-    /// without touching <paramref name="sink"/>.
+    /// without touching <paramref name="sink"/>; with that option a session that cannot start or run (any provider
+    /// step before the copy fails) also falls back, saying which step failed and why.
     /// </summary>
     /// <param name="arguments">The parsed options.</param>
     /// <param name="sink">The destination.</param>
@@ -101,6 +102,11 @@ public static class SnapshotBackupCommand
 
             return new SnapshotBackupOutcome(CliConsole.Ok, false);
         }
+        catch (Exception e) when (arguments.FallbackToStreaming && IsSessionFailure(e))
+        {
+            console.Error.WriteLine($"esebackup: the VSS session could not start or run ({e.Message}); falling back to the streaming backup API");
+            return SnapshotBackupOutcome.FallBackToStreaming;
+        }
         catch (OperationCanceledException)
         {
             return new SnapshotBackupOutcome(console.Fail(CliConsole.Failed, "backup cancelled; the writers were told to abort and nothing was truncated"), false);
@@ -114,6 +120,15 @@ public static class SnapshotBackupCommand
             return new SnapshotBackupOutcome(console.Fail(CliConsole.UsageOrIo, e.Message), false);
         }
     }
+
+    /// <summary>
+    /// A failure of the snapshot session itself, before anything reached the sink: a provider step up to
+    /// <see cref="SnapshotStep.GetSnapshotPaths"/> (E_NOTIMPL, E_ACCESSDENIED, VSS_E_* ...), or the provider's native
+    /// library missing or unusable. Copy, verification and commit failures, and anything after the commit, are not.
+    /// </summary>
+    private static bool IsSessionFailure(Exception e) =>
+        e is SnapshotException { Step: <= SnapshotStep.GetSnapshotPaths }
+            or DllNotFoundException or EntryPointNotFoundException or System.Runtime.InteropServices.COMException or System.Runtime.InteropServices.SEHException;
 
     /// <summary>The JSON printed with <c>--json</c>.</summary>
     public static object Describe(BackupManifest manifest)
