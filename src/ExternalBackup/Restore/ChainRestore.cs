@@ -81,7 +81,7 @@ public static class ChainRestore
             await Parallel.ForEachAsync(
                 Enumerable.Range(0, set.Manifest.Files.Count).OrderByDescending(i => set.Manifest.Files[i].Bytes),
                 new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelFiles, CancellationToken = cancellationToken },
-                async (i, ct) => found[i] = [.. await StoredFileCheck.RunAsync(repository, set, set.Manifest.Files[i], null, verifyContent: true, ct).ConfigureAwait(false)]).ConfigureAwait(false);
+                async (i, ct) => found[i] = [.. await StoredFileCheck.RunAsync(repository, set, set.Manifest.Files[i], null, options.VerifyContent, ct).ConfigureAwait(false)]).ConfigureAwait(false);
             setProblems.AddRange(found.SelectMany(f => f));
             results.Add(new SetVerification(set.Name, set.Manifest.SetId, set.Manifest.Kind.Name(), set.Manifest.Files.Count, set.Manifest.Files.Sum(f => f.Bytes), setProblems));
         }

@@ -9,6 +9,9 @@ public sealed record RestoreOptions
     /// <summary>How many files are read (and written) at once; each holds two 1 MiB buffers. Default <see cref="DefaultMaxParallelFiles"/>.</summary>
     public int MaxParallelFiles { get; init; } = DefaultMaxParallelFiles;
 
+    /// <summary>Whether verification checks every database page, log record and checkpoint header besides length and SHA-256. Default on.</summary>
+    public bool VerifyContent { get; init; } = true;
+
     /// <summary>Whether a restore also checks every database page and log record (verification always does). Default off: the SHA-256 of every byte is checked either way.</summary>
     public bool VerifyContentOnRestore { get; init; }
 }
