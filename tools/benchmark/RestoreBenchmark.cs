@@ -14,7 +14,7 @@ using ExternalBackup.Sinks.S3;
 namespace ExternalBackup.Benchmarks;
 
 /// <summary>
-/// <c>ebbench restore [--size-mib 1024] [--logs 64] [--rounds 3] [--s3]</c>: a restore from a folder set against
+/// <c>ebbench restore [--size-mib 1024] [--logs 64] [--rounds 3] [--parallel N] [--s3]</c>: a restore from a folder set against
 /// <c>cp -r SET TARGET &amp;&amp; sync</c> of the same files, and (with <c>--s3</c>, on a private Swift started with
 /// <c>tests/s3/start-swift.sh</c>, or the server named by <c>S3_ENDPOINT</c>) a restore from S3 against a plain
 /// sequential GetObject loop writing the same objects to files and syncing; interleaved rounds in one run, medians,
@@ -29,6 +29,7 @@ internal static class RestoreBenchmark
         var sizeMib = int.Parse(Option(args, "--size-mib") ?? "1024", CultureInfo.InvariantCulture);
         var logs = int.Parse(Option(args, "--logs") ?? "64", CultureInfo.InvariantCulture);
         var rounds = int.Parse(Option(args, "--rounds") ?? "3", CultureInfo.InvariantCulture);
+        var restoreOptions = new RestoreOptions { MaxParallelFiles = int.Parse(Option(args, "--parallel") ?? RestoreOptions.DefaultMaxParallelFiles.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) };
         var work = Path.Combine(Option(args, "--work") ?? Path.GetTempPath(), $"ebbench-restore-{Environment.ProcessId}");
         Directory.CreateDirectory(work);
         string? swift = null;
@@ -41,7 +42,7 @@ internal static class RestoreBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"restore: a set of {files.Count} files, {bytes / (1 << 20)} MiB ({logs} logs of 1 MiB), {rounds} interleaved rounds"));
             ResetPeak();
             var (ours, cp) = await InterleaveAsync(rounds,
-                () => TimeAsync(() => ChainRestore.RestoreAsync(new DirectoryRepository(destination), Path.Combine(work, "t-ours"), null, null, CancellationToken.None)),
+                () => TimeAsync(() => ChainRestore.RestoreAsync(new DirectoryRepository(destination), Path.Combine(work, "t-ours"), null, restoreOptions, CancellationToken.None)),
                 () => Task.FromResult(Baselines.TimeCommand("/bin/sh", "-c", $"cp -r '{set}' '{Path.Combine(work, "t-cp")}' && sync")),
                 () => Clean(work, "t-ours", "t-cp")).ConfigureAwait(false);
             var peak = ProcessMemory.PeakResidentBytes();
@@ -61,7 +62,7 @@ internal static class RestoreBenchmark
                 async () =>
                 {
                     await using var repository = new S3Repository(options.Sink);
-                    return await TimeAsync(() => ChainRestore.RestoreAsync(repository, Path.Combine(work, "t-s3"), null, null, CancellationToken.None)).ConfigureAwait(false);
+                    return await TimeAsync(() => ChainRestore.RestoreAsync(repository, Path.Combine(work, "t-s3"), null, restoreOptions, CancellationToken.None)).ConfigureAwait(false);
                 },
                 () => GetLoopAsync(client, options.Sink, files, Path.Combine(work, "t-get")),
                 () => Clean(work, "t-s3", "t-get")).ConfigureAwait(false);
