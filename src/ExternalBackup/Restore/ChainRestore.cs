@@ -157,7 +157,7 @@ public static class ChainRestore
                 async (i, ct) =>
                 {
                     var (set, file, path) = work[i];
-                    problems[i] = [.. await StoredFileCheck.RunAsync(repository, set, file, Inside(staging, path), options.VerifyContentOnRestore, ct).ConfigureAwait(false)];
+                    problems[i] = [.. await StoredFileCheck.RunAsync(repository, set, file, Inside(staging, path), options.VerifyContentOnRestore, ct, flushCopy: !RestoreStaging.SyncsWholeFileSystem).ConfigureAwait(false)];
                 }).ConfigureAwait(false);
             var all = problems.SelectMany(p => p).ToList();
             if (all.Count > 0)

@@ -20,8 +20,8 @@ internal static class StoredFileCheck
     /// <summary>The largest checkpoint checked for its header (a checkpoint is a few KiB).</summary>
     public const int MaxCheckpointBytes = 1 << 20;
 
-    /// <summary>Reads <paramref name="file"/> of <paramref name="set"/>; returns the problems (empty when it matches).</summary>
-    public static async Task<IReadOnlyList<string>> RunAsync(IBackupRepository repository, StoredSet set, ManifestFile file, string? copyTo, bool verifyContent, CancellationToken cancellationToken)
+    /// <summary>Reads <paramref name="file"/> of <paramref name="set"/> (copying it to <paramref name="copyTo"/>, flushed to the disk unless <paramref name="flushCopy"/> is off); returns the problems (empty when it matches).</summary>
+    public static async Task<IReadOnlyList<string>> RunAsync(IBackupRepository repository, StoredSet set, ManifestFile file, string? copyTo, bool verifyContent, CancellationToken cancellationToken, bool flushCopy = true)
     {
         var name = $"{set.Describe()}: '{file.Path}'";
         var problems = new List<string>();
@@ -94,7 +94,10 @@ internal static class StoredFileCheck
                     problems.AddRange(content.Complete(name, length));
                 }
 
-                output?.Flush(flushToDisk: true);
+                if (flushCopy)
+                {
+                    output?.Flush(flushToDisk: true);
+                }
             }
         }
         catch (InvalidDataException e)
