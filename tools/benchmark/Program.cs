@@ -31,6 +31,8 @@ public static class Program
                 return await S3Benchmark.RunCommandAsync(args[1..]).ConfigureAwait(false);
             case "restore":
                 return await RestoreBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
+            case "restore-child":
+                return await RestoreBenchmark.RunChildAsync(args[1..]).ConfigureAwait(false);
             case "snapshot":
                 return await SnapshotBenchmark.RunAsync(args[1..], Console.Out).ConfigureAwait(false);
             case "native":

@@ -18,7 +18,7 @@ namespace ExternalBackup.Benchmarks;
 /// <c>cp -r SET TARGET &amp;&amp; sync</c> of the same files, and (with <c>--s3</c>, on a private Swift started with
 /// <c>tests/s3/start-swift.sh</c>, or the server named by <c>S3_ENDPOINT</c>) a restore from S3 against a plain
 /// sequential GetObject loop writing the same objects to files and syncing; interleaved rounds in one run, medians,
-/// and the peak RSS of one restore on its own (VmHWM reset before it).
+/// and the peak RSS of one restore in a process of its own (<c>ebbench restore-child</c>).
 /// </summary>
 internal static class RestoreBenchmark
 {
@@ -44,7 +44,7 @@ internal static class RestoreBenchmark
                 () => TimeAsync(() => ChainRestore.RestoreAsync(new DirectoryRepository(destination), Path.Combine(work, "t-ours"), null, restoreOptions, CancellationToken.None)),
                 () => Task.FromResult(Baselines.TimeCommand("/bin/sh", "-c", $"cp -r '{set}' '{Path.Combine(work, "t-cp")}' && sync")),
                 () => Clean(work, "t-ours", "t-cp")).ConfigureAwait(false);
-            var peak = await PeakOfAsync(() => ChainRestore.RestoreAsync(new DirectoryRepository(destination), Path.Combine(work, "t-ours"), null, restoreOptions, CancellationToken.None), () => Clean(work, "t-ours")).ConfigureAwait(false);
+            var peak = ChildPeak(new Dictionary<string, string>(), destination, Path.Combine(work, "t-ours"), restoreOptions.MaxParallelFiles);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  folder restore   {Baselines.GigabytesPerSecond(bytes, ours):F2} GB/s   cp -r && sync {Baselines.GigabytesPerSecond(bytes, cp):F2} GB/s   ratio {cp / ours:F2} (aim >= 0.9)   peak RSS {peak / (1 << 20)} MiB"));
             if (!args.Contains("--s3"))
             {
@@ -64,13 +64,11 @@ internal static class RestoreBenchmark
                 },
                 () => GetLoopAsync(client, options.Sink, files, Path.Combine(work, "t-get")),
                 () => Clean(work, "t-s3", "t-get")).ConfigureAwait(false);
-            peak = await PeakOfAsync(
-                async () =>
-                {
-                    await using var repository = new S3Repository(options.Sink);
-                    return await ChainRestore.RestoreAsync(repository, Path.Combine(work, "t-s3"), null, restoreOptions, CancellationToken.None).ConfigureAwait(false);
-                },
-                () => Clean(work, "t-s3")).ConfigureAwait(false);
+            peak = ChildPeak(
+                new Dictionary<string, string> { ["S3_ENDPOINT"] = options.Sink.ServiceUrl!.ToString(), ["S3_ACCESS_KEY"] = options.Sink.AccessKey!, ["S3_SECRET_KEY"] = options.Sink.SecretKey!, ["S3_REGION"] = options.Sink.Region, ["EBBENCH_S3_BUCKET"] = options.Sink.Bucket },
+                "s3",
+                Path.Combine(work, "t-s3"),
+                restoreOptions.MaxParallelFiles);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  S3 restore       {Baselines.GigabytesPerSecond(bytes, s3Ours):F2} GB/s   GetObject loop {Baselines.GigabytesPerSecond(bytes, loop):F2} GB/s   ratio {loop / s3Ours:F2} (aim >= 1.0)   peak RSS {peak / (1 << 20)} MiB"));
             return 0;
         }
@@ -106,16 +104,63 @@ internal static class RestoreBenchmark
         return (a[a.Count / 2], b[b.Count / 2]);
     }
 
-    /// <summary>The peak RSS of one more restore on its own (the mark reset after a full collection), so the baselines' memory does not count.</summary>
-    private static async Task<long> PeakOfAsync(Func<Task<RestorePlan>> restore, Action clean)
+    /// <summary>
+    /// <c>ebbench restore-child FROM TARGET PARALLEL</c>: one restore in a process of its own (FROM a folder, or
+    /// <c>s3</c> for the bucket in <c>EBBENCH_S3_BUCKET</c> with the <c>S3_*</c> variables); prints its peak RSS in bytes.
+    /// </summary>
+    public static async Task<int> RunChildAsync(string[] args)
     {
-        clean();
-        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        ResetPeak();
-        await restore().ConfigureAwait(false);
-        var peak = ProcessMemory.PeakResidentBytes();
-        clean();
-        return peak;
+        var options = new RestoreOptions { MaxParallelFiles = int.Parse(args[2], CultureInfo.InvariantCulture) };
+        await using IBackupRepository repository = args[0] == "s3"
+            ? new S3Repository(new S3SinkOptions
+            {
+                Bucket = Environment.GetEnvironmentVariable("EBBENCH_S3_BUCKET")!,
+                Prefix = "backups",
+                ServiceUrl = new Uri(Environment.GetEnvironmentVariable("S3_ENDPOINT")!),
+                AccessKey = Environment.GetEnvironmentVariable("S3_ACCESS_KEY"),
+                SecretKey = Environment.GetEnvironmentVariable("S3_SECRET_KEY"),
+                Region = Environment.GetEnvironmentVariable("S3_REGION") ?? "us-east-1",
+            })
+            : new DirectoryRepository(args[0]);
+        await ChainRestore.RestoreAsync(repository, args[1], null, options, CancellationToken.None).ConfigureAwait(false);
+        Console.WriteLine(ProcessMemory.PeakResidentBytes().ToString(CultureInfo.InvariantCulture));
+        return 0;
+    }
+
+    /// <summary>The peak RSS of one restore run in a child process (so neither the baselines nor the set's writing count).</summary>
+    private static long ChildPeak(Dictionary<string, string> environment, string from, string target, int parallel)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(RestoreBenchmark).Assembly.Location);
+        }
+
+        foreach (var a in new[] { "restore-child", from, target, parallel.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"restore child failed ({process.ExitCode}): {output}{error}");
+        }
+
+        if (Directory.Exists(target))
+        {
+            Directory.Delete(target, recursive: true);
+        }
+
+        return long.Parse(output.Trim().Split('\n')[^1], CultureInfo.InvariantCulture);
     }
 
     private static async Task<TimeSpan> TimeAsync(Func<Task<RestorePlan>> restore)
