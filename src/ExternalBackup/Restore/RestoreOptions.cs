@@ -6,7 +6,7 @@ public sealed record RestoreOptions
     /// <summary>Default of <see cref="MaxParallelFiles"/>.</summary>
     public const int DefaultMaxParallelFiles = 4;
 
-    /// <summary>How many files are read (and written) at once; each holds two 1 MiB buffers. Default <see cref="DefaultMaxParallelFiles"/>.</summary>
+    /// <summary>How many files are read (and written) at once; each holds three 1 MiB buffers. Default <see cref="DefaultMaxParallelFiles"/>.</summary>
     public int MaxParallelFiles { get; init; } = DefaultMaxParallelFiles;
 
     /// <summary>Whether verification checks every database page, log record and checkpoint header besides length and SHA-256. Default on.</summary>

@@ -10,7 +10,7 @@ namespace ExternalBackup.Restore;
 /// <summary>
 /// Reads one stored file of a set through the repository (bounded by its manifest), hashes it, optionally checks
 /// its pages or log records on the way and optionally writes it to a file; compares length and SHA-256 with the
-/// manifest. Reading and writing overlap: the next buffer is read while the last one is hashed and written.
+/// manifest. Reading, hashing and writing overlap: while one buffer is hashed, the next is read and the previous one written.
 /// </summary>
 internal static class StoredFileCheck
 {
@@ -39,8 +39,9 @@ internal static class StoredFileCheck
         var content = verifyContent ? ContentCheck.For(file) : null;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         FileStream? output = null;
-        var buffers = new[] { ArrayPool<byte>.Shared.Rent(BufferBytes), ArrayPool<byte>.Shared.Rent(BufferBytes) };
+        var buffers = new[] { ArrayPool<byte>.Shared.Rent(BufferBytes), ArrayPool<byte>.Shared.Rent(BufferBytes), ArrayPool<byte>.Shared.Rent(BufferBytes) };
         ValueTask<int> pending = default;
+        var writing = Task.CompletedTask;
         try
         {
             await using (input.ConfigureAwait(false))
@@ -54,7 +55,6 @@ internal static class StoredFileCheck
                         Access = FileAccess.Write,
                         Share = FileShare.None,
                         BufferSize = 0,
-                        PreallocationSize = file.Bytes,
                     });
                 }
 
@@ -63,22 +63,25 @@ internal static class StoredFileCheck
                 var read = await input.ReadAsync(buffers[current], cancellationToken).ConfigureAwait(false);
                 while (read > 0)
                 {
-                    pending = input.ReadAsync(buffers[1 - current], cancellationToken);
+                    // Three buffers: one being read, one being hashed, one being written.
+                    pending = input.ReadAsync(buffers[(current + 1) % buffers.Length], cancellationToken);
                     var data = buffers[current].AsMemory(0, read);
                     hash.AppendData(data.Span);
                     content?.Append(data.Span);
                     if (output is not null)
                     {
-                        await output.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+                        await writing.ConfigureAwait(false);
+                        writing = output.WriteAsync(data, cancellationToken).AsTask();
                     }
 
                     length += read;
                     var next = pending;
                     pending = default;
                     read = await next.ConfigureAwait(false);
-                    current = 1 - current;
+                    current = (current + 1) % buffers.Length;
                 }
 
+                await writing.ConfigureAwait(false);
                 var sha = Convert.ToHexStringLower(hash.GetHashAndReset());
                 if (length != file.Bytes)
                 {
@@ -106,7 +109,7 @@ internal static class StoredFileCheck
         }
         finally
         {
-            // A read still filling a buffer must end before the buffer goes back to the pool.
+            // A read or write still using a buffer must end before the buffer goes back to the pool.
             try
             {
                 await pending.ConfigureAwait(false);
@@ -115,13 +118,23 @@ internal static class StoredFileCheck
             {
             }
 
+            try
+            {
+                await writing.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+            {
+            }
+
             if (output is not null)
             {
                 await output.DisposeAsync().ConfigureAwait(false);
             }
 
-            ArrayPool<byte>.Shared.Return(buffers[0]);
-            ArrayPool<byte>.Shared.Return(buffers[1]);
+            foreach (var buffer in buffers)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
 
         return problems;
