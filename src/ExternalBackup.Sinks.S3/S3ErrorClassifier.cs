@@ -1,12 +1,14 @@
-using System.Net;
-using System.Net.Sockets;
 using Amazon.Runtime;
-using Polly.Timeout;
+using ExternalBackup.Sinks.Resilience;
 
 namespace ExternalBackup.Sinks.S3;
 
-/// <summary>Whether a failed S3 request is worth repeating.</summary>
-public static class S3ErrorClassifier
+/// <summary>
+/// Which failed S3 requests are worth repeating: the S3 sink's side of the one classification contract
+/// (<see cref="ISinkFaultClassifier"/>). S3 service errors are judged by their code and HTTP status; everything else
+/// (a reset or refused connection, a timeout, an I/O error) by the rule every sink shares, <see cref="SinkFaults.Classify"/>.
+/// </summary>
+public sealed class S3ErrorClassifier : ISinkFaultClassifier
 {
     private static readonly HashSet<string> TransientCodes = new(StringComparer.Ordinal)
     {
@@ -14,49 +16,35 @@ public static class S3ErrorClassifier
         "RequestTimeoutException", "InternalError", "ServiceUnavailable", "BadDigest", "IncompleteBody",
     };
 
+    private readonly TimeProvider _time;
+
+    /// <summary>A classifier reading a <c>Retry-After</c> date against <paramref name="timeProvider"/> (default <see cref="TimeProvider.System"/>).</summary>
+    public S3ErrorClassifier(TimeProvider? timeProvider = null) => _time = timeProvider ?? TimeProvider.System;
+
     /// <summary>
-    /// <see langword="true"/> for throttling (503 SlowDown, 429), server errors (5xx), timeouts and broken or
-    /// refused connections; <see langword="false"/> for everything else (access denied, no such bucket, invalid
-    /// argument, other 4xx, and cancellation by the caller).
+    /// Transient: throttling (503 SlowDown, 429 and the throttling codes), server errors (5xx), 408 and the request
+    /// timeout codes, with the <c>Retry-After</c> the store sent; a failure without an S3 status as
+    /// <see cref="SinkFaults.Classify"/> says (timeouts, broken or refused connections). Permanent: access denied,
+    /// no such bucket or upload, an invalid argument, any other 4xx, and a cancellation by the caller.
     /// </summary>
-    public static bool IsTransient(Exception exception)
+    public SinkFault Classify(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        switch (exception)
+        if (exception is AmazonServiceException { StatusCode: not 0 } service)
         {
-            case TimeoutRejectedException:
-                return true;
-            case AmazonServiceException service when service.StatusCode != 0:
-                var status = (int)service.StatusCode;
-                if (service.ErrorCode is { } code && TransientCodes.Contains(code))
-                {
-                    return true;
-                }
-
-                if (status is >= 500 or 429 or 408)
-                {
-                    return true;
-                }
-
-                if (status is >= 400 and < 500)
-                {
-                    return false;
-                }
-
-                break;
-        }
-
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is HttpRequestException or IOException or SocketException or TimeoutException or WebException or TimeoutRejectedException)
+            var status = (int)service.StatusCode;
+            if ((service.ErrorCode is { } code && TransientCodes.Contains(code)) || status is >= 500 or 429 or 408)
             {
-                return true;
+                return SinkFault.Transient(RetryAfter(exception));
+            }
+
+            if (status is >= 400 and < 500)
+            {
+                return SinkFault.Permanent;
             }
         }
 
-        // The HTTP client reports its own timeout as a cancellation whose inner exception is a TimeoutException;
-        // a cancellation without one is the caller's and is not retried.
-        return false;
+        return SinkFaults.Classify(exception);
     }
 
     /// <summary>A one-line description of a failure: the S3 error code and HTTP status when there is one, then the message.</summary>
@@ -66,13 +54,8 @@ public static class S3ErrorClassifier
         _ => $"{exception.GetType().Name}: {exception.Message}",
     };
 
-    /// <summary>Whether the failure is the store asking the client to slow down (503 SlowDown, 429, throttling codes).</summary>
-    public static bool IsThrottling(Exception exception) =>
-        exception is AmazonServiceException { StatusCode: HttpStatusCode.TooManyRequests }
-        || exception is AmazonServiceException { ErrorCode: "SlowDown" or "Throttling" or "ThrottlingException" or "RequestThrottled" or "TooManyRequests" };
-
-    /// <summary>The delay a <c>Retry-After</c> header of the failed response asks for, if any.</summary>
-    public static TimeSpan? RetryAfter(Exception exception)
+    /// <summary>The delay a <c>Retry-After</c> header of the failed response asks for (seconds, or a date against the clock), if any.</summary>
+    private TimeSpan? RetryAfter(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
@@ -87,7 +70,7 @@ public static class S3ErrorClassifier
 
                 if (DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var when))
                 {
-                    var delay = when - DateTimeOffset.UtcNow;
+                    var delay = when - _time.GetUtcNow();
                     return delay > TimeSpan.Zero ? delay : TimeSpan.Zero;
                 }
             }

@@ -5,6 +5,7 @@ using ExternalBackup.Manifest;
 using ExternalBackup.Repository;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ExternalBackup.Sinks.Resilience;
 using Polly;
 
 namespace ExternalBackup.Sinks.S3;
@@ -43,7 +44,8 @@ public sealed class S3Repository : IBackupRepository
         _ownsClient = ownsClient;
         _options = options;
         _layout = new S3ObjectLayout(options.Prefix);
-        _pipeline = S3Resilience.Create(options.Retry, logger ?? NullLogger.Instance);
+        var time = TimeProvider.System;
+        _pipeline = SinkResiliencePipeline.Create(options.Retry, new S3ErrorClassifier(time), nameof(S3Repository), logger ?? NullLogger.Instance, time);
     }
 
     /// <inheritdoc />

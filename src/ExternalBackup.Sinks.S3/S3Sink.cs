@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Amazon.S3;
 using Amazon.S3.Model;
 using ExternalBackup.Manifest;
+using ExternalBackup.Sinks.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
@@ -13,7 +14,8 @@ namespace ExternalBackup.Sinks.S3;
 /// A sink writing sets to an S3-compatible bucket as <c>&lt;prefix&gt;/&lt;setId&gt;/&lt;path&gt;</c>, with
 /// <c>manifest.json</c> written last. Each file is a multipart upload (parts sent concurrently, memory bounded by
 /// <see cref="S3SinkOptions.MaxConcurrentUploads"/>), or one PutObject when it fits in one part; every request is
-/// retried by a Polly pipeline (<see cref="S3Resilience"/>).
+/// retried on its own through the one resilience pipeline of every sink (<see cref="SinkResiliencePipeline"/>, with
+/// <see cref="S3SinkOptions.Retry"/>), classified by the sink's <see cref="S3ErrorClassifier"/>.
 /// <para>
 /// Each multipart upload is completed in the background as soon as its file's parts are in; the objects of a set
 /// without its manifest are not a backup, and <see cref="CommitAsync"/> waits for every file before writing the
@@ -26,7 +28,7 @@ namespace ExternalBackup.Sinks.S3;
 /// <see cref="S3SinkOptions.StaleUploadAge"/> are aborted.
 /// </para>
 /// </summary>
-public sealed class S3Sink : IBackupSink, IBackupSetCatalog
+public sealed class S3Sink : IBackupSink, IBackupSetCatalog, ISinkFaultClassifier
 {
     private readonly IAmazonS3 _client;
     private readonly bool _ownsClient;
@@ -35,6 +37,7 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
     private readonly ResiliencePipeline _pipeline;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly S3ErrorClassifier _classifier;
     private readonly PartBufferPool _buffers;
     private readonly CancellationTokenSource _abort = new();
     private readonly List<S3FileUpload> _files = [];
@@ -71,7 +74,8 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
         _layout = new S3ObjectLayout(options.Prefix);
         _logger = logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
-        _pipeline = S3Resilience.Create(options.Retry, _logger, timeProvider);
+        _classifier = new S3ErrorClassifier(_time);
+        _pipeline = SinkResiliencePipeline.Create(options.Retry, _classifier, nameof(S3Sink), _logger, _time);
         _buffers = new PartBufferPool(options.MaxConcurrentUploads + 1);
     }
 
@@ -80,6 +84,9 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog
 
     /// <summary>What the current set has sent so far.</summary>
     public S3SinkStatistics Statistics => _context?.Snapshot() ?? new S3SinkStatistics(0, 0, 0, 0, 0, _buffers.AllocatedBytes);
+
+    /// <summary>Which failures of the sink's requests are transient: <see cref="S3ErrorClassifier.Classify"/>.</summary>
+    public SinkFault Classify(Exception exception) => _classifier.Classify(exception);
 
     /// <summary>How many stale uploads the last <see cref="BeginSetAsync"/> aborted.</summary>
     public int StaleUploadsAborted { get; private set; }

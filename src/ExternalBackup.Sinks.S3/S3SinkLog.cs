@@ -2,12 +2,9 @@ using Microsoft.Extensions.Logging;
 
 namespace ExternalBackup.Sinks.S3;
 
-/// <summary>The sink's log messages (never with credentials).</summary>
+/// <summary>The sink's log messages (never with credentials). Retries are logged by the resilience pipeline (event 5101).</summary>
 internal static partial class S3SinkLog
 {
-    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "S3 request failed, retry {Attempt} in {Delay}: {ErrorType}: {Error}")]
-    public static partial void Retrying(ILogger logger, int attempt, TimeSpan delay, string errorType, string error);
-
     [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Aborting stale multipart upload of s3://{Bucket}/{Key} started {Initiated}")]
     public static partial void AbortingStale(ILogger logger, string bucket, string key, DateTime? initiated);
 

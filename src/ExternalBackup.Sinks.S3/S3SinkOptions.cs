@@ -1,3 +1,5 @@
+using ExternalBackup.Sinks.Resilience;
+
 namespace ExternalBackup.Sinks.S3;
 
 /// <summary>
@@ -83,8 +85,11 @@ public sealed record S3SinkOptions
     /// </summary>
     public bool ExpectContinue { get; init; }
 
-    /// <summary>Retry, timeout and time-budget settings for every request.</summary>
-    public S3RetryOptions Retry { get; init; } = new();
+    /// <summary>
+    /// Retry, timeout and time-budget settings for every request (a multipart part is retried on its own): the options
+    /// of every sink, with the same defaults (<see cref="SinkResilienceOptions"/>).
+    /// </summary>
+    public SinkResilienceOptions Retry { get; init; } = new();
 
     /// <summary>
     /// Unfinished multipart uploads under <see cref="Prefix"/> older than this are aborted when a set begins

@@ -18,18 +18,33 @@ internal static class TestPaths
     /// <summary>The real ESE files written by Windows.</summary>
     public static string Corpus => Path.Combine(Shared, "ese-corpus");
 
+    /// <summary>Whether the tests run under CI (<c>CI=true</c>, which <c>.ci/run</c> exports): a missing prerequisite then fails the test instead of skipping it.</summary>
+    public static bool UnderCi { get; } = string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
-    /// The corpus folder; when it is absent the test is skipped with the reason printed
-    /// (CORPUS.md allows this for machines without <c>shared/</c>; CI always has it).
+    /// The corpus folder; when it is absent the test is skipped with the reason printed (CORPUS.md allows this for
+    /// machines without <c>shared/</c>), except under CI (<see cref="UnderCi"/>), where it fails: CI always has it,
+    /// and a run that silently tested nothing must not pass.
     /// </summary>
     public static string RequireCorpus()
     {
         if (!Directory.Exists(Corpus))
         {
-            Assert.Ignore($"SKIPPED: the ESE corpus is not at {Corpus}; put the project's shared/ folder beside the checkout or set EXTERNALBACKUP_SHARED.");
+            MissingPrerequisite($"the ESE corpus is not at {Corpus}; put the project's shared/ folder beside the checkout or set EXTERNALBACKUP_SHARED.");
         }
 
         return Corpus;
+    }
+
+    /// <summary>Ends a test that cannot run here for want of <paramref name="reason"/>: skipped (the reason printed), or failed under CI (<see cref="UnderCi"/>).</summary>
+    public static void MissingPrerequisite(string reason)
+    {
+        if (UnderCi)
+        {
+            Assert.Fail($"CI=true and a prerequisite is missing: {reason}");
+        }
+
+        Assert.Ignore($"SKIPPED: {reason}");
     }
 
     /// <summary>A path inside the corpus (e.g. <c>xp-catroot2-logset/edb.chk</c>); skips when the corpus is absent.</summary>

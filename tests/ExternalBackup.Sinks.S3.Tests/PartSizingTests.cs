@@ -1,7 +1,3 @@
-using System.Net;
-using Amazon.S3;
-using Polly.Timeout;
-
 namespace ExternalBackup.Sinks.S3.Tests;
 
 [TestFixture]
@@ -30,38 +26,4 @@ public sealed class PartSizingTests
     [Test]
     public void Part_size_below_the_s3_minimum_is_refused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => PartSizing.ForLength(1, 1024));
-}
-
-[TestFixture]
-public sealed class S3ErrorClassifierTests
-{
-    [TestCase(HttpStatusCode.ServiceUnavailable, "SlowDown", true)]
-    [TestCase(HttpStatusCode.InternalServerError, "InternalError", true)]
-    [TestCase(HttpStatusCode.TooManyRequests, "TooManyRequests", true)]
-    [TestCase(HttpStatusCode.BadRequest, "RequestTimeout", true)]
-    [TestCase(HttpStatusCode.Forbidden, "AccessDenied", false)]
-    [TestCase(HttpStatusCode.NotFound, "NoSuchBucket", false)]
-    [TestCase(HttpStatusCode.BadRequest, "InvalidArgument", false)]
-    [TestCase(HttpStatusCode.NotFound, "NoSuchUpload", false)]
-    public void Service_errors_are_classified_by_code_and_status(HttpStatusCode status, string code, bool transient)
-    {
-        var error = new AmazonS3Exception("x") { StatusCode = status, ErrorCode = code };
-        Assert.That(S3ErrorClassifier.IsTransient(error), Is.EqualTo(transient));
-    }
-
-    [Test]
-    public void Connection_failures_and_attempt_timeouts_are_transient_and_caller_cancellation_is_not()
-    {
-        Assert.That(S3ErrorClassifier.IsTransient(new HttpRequestException("reset", new IOException("connection reset"))), Is.True);
-        Assert.That(S3ErrorClassifier.IsTransient(new TimeoutRejectedException()), Is.True);
-        Assert.That(S3ErrorClassifier.IsTransient(new OperationCanceledException()), Is.False);
-        Assert.That(S3ErrorClassifier.IsTransient(new ArgumentException("bad")), Is.False);
-    }
-
-    [Test]
-    public void Options_hide_the_secret_key()
-    {
-        var options = new S3SinkOptions { Bucket = "b", AccessKey = "AKIAEXAMPLE", SecretKey = "very-secret" };
-        Assert.That(options.ToString(), Does.Not.Contain("very-secret").And.Not.Contain("AKIAEXAMPLE"));
-    }
 }

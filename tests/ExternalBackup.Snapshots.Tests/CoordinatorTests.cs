@@ -1,4 +1,5 @@
 using ExternalBackup.Manifest;
+using ExternalBackup.Pipeline;
 using ExternalBackup.Snapshots.Tests.Support;
 using ExternalBackup.Testing.Snapshots;
 using ExternalBackup.Tests.Common;
@@ -10,7 +11,10 @@ public sealed class CoordinatorTests
     private ScratchDirectory _scratch = null!;
     private SnapshotProviderModel _provider = null!;
     private MemorySink _sink = null!;
-    private CopyingContentSource _source = null!;
+    private const string Sig = "AAAA";
+    private FrozenFolderSource _source = null!;
+    private Action? _onCopy;
+    private bool _copyRecorded;
     private SnapshotComponent _component = null!;
     private string _live = null!;
 
@@ -35,8 +39,8 @@ public sealed class CoordinatorTests
         _live = _scratch.Sub("live");
         Directory.CreateDirectory(Path.Combine(_live, "db"));
         Directory.CreateDirectory(Path.Combine(_live, "logs"));
-        File.WriteAllBytes(Path.Combine(_live, "db", "store.edb"), Enumerable.Range(0, 8192).Select(i => (byte)i).ToArray());
-        File.WriteAllBytes(Path.Combine(_live, "logs", "edb.log"), new byte[4096]);
+        ToyEseFormat.WriteDatabase(Path.Combine(_live, "db", "store.edb"), Sig, pages: 8);
+        ToyEseFormat.WriteLog(Path.Combine(_live, "logs", "edb.log"), Sig, 5);
         _provider = new SnapshotProviderModel(_scratch.Sub("snapshots")).AddVolume(_live);
         _component = new SnapshotComponent
         {
@@ -52,8 +56,23 @@ public sealed class CoordinatorTests
             ],
         };
         _provider.AddComponent(_component);
-        _sink = new MemorySink { OnEvent = e => _provider.Record(e.StartsWith("commit", StringComparison.Ordinal) ? SnapshotStep.Commit : SnapshotStep.Copy, e) };
-        _source = new CopyingContentSource { OnEvent = e => _provider.Record(SnapshotStep.Copy, e) };
+        _copyRecorded = false;
+        _onCopy = null;
+        _sink = new MemorySink
+        {
+            OnEvent = e => _provider.Record(e.StartsWith("commit", StringComparison.Ordinal) ? SnapshotStep.Commit : SnapshotStep.Copy, e),
+            OnWrite = _ =>
+            {
+                if (!_copyRecorded)
+                {
+                    _copyRecorded = true;
+                    _provider.Record(SnapshotStep.Copy, "copy");
+                }
+
+                _onCopy?.Invoke();
+            },
+        };
+        _source = new FrozenFolderSource(new ToyEseFormat(), new FrozenFolderSourceOptions { ChunkSize = 32 * 1024 });
     }
 
     [TearDown]
@@ -91,8 +110,9 @@ public sealed class CoordinatorTests
         {
             Assert.That(result.Manifest.Kind, Is.EqualTo(BackupKind.Full));
             Assert.That(result.Manifest.TruncatesLogs, Is.True);
-            Assert.That(result.Manifest.Source, Is.EqualTo("snapshot:model"));
-            Assert.That(result.Manifest.Files.Select(f => f.Path), Is.EqualTo(new[] { "store/store.edb", "store/edb.log" }));
+            Assert.That(result.Manifest.Source, Is.EqualTo(ManifestSources.Snapshot));
+            Assert.That(result.Manifest.Producer, Is.EqualTo("model"));
+            Assert.That(result.Manifest.Files.Select(f => f.Path), Is.EqualTo(new[] { "databases/store.edb", "logs/edb00005.log" }));
             Assert.That(_sink.Committed, Is.SameAs(result.Manifest));
             Assert.That(_provider.Truncations, Is.EqualTo(new[] { $"{_component.Key}:full" }));
             Assert.That(_provider.Calls.Single(c => c.Step == SnapshotStep.SetBackupSucceeded).Detail, Does.EndWith("=True"));
@@ -106,8 +126,7 @@ public sealed class CoordinatorTests
     {
         await Run();
 
-        Assert.That(_source.SeenFolders, Has.Count.EqualTo(2));
-        Assert.That(_source.SeenFolders, Has.All.StartsWith(_provider.SnapshotStorage));
+        Assert.That(_sink.Completed, Has.Count.EqualTo(2));
         Assert.That(_sink.Completed.Select(c => c.File.SourcePath), Has.All.StartsWith(_provider.SnapshotStorage));
     }
 
@@ -117,7 +136,8 @@ public sealed class CoordinatorTests
     [TestCase(BackupKind.Differential, false)]
     public async Task OnlyFullAndIncrementalLetTheWritersTruncateAndTheManifestSaysWhich(BackupKind kind, bool truncates)
     {
-        var result = await Run(kind);
+        // The memory sink keeps no catalogue: the chain's base is the caller's (AllowOrphan).
+        var result = await Coordinator(new SnapshotBackupOptions { SetId = "set-1", AllowOrphan = true }).RunAsync(new SnapshotRequest { Kind = kind }, _sink, CancellationToken.None);
 
         Assert.Multiple(() =>
         {
@@ -169,9 +189,9 @@ public sealed class CoordinatorTests
     [Test]
     public void CorruptionFoundWhileCopyingAbortsAndNeverReportsSuccess()
     {
-        _source.Failure = new InvalidDataException("store.edb: page 7: checksum mismatch");
+        ToyEseFormat.WriteDatabase(Path.Combine(_live, "db", "store.edb"), Sig, pages: 8, dirty: false, 0, 0, 7);
 
-        var e = Assert.ThrowsAsync<InvalidDataException>(() => Run());
+        var e = Assert.ThrowsAsync<BackupVerificationException>(() => Run());
 
         Assert.That(e!.Message, Does.Contain("page 7"));
         Assert.That(ProviderLog().Skip(9), Is.EqualTo(new[] { "begin", "copy", "abort", "AbortBackup", "Release" }));
@@ -180,18 +200,16 @@ public sealed class CoordinatorTests
     }
 
     [Test]
-    public void AnUnverifiedComponentIsNeitherCommittedNorReportedSuccessful()
+    public void AnUnverifiedSetIsNeitherStartedNorReportedSuccessful()
     {
-        _source.LeaveUnverified = _component.Key;
+        _source = new FrozenFolderSource(new ToyEseFormat(), new FrozenFolderSourceOptions { ChunkSize = 32 * 1024, Verify = false });
 
         var e = Assert.ThrowsAsync<SnapshotException>(() => Run());
 
         Assert.That(e!.Step, Is.EqualTo(SnapshotStep.Copy));
-        Assert.That(e.Message, Does.Contain(_component.Key));
-        Assert.That(_sink.Committed, Is.Null);
-        Assert.That(_provider.Calls.Select(c => c.Step), Has.None.EqualTo(SnapshotStep.SetBackupSucceeded).And.None.EqualTo(SnapshotStep.BackupComplete));
-        Assert.That(_provider.Calls.Count(c => c.Step == SnapshotStep.AbortBackup), Is.EqualTo(1));
-        AssertAlwaysCleanedUp();
+        Assert.That(e.Message, Does.Contain("verification is off"));
+        Assert.That(_sink.Set, Is.Null);
+        Assert.That(_provider.Calls, Is.Empty);
     }
 
     [Test]
@@ -224,7 +242,7 @@ public sealed class CoordinatorTests
     public void CancellationDuringTheCopyAbortsAndReleases()
     {
         using var cts = new CancellationTokenSource();
-        _source.Failure = new OperationCanceledException(cts.Token);
+        _onCopy = cts.Cancel;
 
         Assert.That(() => Run(cancellationToken: cts.Token), Throws.InstanceOf<OperationCanceledException>());
 
@@ -308,6 +326,25 @@ public sealed class CoordinatorTests
 
         Assert.That(e!.Message, Does.Contain(writer.ToString()));
         Assert.That(_provider.Calls.Select(c => c.Step), Has.None.EqualTo(SnapshotStep.StartSnapshotSet));
+        AssertAlwaysCleanedUp();
+    }
+
+    [Test]
+    public void AZeroedDatabaseNamedByTheComponentsFileSpecFailsNamingItAndTellsTheWritersNothing()
+    {
+        // Not a database by its name (".bin") nor by its content (all zero): by its position, the component's database file spec.
+        _component = _component with { Name = "blob", Files = [new SnapshotFileSpec(SnapshotFileRole.Database, Path.Combine(_live, "db"), "*.bin"), _component.Files[1]] };
+        _provider = new SnapshotProviderModel(_scratch.Sub("snapshots2")).AddVolume(_live);
+        _provider.AddComponent(_component);
+        File.WriteAllBytes(Path.Combine(_live, "db", "store.bin"), new byte[8 * ToyEseFormat.PageSize]);
+
+        var e = Assert.ThrowsAsync<FrozenSetException>(() => Run());
+
+        Assert.That(e!.FilePath, Does.EndWith("store.bin"));
+        Assert.That(e.Message, Does.Contain("database file specification '*.bin'").And.Contain("not a readable ESE database header"));
+        Assert.That(_sink.Set, Is.Null, "planned before the sink's set begins: the destination is unchanged");
+        Assert.That(_provider.Calls.Count(c => c.Step == SnapshotStep.AbortBackup), Is.EqualTo(1));
+        Assert.That(_provider.Truncations, Is.Empty);
         AssertAlwaysCleanedUp();
     }
 

@@ -1,4 +1,5 @@
 using ExternalBackup.Manifest;
+using ExternalBackup.Pipeline;
 using ExternalBackup.Snapshots.Tests.Support;
 using ExternalBackup.Tests.Common;
 
@@ -36,10 +37,10 @@ public sealed class FrozenFolderSourceTests
 
     private FrozenFolderSource Source(FrozenFolderSourceOptions? options = null) => new(_toy, options ?? new FrozenFolderSourceOptions { ChunkSize = 32 * 1024 });
 
-    private async Task<(BackupManifest Manifest, MemorySink Sink)> Backup(BackupKind kind = BackupKind.Full, FrozenFolderSourceOptions? options = null)
+    private async Task<(BackupManifest Manifest, MemorySink Sink)> Backup(BackupKind kind = BackupKind.Full, FrozenFolderSourceOptions? options = null, SetReference? extends = null)
     {
         var sink = new MemorySink();
-        var manifest = await new FrozenFolderBackup(Source(options)).RunAsync(FrozenFolderLayout.Single(_folder), sink, kind, "set-1");
+        var manifest = await new FrozenFolderBackup(Source(options)).RunAsync(FrozenFolderLayout.Single(_folder), sink, kind, "set-1", extends);
         return (manifest, sink);
     }
 
@@ -54,20 +55,22 @@ public sealed class FrozenFolderSourceTests
         {
             Assert.That(manifest.Files.Select(f => (f.Path, f.Kind, f.Generation)), Is.EqualTo(new (string, BackupFileKind, long?)[]
             {
-                ("sub/app.edb", BackupFileKind.Database, null),
-                ("edb00003.log", BackupFileKind.Log, 3), ("edb00004.log", BackupFileKind.Log, 4), ("edb.log", BackupFileKind.Log, 5),
-                ("edb.chk", BackupFileKind.Checkpoint, null),
+                ("databases/app.edb", BackupFileKind.Database, null),
+                ("logs/edb00003.log", BackupFileKind.Log, 3), ("logs/edb00004.log", BackupFileKind.Log, 4), ("logs/edb00005.log", BackupFileKind.Log, 5),
+                ("checkpoint/edb.chk", BackupFileKind.Checkpoint, null),
             }));
             Assert.That(manifest.LogGenerations, Is.EqualTo(new LogGenerationRange(3, 5)));
             Assert.That(manifest.LogBaseName, Is.EqualTo("edb"));
             Assert.That(manifest.Kind, Is.EqualTo(BackupKind.Full));
-            Assert.That(manifest.Source, Is.EqualTo("frozen-folder"));
+            Assert.That(manifest.Source, Is.EqualTo(ManifestSources.FrozenFolder));
+            Assert.That(manifest.FormatVersion, Is.EqualTo(2));
+            Assert.That(manifest.Counts, Is.EqualTo(new SetCounts(1, 3, 1, 0, manifest.Files.Sum(f => f.Bytes))));
             Assert.That(manifest.TruncatesLogs, Is.False);
             Assert.That(manifest.Databases.Single().State, Is.EqualTo("CleanShutdown"));
             Assert.That(manifest.Databases.Single().LogSignature, Is.EqualTo(Sig));
             Assert.That(sink.Committed, Is.SameAs(manifest));
-            Assert.That(sink.Files["sub/app.edb"].ToArray(), Is.EqualTo(File.ReadAllBytes(P("sub/app.edb"))));
-            Assert.That(sink.Files["edb.chk"].ToArray(), Is.EqualTo(File.ReadAllBytes(P("edb.chk"))));
+            Assert.That(sink.Files["databases/app.edb"].ToArray(), Is.EqualTo(File.ReadAllBytes(P("sub/app.edb"))));
+            Assert.That(sink.Files["checkpoint/edb.chk"].ToArray(), Is.EqualTo(File.ReadAllBytes(P("edb.chk"))));
         });
     }
 
@@ -100,9 +103,9 @@ public sealed class FrozenFolderSourceTests
     {
         ToyEseFormat.WriteDatabase(P("app.edb"), Sig, pages: 40, dirty: false, 0, 0, 5, 6, 7, 12);
 
-        var e = Assert.ThrowsAsync<FrozenSetException>(() => Backup());
+        var e = Assert.ThrowsAsync<BackupVerificationException>(() => Backup());
 
-        Assert.That(e!.FilePath, Is.EqualTo(P("app.edb")));
+        Assert.That(e!.File, Is.EqualTo(P("app.edb")));
         Assert.That(e.Message, Does.Contain("pages 5..7, 12 failed verification (4 bad)"));
         Assert.That(e.Message, Does.Contain("page 5 at offset 20480"));
     }
@@ -114,9 +117,9 @@ public sealed class FrozenFolderSourceTests
         ToyEseFormat.WriteLog(P("edb00004.log"), Sig, 4, corrupt: true);
         var sink = new MemorySink();
 
-        var e = Assert.ThrowsAsync<FrozenSetException>(() => new FrozenFolderBackup(Source()).RunAsync(FrozenFolderLayout.Single(_folder), sink, BackupKind.Full, "s"));
+        var e = Assert.ThrowsAsync<BackupVerificationException>(() => new FrozenFolderBackup(Source()).RunAsync(FrozenFolderLayout.Single(_folder), sink, BackupKind.Full, "s"));
 
-        Assert.That(e!.FilePath, Is.EqualTo(P("edb00004.log")));
+        Assert.That(e!.File, Is.EqualTo(P("edb00004.log")));
         Assert.That(e.Message, Does.Contain("log generation 4 failed verification"));
         Assert.That(sink.Committed, Is.Null);
         Assert.That(sink.Aborts, Is.EqualTo(1));
@@ -207,6 +210,18 @@ public sealed class FrozenFolderSourceTests
     }
 
     [Test]
+    public void AFileNamedLikeTheCheckpointWithoutACheckpointHeaderIsRefused()
+    {
+        CleanSetWithLogs3To5();
+        File.WriteAllBytes(P("edb.chk"), new byte[8192]);
+
+        var e = Assert.ThrowsAsync<FrozenSetException>(() => Backup());
+
+        Assert.That(e!.FilePath, Is.EqualTo(P("edb.chk")));
+        Assert.That(e.Message, Does.Contain("not an ESE checkpoint header"));
+    }
+
+    [Test]
     public void ADamagedHeaderIsRefusedNamingTheFile()
     {
         CleanSetWithLogs3To5();
@@ -229,7 +244,7 @@ public sealed class FrozenFolderSourceTests
         var (manifest, _) = await Backup();
 
         Assert.That(plan.Skipped, Has.Count.EqualTo(2));
-        Assert.That(manifest.Files.Select(f => f.Path), Has.None.EqualTo("res1.log").And.None.EqualTo("edbtmp.log"));
+        Assert.That(manifest.Files.Select(f => Path.GetFileName(f.Path)), Has.None.EqualTo("res1.log").And.None.EqualTo("edbtmp.log"));
     }
 
     [TestCase(BackupKind.Incremental)]
@@ -238,10 +253,11 @@ public sealed class FrozenFolderSourceTests
     {
         CleanSetWithLogs3To5();
 
-        var (manifest, _) = await Backup(kind, new FrozenFolderSourceOptions { ChunkSize = 32768, LogsAfterGeneration = 3 });
+        // The caller's own catalogue names the extended set (the memory sink keeps none).
+        var (manifest, _) = await Backup(kind, new FrozenFolderSourceOptions { ChunkSize = 32768, LogsAfterGeneration = 3 }, new SetReference("set-0", BackupKind.Full, 3, Sig));
 
         Assert.That(manifest.Kind, Is.EqualTo(kind));
-        Assert.That(manifest.Files.Select(f => f.Path), Is.EqualTo(new[] { "edb00004.log", "edb.log", "edb.chk" }));
+        Assert.That(manifest.Files.Select(f => f.Path), Is.EqualTo(new[] { "logs/edb00004.log", "logs/edb00005.log", "checkpoint/edb.chk" }));
         Assert.That(manifest.LogGenerations, Is.EqualTo(new LogGenerationRange(4, 5)));
         Assert.That(manifest.Databases, Is.Empty);
     }
@@ -257,11 +273,11 @@ public sealed class FrozenFolderSourceTests
 
         var plan = Source().Plan(new FrozenFolderLayout([db], [logs]), BackupKind.Full);
 
-        Assert.That(plan.Files.Select(f => f.SetPath), Is.EqualTo(new[] { "db/app.edb", "logs/edb.log", "logs/edb.chk" }));
+        Assert.That(plan.Files.Select(f => f.SetPath), Is.EqualTo(new[] { "databases/app.edb", "logs/edb00009.log", "checkpoint/edb.chk" }));
     }
 
     [Test]
-    public async Task AComponentGetsOnlyTheDatabasesItsFileSpecsNameAndEachComponentIsStoredUnderItsName()
+    public void AComponentGetsOnlyTheDatabasesItsFileSpecsNameStoredUnderItsNameBelowEachRoleFolder()
     {
         var db = _scratch.Sub("db");
         var logs = _scratch.Sub("logs");
@@ -270,20 +286,10 @@ public sealed class FrozenFolderSourceTests
         ToyEseFormat.WriteDatabase(Path.Combine(db, "sub", "nested.edb"), Sig, 4);
         ToyEseFormat.WriteLog(Path.Combine(logs, "edb.log"), Sig, 9);
         ToyEseFormat.WriteCheckpoint(Path.Combine(logs, "edb.chk"), Sig, 9);
-        SnapshotComponentContent Component(string name) => new(
-            new SnapshotComponent { WriterId = Guid.NewGuid(), InstanceId = Guid.NewGuid(), WriterName = "w", Name = name, Files = [] },
-            [new SnapshotFileSpec(SnapshotFileRole.Database, db, $"{name}.edb"), new SnapshotFileSpec(SnapshotFileRole.Log, logs, "edb*.log")]);
-        var sink = new MemorySink();
-        await sink.BeginSetAsync(new Sinks.BackupSetDescriptor("s", BackupKind.Full, DateTimeOffset.UnixEpoch, "i"), CancellationToken.None);
 
-        var result = await Source().CopyAsync([Component("DB01"), Component("DB02")], sink, BackupKind.Full, CancellationToken.None);
+        var plan = Source().Plan(new FrozenFolderLayout([db], [logs], "DB01") { DatabaseFileSpecs = ["DB01.edb"] }, BackupKind.Full);
 
-        Assert.That(result.Files.Select(f => f.Path), Is.EqualTo(new[]
-        {
-            "DB01/db/DB01.edb", "DB01/logs/edb.log", "DB01/logs/edb.chk",
-            "DB02/db/DB02.edb", "DB02/logs/edb.log", "DB02/logs/edb.chk",
-        }));
-        Assert.That(result.VerifiedComponents, Is.EqualTo(new[] { "w:DB01", "w:DB02" }));
+        Assert.That(plan.Files.Select(f => f.SetPath), Is.EqualTo(new[] { "databases/DB01/DB01.edb", "logs/DB01/edb00009.log", "checkpoint/DB01/edb.chk" }));
     }
 
     [Test]

@@ -68,7 +68,7 @@ public sealed class SnapshotBackupCommandTests
 
         Assert.That(code, Is.EqualTo(CliConsole.Ok), _err.ToString());
         Assert.That(_out.ToString(), Does.Contain("verified full backup").And.Contain("logs 7..8").And.Contain("nothing truncated"));
-        Assert.That(_sink.Committed!.Files.Select(f => f.Path), Is.EqualTo(new[] { "db/app.edb", "logs/edb00007.log", "logs/edb.log", "logs/edb.chk" }));
+        Assert.That(_sink.Committed!.Files.Select(f => f.Path), Is.EqualTo(new[] { "databases/app.edb", "logs/edb00007.log", "logs/edb00008.log", "checkpoint/edb.chk" }));
     }
 
     [Test]
@@ -134,7 +134,7 @@ public sealed class SnapshotBackupCommandTests
 
         Assert.That(outcome, Is.EqualTo(new SnapshotBackupOutcome(CliConsole.Ok, false)), _err.ToString());
         Assert.That(_out.ToString(), Does.Contain("from snapshot:model").And.Contain("writers told to truncate"));
-        Assert.That(_sink.Committed!.Files.Select(f => f.Path), Is.EqualTo(new[] { "db/app.edb", "logs/edb00007.log", "logs/edb.log", "logs/edb.chk" }));
+        Assert.That(_sink.Committed!.Files.Select(f => f.Path), Is.EqualTo(new[] { "databases/app.edb", "logs/edb00007.log", "logs/edb00008.log", "checkpoint/edb.chk" }));
         Assert.That(_sink.Completed.Select(c => c.File.SourcePath), Has.All.StartsWith(provider.SnapshotStorage));
         Assert.That(provider.Truncations, Has.Count.EqualTo(1));
         Assert.That(provider.LiveSnapshots, Is.Zero);

@@ -11,12 +11,15 @@ using ExternalBackup.Testing.Synthesis;
 namespace ExternalBackup.Benchmarks;
 
 /// <summary>
-/// <c>ebbench backup [--size-gib N] [--runs N] [--work DIR]</c>: a full streaming backup of a generated instance served
+/// <c>ebbench backup [--size-gib N] [--runs N] [--work DIR] [--logs-only]</c>: a full streaming backup of a generated instance served
 /// by the engine model into the directory sink, as ratios to <c>cp</c>, <c>cp</c> + <c>sync</c> (the sink's default
 /// is durable: flush-behind while writing and fsync before commit), <c>dd oflag=direct</c>, <c>sha256sum</c> and a memory copy
 /// of the same bytes, all measured in this run in interleaved rounds; and the peak RSS of the backup process at two
-/// instance sizes (memory must not grow with the database).
+/// instance sizes (memory must not grow with the database). The snapshot rows back up the same instance folder as a
+/// frozen folder (<c>--from-snapshot</c>: the same pipeline, files read with <c>RandomAccess</c>) at the same sizes,
+/// against the same baselines.
 /// Each backup runs in a child process (<c>ebbench backup-child</c>) so its peak RSS is its own.
+/// <c>--logs-only</c> measures the log-heavy row alone (an incremental's many small files vs <c>cp -r &amp;&amp; sync</c>).
 /// </summary>
 internal static class BackupBenchmark
 {
@@ -25,24 +28,19 @@ internal static class BackupBenchmark
         var sizeGib = double.Parse(Option(args, "--size-gib") ?? "2", CultureInfo.InvariantCulture);
         var runs = int.Parse(Option(args, "--runs") ?? "3", CultureInfo.InvariantCulture);
         var work = Option(args, "--work") ?? Path.Combine(Path.GetTempPath(), $"ebbench-backup-{Environment.ProcessId}");
+        var logsOnly = args.Contains("--logs-only");
         Directory.CreateDirectory(work);
         try
         {
             var large = Path.Combine(work, "large");
             var small = Path.Combine(work, "small");
-            var bytes = await MakeInstanceAsync(large, sizeGib).ConfigureAwait(false);
-            await MakeInstanceAsync(small, sizeGib / 4).ConfigureAwait(false);
             // Many small files, as an Exchange incremental has: each must be flushed before the set commits.
             var logHeavy = Path.Combine(work, "log-heavy");
             var logHeavyBytes = await MakeInstanceAsync(logHeavy, 1.0 / 64, logs: 256).ConfigureAwait(false);
             var logHeavyCopy = Path.Combine(work, "log-heavy-cp");
             // The logs' backup takes a pristine copy each time: the model keeps the instance's backup state in its folder.
             var logHeavyRun = Path.Combine(work, "log-heavy-run");
-            var files = Directory.GetFiles(large, "*", SearchOption.AllDirectories);
-            Baselines.TimeCommand("sh", "-c", $"find '{large}' -type f -exec cat {{}} + > /dev/null"); // warm the page cache
             var copy = Path.Combine(work, "cp-target");
-            var dbFile = Directory.GetFiles(large, "ntds.dit", SearchOption.AllDirectories)[0];
-            var dbShare = (double)bytes / new FileInfo(dbFile).Length;
             var ddTarget = Path.Combine(work, "dd-target");
             void Clean()
             {
@@ -66,16 +64,64 @@ internal static class BackupBenchmark
             // Rounds interleave every baseline with every backup variant, so a slow spell of a shared machine
             // (disk or CPU taken by others) hits all of them alike; each figure is the median over the rounds.
             var measured = new Dictionary<string, List<(TimeSpan Time, long PeakRss)>>();
-            void Add(string what, (TimeSpan, long) value)
+            void Measure((string What, Func<(TimeSpan, long)> Measure)[] steps)
             {
-                if (!measured.TryGetValue(what, out var list))
+                for (var round = 0; round < runs; round++)
                 {
-                    measured[what] = list = [];
+                    // Each round starts at another step, so none always follows the same one (a large delete, a flush).
+                    for (var i = 0; i < steps.Length; i++)
+                    {
+                        var (what, measure) = steps[(i + round) % steps.Length];
+                        Clean();
+                        if (!measured.TryGetValue(what, out var list))
+                        {
+                            measured[what] = list = [];
+                        }
+
+                        list.Add(measure());
+                    }
                 }
 
-                list.Add(value);
+                Clean();
             }
 
+            (TimeSpan Time, long PeakRss) M(string what) => measured[what].OrderBy(m => m.Time).ElementAt(measured[what].Count / 2);
+            void PrintLogRows()
+            {
+                var logsCpSync = M("logs cp+sync");
+                var logsDurable = M("logs durable");
+                Row("256 logs of 1 MiB + 16 MiB database: cp -r && sync", logsCpSync.Time, logHeavyBytes, null, null, Spread("logs cp+sync"));
+                Row("  backup, defaults", logsDurable.Time, logHeavyBytes, logsCpSync.Time / logsDurable.Time, logsDurable.PeakRss, $"vs cp && sync (every file flushed before commit); {Spread("logs durable")}");
+                var logsSink = M("logs sink");
+                Row("  the directory sink alone (files from memory)", logsSink.Time, logHeavyBytes, logsCpSync.Time / logsSink.Time, null, $"vs cp && sync: the durability work without engine, verify, hash; {Spread("logs sink")}");
+            }
+
+            // The rounds' fastest and slowest, so a reader sees how much this machine swung during the run.
+            string Spread(string what) => $"rounds {measured[what].Min(m => m.Time).TotalSeconds:F2}..{measured[what].Max(m => m.Time).TotalSeconds:F2} s";
+
+            (string What, Func<(TimeSpan, long)> Measure)[] logSteps =
+            [
+                ("logs cp+sync", () => (Baselines.TimeCommand("sh", "-c", $"cp -r '{logHeavy}' '{logHeavyCopy}' && sync"), 0)),
+                ("logs durable", () =>
+                {
+                    Baselines.TimeCommand("cp", "-r", logHeavy, logHeavyRun);
+                    return ChildRun(logHeavyRun, work, "--flush");
+                }),
+                ("logs sink", () => ChildRun(logHeavy, work, "--flush", "--sink-only")),
+            ];
+            if (logsOnly)
+            {
+                Measure(logSteps);
+                PrintLogRows();
+                return 0;
+            }
+
+            var bytes = await MakeInstanceAsync(large, sizeGib).ConfigureAwait(false);
+            await MakeInstanceAsync(small, sizeGib / 4).ConfigureAwait(false);
+            var files = Directory.GetFiles(large, "*", SearchOption.AllDirectories);
+            Baselines.TimeCommand("sh", "-c", $"find '{large}' -type f -exec cat {{}} + > /dev/null"); // warm the page cache
+            var dbFile = Directory.GetFiles(large, "ntds.dit", SearchOption.AllDirectories)[0];
+            var dbShare = (double)bytes / new FileInfo(dbFile).Length;
             (string What, Func<(TimeSpan, long)> Measure)[] steps =
             [
                 // cp copies inside the kernel (copy_file_range) into the page cache; nothing is on the disk yet.
@@ -87,29 +133,14 @@ internal static class BackupBenchmark
                 ("durable-no-behind", () => ChildRun(large, work, "--flush", "--buffered")),
                 ("page-cache", () => ChildRun(large, work, "--buffered")),
                 ("sha-only", () => ChildRun(large, work, "--buffered", "--no-verify")),
+                ("snapshot durable", () => ChildRun(large, work, "--flush", "--frozen")),
+                ("snapshot page-cache", () => ChildRun(large, work, "--buffered", "--frozen")),
                 ("sha256sum", () => (Baselines.TimeCommand("sha256sum", files), 0)),
-                ("logs cp+sync", () => (Baselines.TimeCommand("sh", "-c", $"cp -r '{logHeavy}' '{logHeavyCopy}' && sync"), 0)),
-                ("logs durable", () =>
-                {
-                    Baselines.TimeCommand("cp", "-r", logHeavy, logHeavyRun);
-                    return ChildRun(logHeavyRun, work, "--flush");
-                }),
+                .. logSteps,
                 ("memory", () => (Baselines.TimeMemoryCopy(bytes), 0)),
                 ("sha-memory", () => (Baselines.TimeSha256(bytes), 0)),
             ];
-            for (var round = 0; round < runs; round++)
-            {
-                // Each round starts at another step, so none always follows the same one (a large delete, a flush).
-                for (var i = 0; i < steps.Length; i++)
-                {
-                    var (what, measure) = steps[(i + round) % steps.Length];
-                    Clean();
-                    Add(what, measure());
-                }
-            }
-
-            Clean();
-            (TimeSpan Time, long PeakRss) M(string what) => measured[what].OrderBy(m => m.Time).ElementAt(measured[what].Count / 2);
+            Measure(steps);
             var cp = M("cp").Time;
             var cpSync = M("cp+sync").Time;
             var dd = M("dd").Time;
@@ -121,6 +152,9 @@ internal static class BackupBenchmark
             var pageCache = M("page-cache");
             var shaOnly = M("sha-only");
             var smallRun = ChildRun(small, work, "--flush");
+            var snapshotDurable = M("snapshot durable");
+            var snapshotPageCache = M("snapshot page-cache");
+            var smallSnapshotRun = ChildRun(small, work, "--flush", "--frozen");
 
             Console.WriteLine($"ebbench backup: {bytes / (double)(1L << 30):F2} GiB instance (model engine, 4 KiB pages), median of {runs} interleaved rounds; ratio = baseline time / our time (1.0 = as fast)");
             if (PageCacheNote(bytes) is { } note)
@@ -143,14 +177,17 @@ internal static class BackupBenchmark
             Row("backup without flush-behind (fsync at the end only)", noBehind.Time, bytes, cpSync / noBehind.Time, noBehind.PeakRss, "vs cp && sync");
             Row("backup into the page cache (no flush-behind, no fsync)", pageCache.Time, bytes, cp / pageCache.Time, pageCache.PeakRss, "vs cp");
             Row("  same without verification (SHA-256 only)", shaOnly.Time, bytes, cp / shaOnly.Time, shaOnly.PeakRss, "vs cp");
+            Row("snapshot (frozen folder), defaults: SHA-256, verify, fsync", snapshotDurable.Time, bytes, cp / snapshotDurable.Time, snapshotDurable.PeakRss, "vs cp");
+            Row("  same", snapshotDurable.Time, bytes, cpSync / snapshotDurable.Time, null, "vs cp && sync (same durability)");
+            Row("  same", snapshotDurable.Time, bytes, sha / snapshotDurable.Time, null, "vs sha256sum");
+            Row("  same", snapshotDurable.Time, bytes, durable.Time / snapshotDurable.Time, null, "vs the streaming backup (1.0 = as fast)");
+            Row("snapshot into the page cache (no flush-behind, no fsync)", snapshotPageCache.Time, bytes, cp / snapshotPageCache.Time, snapshotPageCache.PeakRss, "vs cp");
             // The native-path row: the same pipeline over the native binding and the C fixture vs the model.
             var native = await NativePathBenchmark.RunAsync(new NativePathBenchmarkOptions { InstanceFolder = small, WorkFolder = Path.Combine(work, "native"), Rounds = runs }).ConfigureAwait(false);
             Console.WriteLine($"{"backup through the native binding (fixture)",-52} {native.Native.TotalSeconds,8:F2} {Baselines.GigabytesPerSecond(native.Bytes, native.Native),7:F2} {native.Ratio,7:F2} {"-",10} time vs the in-process model (aim <= 1.05)");
-            var logsCpSync = M("logs cp+sync").Time;
-            var logsDurable = M("logs durable");
-            Row("256 logs of 1 MiB + 16 MiB database: cp -r && sync", logsCpSync, logHeavyBytes, null, null);
-            Row("  backup, defaults", logsDurable.Time, logHeavyBytes, logsCpSync / logsDurable.Time, logsDurable.PeakRss, "vs cp && sync (every file flushed before commit)");
+            PrintLogRows();
             Console.WriteLine($"peak RSS: {Mib(smallRun.PeakRss)} at {bytes / 4 / (double)(1L << 30):F2} GiB, {Mib(durable.PeakRss)} at {bytes / (double)(1L << 30):F2} GiB (buffers: (queue 4 + 2) x 1 MiB)");
+            Console.WriteLine($"peak RSS, snapshot: {Mib(smallSnapshotRun.PeakRss)} at {bytes / 4 / (double)(1L << 30):F2} GiB, {Mib(snapshotDurable.PeakRss)} at {bytes / (double)(1L << 30):F2} GiB (buffers: (queue 4 + 2) x 4 MiB)");
             return 0;
         }
         finally
@@ -162,12 +199,21 @@ internal static class BackupBenchmark
         }
     }
 
-    /// <summary>The child: one full backup, printing {seconds, bytes, peakRss} as JSON.</summary>
+    /// <summary>
+    /// The child: one full backup, printing {seconds, bytes, peakRss} as JSON. With <c>--sink-only</c> the instance's
+    /// files are read into memory first and only their writing through the directory sink (begin, each file, commit)
+    /// is timed.
+    /// </summary>
     public static async Task<int> RunChildAsync(string[] args)
     {
         var instance = Option(args, "--instance")!;
         var to = Option(args, "--to")!;
         Directory.CreateDirectory(to);
+        if (args.Contains("--sink-only"))
+        {
+            return await RunSinkOnlyAsync(instance, to).ConfigureAwait(false);
+        }
+
         var engine = EngineModel.Open(instance, new EngineModelOptions { VerifyPages = false, RecordCalls = false });
         var options = args.Contains("--no-verify") ? new StreamingBackupOptions { CreateVerifier = null } : new StreamingBackupOptions();
         if (Option(args, "--chunk-mib") is { } chunk)
@@ -188,9 +234,45 @@ internal static class BackupBenchmark
                 FlushBehindWindow = Option(args, "--window-mib") is { } window ? int.Parse(window, CultureInfo.InvariantCulture) << 20 : new DirectorySinkOptions().FlushBehindWindow,
             });
         var watch = Stopwatch.StartNew();
-        var result = await new StreamingBackup(engine, sink, options).RunAsync(BackupKind.Copy).ConfigureAwait(false);
+        var manifest = args.Contains("--frozen")
+            ? await new ExternalBackup.Snapshots.FrozenFolderBackup(new ExternalBackup.Snapshots.FrozenFolderSource(null, new ExternalBackup.Snapshots.FrozenFolderSourceOptions { Verify = !args.Contains("--no-verify") }))
+                .RunAsync(ExternalBackup.Snapshots.FrozenFolderLayout.Single(instance), sink, BackupKind.Copy).ConfigureAwait(false)
+            : (await new StreamingBackup(engine, sink, options).RunAsync(BackupKind.Copy).ConfigureAwait(false)).Manifest;
         watch.Stop();
-        Console.WriteLine(JsonSerializer.Serialize(new { seconds = watch.Elapsed.TotalSeconds, bytes = result.Manifest.Files.Sum(f => f.Bytes), peakRss = ProcessMemory.PeakResidentBytes() }));
+        Console.WriteLine(JsonSerializer.Serialize(new { seconds = watch.Elapsed.TotalSeconds, bytes = manifest.Files.Sum(f => f.Bytes), peakRss = ProcessMemory.PeakResidentBytes() }));
+        return 0;
+    }
+
+    private static async Task<int> RunSinkOnlyAsync(string instance, string to)
+    {
+        var files = Directory.GetFiles(instance).Order(StringComparer.Ordinal)
+            .Select(f => (Path: "files/" + Path.GetFileName(f), Bytes: File.ReadAllBytes(f))).ToList();
+        var manifestFiles = files.Select(f => new ManifestFile { Path = f.Path, Kind = BackupFileKind.Other, Bytes = f.Bytes.Length, Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(f.Bytes)) }).ToList();
+        var started = DateTimeOffset.UnixEpoch;
+        var manifest = new BackupManifest { SetId = "sink", Kind = BackupKind.Copy, StartedUtc = started, CompletedUtc = started, Instance = "sink", Source = "ebbench", Files = manifestFiles };
+        const int Chunk = 1 << 20;
+        var watch = Stopwatch.StartNew();
+        await using (var sink = new DirectorySink(to))
+        {
+            await sink.BeginSetAsync(new ExternalBackup.Sinks.BackupSetDescriptor("sink", BackupKind.Copy, started, "sink"), default).ConfigureAwait(false);
+            for (var i = 0; i < files.Count; i++)
+            {
+                var (path, bytes) = files[i];
+                var descriptor = new ExternalBackup.Sinks.BackupFileDescriptor(path, BackupFileKind.Other, bytes.Length, path);
+                await sink.OpenFileAsync(descriptor, default).ConfigureAwait(false);
+                for (var offset = 0; offset < bytes.Length; offset += Chunk)
+                {
+                    await sink.WriteAsync(new ExternalBackup.Sinks.BackupChunk(offset, bytes.AsMemory(offset, Math.Min(Chunk, bytes.Length - offset))), default).ConfigureAwait(false);
+                }
+
+                await sink.CompleteFileAsync(new ExternalBackup.Sinks.CompletedFile(descriptor, bytes.Length, manifestFiles[i].Sha256), default).ConfigureAwait(false);
+            }
+
+            await sink.CommitAsync(manifest, default).ConfigureAwait(false);
+        }
+
+        watch.Stop();
+        Console.WriteLine(JsonSerializer.Serialize(new { seconds = watch.Elapsed.TotalSeconds, bytes = files.Sum(f => (long)f.Bytes.Length), peakRss = ProcessMemory.PeakResidentBytes() }));
         return 0;
     }
 

@@ -35,12 +35,12 @@ public static class SnapshotBenchmark
                 Databases = [("bench.edb", new SyntheticDatabaseOptions { PageCount = megabytes * 256L, ZeroPageFraction = 0.0 })],
             }, cancellationToken).ConfigureAwait(false);
             var layout = FrozenFolderLayout.Single(folder);
-            var verifier = new EseFrozenFileVerifier();
+            var format = new EseFrozenFileFormat();
             long bytes = 0;
             async Task<TimeSpan> Pass(bool verify)
             {
                 var sink = new NullSink();
-                var backup = new FrozenFolderBackup(new FrozenFolderSource(verifier, new FrozenFolderSourceOptions { Verify = verify }));
+                var backup = new FrozenFolderBackup(new FrozenFolderSource(format, new FrozenFolderSourceOptions { Verify = verify }));
                 var watch = Stopwatch.StartNew();
                 var manifest = await backup.RunAsync(layout, sink, BackupKind.Full, "bench", cancellationToken: cancellationToken).ConfigureAwait(false);
                 watch.Stop();

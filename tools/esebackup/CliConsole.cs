@@ -15,6 +15,12 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
     /// <summary>Exit code: usage or I/O error.</summary>
     public const int UsageOrIo = 2;
 
+    /// <summary>
+    /// Exit code: the set is committed (and the logs truncated) and good, but the engine did not record the backup
+    /// (<c>JetEndExternalBackupInstance2</c> failed after the commit).
+    /// </summary>
+    public const int CommittedButNotRecorded = 3;
+
     /// <summary>Standard output.</summary>
     public TextWriter Out { get; } = output;
 

@@ -129,15 +129,15 @@ public sealed record SinkAddress(SinkAddressKind Kind, string Location, string P
 
     /// <summary>
     /// Makes the sink this address names: a folder gets a <see cref="DirectorySink"/> in the default retry policy
-    /// (<see cref="ResilientSink"/>); S3 gets an <see cref="S3Sink"/>, which retries each request itself and is not
-    /// wrapped again; <c>tar:</c> gets a <see cref="TarSink"/> on the file or on standard output.
+    /// (<see cref="ResilientSink"/>); S3 gets an <see cref="S3Sink"/>, which retries each request itself through the
+    /// same pipeline and options type (<see cref="SinkResilienceOptions"/>) and is not wrapped again; <c>tar:</c> gets a <see cref="TarSink"/> on the file or on standard output.
     /// </summary>
     public IBackupSink Open(SinkAddressOptions? options = null)
     {
         options ??= new SinkAddressOptions();
         return Kind switch
         {
-            SinkAddressKind.Directory => new ResilientSink(new DirectorySink(Location, new DirectorySinkOptions { CreateDestination = options.CreateDestination })),
+            SinkAddressKind.Directory => new ResilientSink(new DirectorySink(Location, new DirectorySinkOptions { CreateDestination = options.CreateDestination }), logger: options.Logger),
             SinkAddressKind.S3 => new S3Sink(S3Options(options.S3, options.S3Tuning, options.Environment), options.Logger),
             SinkAddressKind.TarFile => new TarSink(Location),
             SinkAddressKind.TarStdout => new TarSink(Console.OpenStandardOutput(), leaveOpen: false),

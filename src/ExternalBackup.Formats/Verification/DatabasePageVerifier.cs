@@ -55,6 +55,9 @@ public sealed class DatabasePageVerifier : IInlineVerifier
     /// <summary>Bad pages so far (for callers that want to stop early).</summary>
     public int BadPageCount => _bad.Count;
 
+    /// <summary>Pages with a correctable single-bit error so far, in the order seen (page number, bit inside the page): lets a copier correct them before it stores them.</summary>
+    public IReadOnlyList<(long Page, long Bit)> CorrectablePagesSoFar => _correctable;
+
     /// <summary>Feeds the next bytes of the file.</summary>
     public void Append(ReadOnlySpan<byte> data)
     {

@@ -17,6 +17,7 @@ public sealed class LogFileVerifier : IInlineVerifier
     private const int MaxBufferedV7 = 64 * 1024 * 1024;
     private readonly string _path;
     private readonly List<VerificationProblem> _problems = [];
+    private readonly List<(long Segment, long Bit)> _correctable = [];
     private readonly byte[] _headerBytes = new byte[LogFileHeader.Size];
     private int _headerFill;
     private LogFileHeader? _header;
@@ -40,6 +41,9 @@ public sealed class LogFileVerifier : IInlineVerifier
 
     /// <summary>The header once the first 4096 bytes have been seen and are valid.</summary>
     public LogFileHeader? Header => _header;
+
+    /// <summary>v8 log segments with a correctable single-bit error so far (segment index, bit inside the segment); each is also reported as a problem.</summary>
+    public IReadOnlyList<(long Segment, long Bit)> CorrectableSegmentsSoFar => _correctable;
 
     /// <summary>Feeds the next bytes of the file.</summary>
     public void Append(ReadOnlySpan<byte> data)
@@ -209,6 +213,11 @@ public sealed class LogFileVerifier : IInlineVerifier
         }
 
         _runOpen = false;
+        if (r.Status == PageChecksumStatus.Correctable)
+        {
+            _correctable.Add((isec, r.CorrectableBit));
+        }
+
         _problems.Add(new VerificationProblem(_path, $"log segment {isec}: {r.Describe()}", Page: isec, Generation: _header.Generation, Offset: offset));
     }
 

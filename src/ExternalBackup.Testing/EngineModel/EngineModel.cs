@@ -251,8 +251,8 @@ public sealed partial class EngineModel : IExternalBackupEngine
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Where(f => !Path.GetFileName(f).StartsWith(StateFileName, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
-            .Where(ModelDatabase.IsDatabaseFile)
-            .Select(f => ModelDatabase.Load(f, folder))
+            .Where(ModelDatabase.IsAttached)
+            .Select(f => ModelDatabase.Discover(f, folder))
             .ToList();
 
     private static string CallName(EngineCall call) => call switch

@@ -25,6 +25,34 @@ internal sealed class ModelDatabase
     /// <summary>The size JetOpenFile reports: 2 header pages, the data pages and 1 trailer page.</summary>
     public long StreamSize => ((long)LastPgno + 3) * PageSize;
 
+    /// <summary>File name extensions of databases: a file so named is attached even when its header cannot be read (the engine has it open; a backup must not skip it).</summary>
+    public static readonly IReadOnlyList<string> DatabaseExtensions = [".edb", ".dit", ".mdb"];
+
+    /// <summary>The page size assumed for an attached database whose header cannot be read (its open fails anyway).</summary>
+    public const int DamagedHeaderPageSize = 8192;
+
+    /// <summary>
+    /// Whether the instance has <paramref name="path"/> attached: a file with a database header, or a file named like a
+    /// database (<see cref="DatabaseExtensions"/>) whose header is not another ESE file's (zeroed, overwritten, unreadable).
+    /// </summary>
+    public static bool IsAttached(string path) =>
+        IsDatabaseFile(path)
+        || (DatabaseExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase) && !HasOtherEseHeader(path));
+
+    private static bool HasOtherEseHeader(string path)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            Span<byte> head = stackalloc byte[DatabaseHeader.Size];
+            return RandomAccess.Read(handle, head, 0) == head.Length && DatabaseHeader.Parse(head) is { } h && h.Magic == DatabaseHeader.DatabaseMagic && !h.LooksLikeDatabase;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     public static bool IsDatabaseFile(string path)
     {
         try
@@ -45,6 +73,26 @@ internal sealed class ModelDatabase
         catch (UnauthorizedAccessException)
         {
             return false;
+        }
+    }
+
+    /// <summary>An attached database as discovery finds it: <see cref="Load"/>, or, when its header cannot be read, attached all the same (its open fails naming it).</summary>
+    public static ModelDatabase Discover(string fullPath, string instanceFolder) =>
+        IsDatabaseFile(fullPath) ? Load(fullPath, instanceFolder) : new ModelDatabase(fullPath, Path.GetRelativePath(instanceFolder, fullPath), ShadowPageSize(fullPath) ?? DamagedHeaderPageSize);
+
+    /// <summary>The page size the shadow header states when the primary is damaged (the engine then serves the shadow), or <see langword="null"/>.</summary>
+    private static int? ShadowPageSize(string path)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var start = new byte[(int)Math.Min(RandomAccess.GetLength(handle), DatabaseHeaderReader.BytesNeeded)];
+            var read = DatabaseHeaderReader.Read(start.AsSpan(0, RandomAccess.Read(handle, start, 0)));
+            return read.Found ? read.PageSize : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

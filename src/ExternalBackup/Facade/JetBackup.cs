@@ -79,7 +79,7 @@ public static class JetBackup
 
         var kind = (grbits & BackupGrbits.Incremental) != 0 ? BackupKind.Incremental : BackupKind.Full;
         var directory = new DirectorySink(folder, new DirectorySinkOptions { FlushToDisk = options.FlushToDisk });
-        await using var sink = new ResilientSink(directory, options.Retry, options.LoggerFactory?.CreateLogger<ResilientSink>());
+        await using var sink = new ResilientSink(directory, options.Retry, options.LoggerFactory?.CreateLogger<ResilientSink>(), options.TimeProvider);
         var backup = new StreamingBackup(
             engine,
             sink,
@@ -87,7 +87,14 @@ public static class JetBackup
             options.LoggerFactory?.CreateLogger<StreamingBackup>());
         try
         {
-            await backup.RunAsync(kind, progress: null, cancellationToken).ConfigureAwait(false);
+            var result = await backup.RunAsync(kind, progress: null, cancellationToken).ConfigureAwait(false);
+            if (result.EndFailure is { } endFailure)
+            {
+                // The set is committed and the logs truncated: deleting it now would lose data, so it stays and the
+                // call succeeds; the engine's headers do not record this backup.
+                logger?.LogError("JetBackup into {Folder}: {EndFailure}", folder, endFailure);
+            }
+
             return JetError.Success;
         }
         catch (LogTruncationException e)
@@ -110,6 +117,7 @@ public static class JetBackup
         BackupVerificationException v => IsLog(v.File) ? JetError.LogReadVerifyFailure : JetError.ReadVerifyFailure,
         DirectoryNotFoundException => JetError.InvalidPath,
         PathTooLongException => JetError.InvalidPath,
+        Chains.ChainBaseNotFoundException => JetError.MissingFullBackup,
         InvalidDataException => JetError.InvalidParameter,
         IOException or UnauthorizedAccessException => JetError.DiskIO,
         _ => null,

@@ -25,6 +25,6 @@ public sealed record JetBackupOptions
     /// <summary>Where the backup logs. Default none.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 
-    /// <summary>The clock for set names. Default <see cref="TimeProvider.System"/>.</summary>
+    /// <summary>The clock for set names and for the sink's retry delays and timeouts. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

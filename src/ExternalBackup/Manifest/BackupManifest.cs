@@ -8,8 +8,8 @@ namespace ExternalBackup.Manifest;
 /// </summary>
 public sealed record BackupManifest
 {
-    /// <summary>The format version this library writes.</summary>
-    public const int CurrentFormatVersion = 1;
+    /// <summary>The format version this library writes (2: one layout for every source, counts, ECC corrections). Readers also read 1.</summary>
+    public const int CurrentFormatVersion = 2;
 
     /// <summary>The file name of the manifest inside a set.</summary>
     public const string FileName = "manifest.json";
@@ -32,8 +32,12 @@ public sealed record BackupManifest
     /// <summary>The instance backed up.</summary>
     public required string Instance { get; init; }
 
-    /// <summary>The engine or source that produced the bytes (e.g. <c>model</c>, <c>esent.dll</c>, <c>snapshot</c>).</summary>
+    /// <summary>What kind of source produced the bytes: one of <see cref="ManifestSources"/> (<c>engine</c>, <c>frozen-folder</c>, <c>snapshot</c>).</summary>
     public required string Source { get; init; }
+
+    /// <summary>Which engine or provider it was (e.g. <c>model</c>, <c>esent.dll</c>, <c>vss</c>); <see langword="null"/> for a frozen folder.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Producer { get; init; }
 
     /// <summary>The log generations in the set, inclusive; <see langword="null"/> when it holds no logs.</summary>
     public LogGenerationRange? LogGenerations { get; init; }
@@ -47,12 +51,51 @@ public sealed record BackupManifest
     /// <summary>The set this one extends (incremental and differential), or <see langword="null"/>.</summary>
     public SetReference? Extends { get; init; }
 
+    /// <summary>Who the set belongs to (format 2); <see langword="null"/> in format 1 sets.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SetIdentity? Identity { get; init; }
+
     /// <summary>Every file of the set.</summary>
     public required IReadOnlyList<ManifestFile> Files { get; init; }
 
     /// <summary>Database facts read from headers (page size, state), when known.</summary>
     public IReadOnlyList<ManifestDatabase> Databases { get; init; } = [];
+
+    /// <summary>How many files of each kind and how many bytes the set holds (format 2; <see langword="null"/> in format 1).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SetCounts? Counts { get; init; }
+
+    /// <summary>Single-bit errors corrected in the copy (format 2): the stored page or log segment is the corrected one.</summary>
+    public IReadOnlyList<EccCorrection> EccCorrections { get; init; } = [];
 }
+
+/// <summary>What a set holds, counted by the writer from the files it stored.</summary>
+/// <param name="Databases">Files of kind database.</param>
+/// <param name="Logs">Files of kind log.</param>
+/// <param name="Checkpoints">Files of kind checkpoint.</param>
+/// <param name="Documents">Files of kind other (writer documents).</param>
+/// <param name="Bytes">Bytes of every file together.</param>
+public sealed record SetCounts(int Databases, int Logs, int Checkpoints, int Documents, long Bytes)
+{
+    /// <summary>Counts <paramref name="files"/>.</summary>
+    public static SetCounts Of(IReadOnlyCollection<ManifestFile> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        return new(
+            files.Count(f => f.Kind == BackupFileKind.Database),
+            files.Count(f => f.Kind == BackupFileKind.Log),
+            files.Count(f => f.Kind == BackupFileKind.Checkpoint),
+            files.Count(f => f.Kind == BackupFileKind.Other),
+            files.Sum(f => f.Bytes));
+    }
+}
+
+/// <summary>A single-bit error found and corrected while copying: the set holds the corrected bytes.</summary>
+/// <param name="Path">The file's path inside the set.</param>
+/// <param name="Page">The database page number, or the log segment (sector) index.</param>
+/// <param name="Offset">The byte offset in the file of the corrected byte.</param>
+/// <param name="Bit">The bit (0..7) of that byte that was flipped back.</param>
+public sealed record EccCorrection(string Path, long Page, long Offset, int Bit);
 
 /// <summary>An inclusive range of log generations.</summary>
 /// <param name="Low">The lowest generation.</param>
@@ -63,7 +106,8 @@ public sealed record LogGenerationRange(long Low, long High);
 /// <param name="SetId">The extended set.</param>
 /// <param name="Kind">Its kind.</param>
 /// <param name="LogGenerationHigh">Its highest log generation.</param>
-public sealed record SetReference(string SetId, BackupKind Kind, long? LogGenerationHigh);
+/// <param name="LogSignature">Its identity's log signature (format 2; <see langword="null"/> when unknown).</param>
+public sealed record SetReference(string SetId, BackupKind Kind, long? LogGenerationHigh, string? LogSignature = null);
 
 /// <summary>A file of a set.</summary>
 public sealed record ManifestFile

@@ -4,9 +4,12 @@ using ExternalBackup.Sinks;
 namespace ExternalBackup.Pipeline;
 
 /// <summary>
-/// Where files the engine names go inside a set: databases under <c>databases/</c> keeping their folders below
-/// the databases' common folder (two <c>catdb</c> files in two folders stay apart), logs under <c>logs/</c>.
-/// Engine paths may use '\' (Windows) or '/'; every resulting path is checked with <see cref="SetPath"/>.
+/// The set layout, format 2, the same for every source (<c>docs/manifest.md</c>): databases under
+/// <c>databases/</c> keeping their folders below the databases' common folder (two <c>catdb</c> files in two folders
+/// stay apart), logs under <c>logs/</c> as <c>&lt;base&gt;&lt;hex generation&gt;.log</c>, the checkpoint under
+/// <c>checkpoint/</c>, writer documents under <c>documents/</c>; with several components in one snapshot set, the
+/// component's name is the first segment below each role folder. Source paths may use '\' (Windows) or '/'; every
+/// resulting path is checked with <see cref="SetPath"/>.
 /// </summary>
 public static class SetLayout
 {
@@ -16,9 +19,19 @@ public static class SetLayout
     /// <summary>The folder of logs inside a set.</summary>
     public const string LogFolder = "logs";
 
+    /// <summary>The folder of the checkpoint inside a set.</summary>
+    public const string CheckpointFolder = "checkpoint";
+
+    /// <summary>The folder of writer documents inside a set.</summary>
+    public const string DocumentFolder = "documents";
+
     /// <summary>Set paths for the databases the engine listed, in the same order.</summary>
     /// <exception cref="InvalidDataException">A name is empty, unsafe, or two databases map to one path.</exception>
-    public static IReadOnlyList<string> DatabasePaths(IReadOnlyList<string> enginePaths)
+    public static IReadOnlyList<string> DatabasePaths(IReadOnlyList<string> enginePaths) => DatabasePaths(enginePaths, null);
+
+    /// <summary>Set paths for databases of one component (<paramref name="component"/> the first segment below <c>databases/</c>, or none), in the same order.</summary>
+    /// <exception cref="InvalidDataException">A name is empty, unsafe, or two databases map to one path.</exception>
+    public static IReadOnlyList<string> DatabasePaths(IReadOnlyList<string> enginePaths, string? component)
     {
         ArgumentNullException.ThrowIfNull(enginePaths);
         var split = enginePaths.Select(Split).ToList();
@@ -38,7 +51,7 @@ public static class SetLayout
         for (var i = 0; i < split.Count; i++)
         {
             var relative = string.Join('/', split[i].Skip(common));
-            var path = $"{DatabaseFolder}/{relative}";
+            var path = $"{RoleFolder(DatabaseFolder, component)}/{relative}";
             Check(path, enginePaths[i]);
             if (!seen.Add(path))
             {
@@ -64,6 +77,32 @@ public static class SetLayout
         Check(path, enginePath);
         return (path, generation);
     }
+
+    /// <summary>The set path of log generation <paramref name="generation"/> of base <paramref name="baseName"/> (a current <c>edb.log</c> gets its archive name).</summary>
+    /// <param name="baseName">The log base name.</param>
+    /// <param name="generation">The generation.</param>
+    /// <param name="eightDigits">Whether the instance names logs with 8 hex digits (else 5).</param>
+    /// <param name="extension"><c>.log</c> or <c>.jtx</c>.</param>
+    /// <param name="component">The component's name in a set of several, or <see langword="null"/>.</param>
+    public static string LogPath(string baseName, long generation, bool eightDigits, string extension, string? component)
+    {
+        ArgumentNullException.ThrowIfNull(baseName);
+        var path = $"{RoleFolder(LogFolder, component)}/{LogFileName.Format(baseName, checked((int)generation), eightDigits, extension)}";
+        Check(path, baseName);
+        return path;
+    }
+
+    /// <summary>The set path of the checkpoint of base <paramref name="baseName"/> (<c>checkpoint/edb.chk</c>).</summary>
+    public static string CheckpointPath(string baseName, string? component)
+    {
+        ArgumentNullException.ThrowIfNull(baseName);
+        var path = $"{RoleFolder(CheckpointFolder, component)}/{LogFileName.Checkpoint(baseName)}";
+        Check(path, baseName);
+        return path;
+    }
+
+    /// <summary>The role folder, with the component's name below it when there is one.</summary>
+    public static string RoleFolder(string role, string? component) => component is null ? role : $"{role}/{component}";
 
     /// <summary>
     /// The generation in an archive log name of base <paramref name="baseName"/>, such as <c>edb0007E.log</c> or

@@ -39,6 +39,14 @@ public sealed record StreamingBackupOptions
     /// </summary>
     public string? SetId { get; init; }
 
+    /// <summary>
+    /// Whether an incremental or differential may be committed without a base in the destination (no committed set
+    /// of the same instance and log stream whose generations it continues). Default <see langword="false"/>: such a
+    /// backup is refused before the engine's backup begins, or before commit, and nothing is truncated. Set it only
+    /// when the product keeps its own catalogue of the chain; the set is then committed without <c>extends</c>.
+    /// </summary>
+    public bool AllowOrphan { get; init; }
+
     /// <summary>The clock for set names and manifest times. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -50,13 +58,6 @@ public sealed record StreamingBackupOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(QueueDepth, 1, nameof(QueueDepth));
-        if (SetId is not null)
-        {
-            var problem = SetId.Contains('/', StringComparison.Ordinal) ? "it holds '/'" : Sinks.SetPath.Check(SetId);
-            if (problem is not null || SetId.StartsWith('.'))
-            {
-                throw new ArgumentException($"set name '{SetId}' is not a plain folder name: {problem ?? "it starts with '.' (reserved for the sink's own files)"}", nameof(SetId));
-            }
-        }
+        SetName.Validate(SetId, nameof(SetId));
     }
 }

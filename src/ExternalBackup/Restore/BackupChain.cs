@@ -1,3 +1,4 @@
+using ExternalBackup.Chains;
 using ExternalBackup.Manifest;
 
 namespace ExternalBackup.Restore;
@@ -30,9 +31,13 @@ public sealed class BackupChain
 
     /// <summary>
     /// Resolves the chain that ends with <paramref name="targetSetId"/> (or with the newest set when
-    /// <see langword="null"/>) among <paramref name="sets"/> (oldest first).
+    /// <see langword="null"/>) among <paramref name="sets"/> (oldest first), by identity and generations, never by
+    /// time alone: a format 2 set is linked to the set its <c>extends</c> names (by id, checked against its identity:
+    /// same instance and log signature); a set without a link (format 1, or committed as an orphan) to the newest
+    /// earlier set of the same instance and log stream whose generations it continues, back to a full or copy set.
+    /// Sets of other instances in the same destination are never part of the chain.
     /// </summary>
-    /// <exception cref="InvalidDataException">No full set precedes the target, or the logs have a gap (named).</exception>
+    /// <exception cref="InvalidDataException">No full set of the target's identity precedes it, a named parent is missing or of another identity, or the logs have a gap (named).</exception>
     public static BackupChain Resolve(IReadOnlyList<BackupManifest> sets, string? targetSetId = null)
     {
         ArgumentNullException.ThrowIfNull(sets);
@@ -42,44 +47,50 @@ public sealed class BackupChain
         }
 
         var targetIndex = targetSetId is null ? sets.Count - 1 : IndexOf(sets, targetSetId);
-        var fullIndex = -1;
-        for (var i = targetIndex; i >= 0; i--)
+        var chain = new List<BackupManifest>();
+        var index = targetIndex;
+        while (true)
         {
-            if (sets[i].Kind.CopiesDatabases())
+            var current = sets[index];
+            if (current.Kind.CopiesDatabases())
             {
-                fullIndex = i;
+                chain.Add(current);
                 break;
             }
-        }
 
-        if (fullIndex < 0)
-        {
-            throw new InvalidDataException($"set '{sets[targetIndex].SetId}' has no full or copy set before it to start a restore from");
-        }
-
-        var full = sets[fullIndex];
-        var chain = new List<BackupManifest> { full };
-        var byGeneration = new SortedDictionary<long, (BackupManifest, ManifestFile)>();
-        AddLogs(full, byGeneration);
-        var high = full.LogGenerations?.High ?? 0;
-        for (var i = fullIndex + 1; i <= targetIndex; i++)
-        {
-            var set = sets[i];
-            // Sets between the full set and the target are logs-only (the full set is the last one before the target).
-            if (set.LogGenerations is not { } range || range.Low > high + 1 || (range.High <= high && i != targetIndex))
+            if (current.Identity is null || current.Extends is null)
             {
-                // A set that does not continue the chain is skipped, unless it is the target: then the gap is the error.
-                if (i == targetIndex && set.LogGenerations is { } r && r.Low > high + 1)
+                // No link to follow: the sets of its instance and log stream, by generations (format 1's rule, per instance).
+                var members = new List<BackupManifest>();
+                for (var i = 0; i <= index; i++)
                 {
-                    throw new InvalidDataException($"set '{set.SetId}' starts at log generation {r.Low} but the chain from '{full.SetId}' ends at {high}: generations {high + 1}..{r.Low - 1} are missing");
+                    if (ChainMembership.SameIdentity(sets[i], current))
+                    {
+                        members.Add(sets[i]);
+                    }
                 }
 
-                continue;
+                chain.AddRange(ByGenerations(members, members.Count - 1));
+                break;
             }
 
-            chain.Add(set);
+            chain.Add(current);
+            index = ParentIndex(sets, current, chain);
+        }
+
+        chain.Reverse();
+        var full = chain[0];
+        var byGeneration = new SortedDictionary<long, (BackupManifest, ManifestFile)>();
+        var high = full.LogGenerations?.High ?? 0;
+        foreach (var set in chain)
+        {
+            if (set != full && set.LogGenerations is { } r && r.Low > high + 1)
+            {
+                throw new InvalidDataException($"set '{set.SetId}' starts at log generation {r.Low} but the chain from '{full.SetId}' ends at {high}: generations {high + 1}..{r.Low - 1} are missing");
+            }
+
             AddLogs(set, byGeneration);
-            high = Math.Max(high, range.High);
+            high = Math.Max(high, set.LogGenerations?.High ?? high);
         }
 
         var logs = new List<(long, BackupManifest, ManifestFile)>(byGeneration.Count);
@@ -96,6 +107,93 @@ public sealed class BackupChain
         }
 
         return new BackupChain(full, chain, logs);
+    }
+
+    /// <summary>The index of the set <paramref name="set"/>'s <c>extends</c> names, checked against its identity.</summary>
+    private static int ParentIndex(IReadOnlyList<BackupManifest> sets, BackupManifest set, List<BackupManifest> seen)
+    {
+        var reference = set.Extends!;
+        var parentIndex = -1;
+        for (var i = 0; i < sets.Count; i++)
+        {
+            if (sets[i].SetId == reference.SetId)
+            {
+                parentIndex = i;
+                break;
+            }
+        }
+
+        if (parentIndex < 0)
+        {
+            throw new InvalidDataException($"set '{set.SetId}' extends set '{reference.SetId}', which is not in the destination: the chain cannot be restored past it");
+        }
+
+        var parent = sets[parentIndex];
+        if (reference.LogSignature is { } named && ChainMembership.LogSignatureOf(parent) is { } actual && !string.Equals(named, actual, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"set '{set.SetId}' extends set '{reference.SetId}' of log signature {named}, but the set of that name in the destination is of log signature {actual}: not its parent");
+        }
+
+        if (!ChainMembership.SameIdentity(parent, set))
+        {
+            throw new InvalidDataException($"set '{set.SetId}' (instance '{ChainMembership.InstanceOf(set)}') extends set '{reference.SetId}' of instance '{ChainMembership.InstanceOf(parent)}' and log stream {ChainMembership.LogSignatureOf(parent) ?? "unknown"}: another chain");
+        }
+
+        if (seen.Contains(parent))
+        {
+            throw new InvalidDataException($"set '{set.SetId}' extends set '{reference.SetId}', which already is a later set of the chain: the links form a loop");
+        }
+
+        return parentIndex;
+    }
+
+    /// <summary>
+    /// The chain ending with <paramref name="members"/>[<paramref name="targetIndex"/>] found by generations alone
+    /// among sets already known to be of one identity (oldest first), newest first: the last full or copy set before
+    /// the target and every later set whose logs continue it.
+    /// </summary>
+    private static List<BackupManifest> ByGenerations(List<BackupManifest> members, int targetIndex)
+    {
+        var fullIndex = -1;
+        for (var i = targetIndex; i >= 0; i--)
+        {
+            if (members[i].Kind.CopiesDatabases())
+            {
+                fullIndex = i;
+                break;
+            }
+        }
+
+        if (fullIndex < 0)
+        {
+            var target = members[targetIndex];
+            throw new InvalidDataException($"set '{target.SetId}' has no full or copy set of its instance ('{ChainMembership.InstanceOf(target)}') and log stream before it to start a restore from");
+        }
+
+        var full = members[fullIndex];
+        var chain = new List<BackupManifest> { full };
+        var high = full.LogGenerations?.High ?? 0;
+        for (var i = fullIndex + 1; i <= targetIndex; i++)
+        {
+            var set = members[i];
+            // Sets between the full set and the target are logs-only (the full set is the last one before the target).
+            if (set.LogGenerations is not { } range || range.Low > high + 1 || (range.High <= high && i != targetIndex))
+            {
+                // A set that does not continue the chain is skipped, unless it is the target: then the gap is the error.
+                if (i == targetIndex && set.LogGenerations is { } r && r.Low > high + 1)
+                {
+                    throw new InvalidDataException($"set '{set.SetId}' starts at log generation {r.Low} but the chain from '{full.SetId}' ends at {high}: generations {high + 1}..{r.Low - 1} are missing");
+                }
+
+                continue;
+            }
+
+            chain.Add(set);
+            high = Math.Max(high, range.High);
+        }
+
+        chain.Reverse();
+        return chain;
     }
 
     private static int IndexOf(IReadOnlyList<BackupManifest> sets, string setId)

@@ -12,6 +12,9 @@ public sealed record FrozenFileHeader
     /// <summary>The log stream's signature (databases: <c>signLog</c>; logs and checkpoints: their signature), as an opaque comparable string (e.g. hex).</summary>
     public required string LogSignature { get; init; }
 
+    /// <summary>Databases: the database's own signature (<c>signDb</c>), as an opaque comparable string; <see langword="null"/> when unknown.</summary>
+    public string? DatabaseSignature { get; init; }
+
     /// <summary>Databases: the page size in bytes.</summary>
     public int PageSize { get; init; }
 

@@ -18,22 +18,35 @@ namespace ExternalBackup.Snapshots;
 /// <item>a clean database needs no logs and may belong to another log stream (it is consistent on its own).</item>
 /// </list>
 /// Incremental and differential backups copy no databases, only the logs (after
-/// <see cref="FrozenFolderSourceOptions.LogsAfterGeneration"/> when given) and the checkpoint.
+/// <see cref="FrozenFolderSourceOptions.LogsAfterGeneration"/> when given, else after the extended set's last
+/// generation) and the checkpoint.
+/// <para>
+/// Nothing is silently left out: a file that is a database by position (it matches the component's database file
+/// specification), by name (<see cref="DatabaseExtensions"/>) or by content (database pages behind a damaged header,
+/// whatever its name) but whose header is not a readable ESE database header fails the plan naming it and why, and
+/// so does a file that cannot be read. Set paths follow the format 2 layout (<see cref="Pipeline.SetLayout"/>).
+/// </para>
 /// </summary>
 public sealed class FrozenSetPlanner
 {
-    private readonly IFrozenFileVerifier _verifier;
+    /// <summary>File name extensions that make a file a database whatever its header says (ESE databases, Active Directory, WINS/DHCP).</summary>
+    public static readonly IReadOnlyList<string> DatabaseExtensions = [".edb", ".dit", ".mdb"];
+
+    private readonly IFrozenFileFormat _format;
     private readonly FrozenFolderSourceOptions _options;
 
-    /// <summary>Creates a planner reading headers with <paramref name="verifier"/>.</summary>
-    public FrozenSetPlanner(IFrozenFileVerifier verifier, FrozenFolderSourceOptions? options = null)
+    /// <summary>Creates a planner reading headers with <paramref name="format"/>.</summary>
+    public FrozenSetPlanner(IFrozenFileFormat format, FrozenFolderSourceOptions? options = null)
     {
-        _verifier = verifier ?? throw new ArgumentNullException(nameof(verifier));
+        _format = format ?? throw new ArgumentNullException(nameof(format));
         _options = options ?? new FrozenFolderSourceOptions();
     }
 
     /// <summary>Plans the backup of <paramref name="layout"/>; throws <see cref="FrozenSetException"/> naming the file and cause when the set cannot be backed up.</summary>
-    public FrozenSetPlan Plan(FrozenFolderLayout layout, BackupKind kind)
+    public FrozenSetPlan Plan(FrozenFolderLayout layout, BackupKind kind) => Plan(layout, kind, null);
+
+    /// <summary>Plans the backup of <paramref name="layout"/>, an incremental or differential one after generation <paramref name="extendsHigh"/> when <see cref="FrozenFolderSourceOptions.LogsAfterGeneration"/> is not given.</summary>
+    public FrozenSetPlan Plan(FrozenFolderLayout layout, BackupKind kind, long? extendsHigh)
     {
         ArgumentNullException.ThrowIfNull(layout);
         var skipped = new List<string>();
@@ -50,15 +63,24 @@ public sealed class FrozenSetPlanner
                 throw new FrozenSetException(folder, "folder not found");
             }
 
-            foreach (var path in Directory.EnumerateFiles(folder, "*", recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly).Order(StringComparer.Ordinal))
+            foreach (var path in FrozenFolderWalker.RegularFiles(folder, recursive))
             {
                 if (!seen.Add(Path.GetFullPath(path)))
                 {
                     continue;
                 }
 
-                var length = new FileInfo(path).Length;
-                var header = Identify(path, length);
+                var header = Identify(path, out var length, out var damaged);
+                var bySpec = layout.DatabaseFileSpecs.FirstOrDefault(spec => FileSystemName.MatchesSimpleExpression(spec, Path.GetFileName(path), ignoreCase: true));
+                var byName = DatabaseExtensions.FirstOrDefault(e => Path.GetExtension(path).Equals(e, StringComparison.OrdinalIgnoreCase));
+                if (header is null && layout.DatabaseFolders.Contains(folder) && (bySpec is not null || byName is not null || damaged is not null))
+                {
+                    var why = bySpec is not null ? $"the component's database file specification '{bySpec}' names it"
+                        : byName is not null ? $"its name ends in {byName}"
+                        : $"it holds database pages of {damaged} bytes after its header pages";
+                    throw new FrozenSetException(path, $"a database ({why}) whose header is not a readable ESE database header (zeroed or overwritten header pages); it cannot be left out of the set, so the backup is refused");
+                }
+
                 switch (header?.Type)
                 {
                     case null:
@@ -99,6 +121,11 @@ public sealed class FrozenSetPlanner
             if (baseName is not null && IsLogOf(path, baseName, out _))
             {
                 throw new FrozenSetException(path, "named like a log of this set but its header is not an ESE log header");
+            }
+
+            if (baseName is not null && Path.GetFileName(path).Equals(LogFileName.Checkpoint(baseName), StringComparison.OrdinalIgnoreCase))
+            {
+                throw new FrozenSetException(path, "named like this set's checkpoint but its header is not an ESE checkpoint header");
             }
 
             skipped.Add($"{path}: not an ESE database, log or checkpoint");
@@ -165,7 +192,7 @@ public sealed class FrozenSetPlanner
         if (byGeneration.Count > 0 || needLow != long.MaxValue)
         {
             var low = byGeneration.Count > 0 ? Math.Min(byGeneration.Keys.First(), needLow) : needLow;
-            if (!kind.CopiesDatabases() && _options.LogsAfterGeneration is { } after)
+            if (!kind.CopiesDatabases() && (_options.LogsAfterGeneration ?? extendsHigh) is { } after)
             {
                 low = after + 1;
             }
@@ -182,21 +209,24 @@ public sealed class FrozenSetPlanner
             range = low <= high ? new LogGenerationRange(low, high) : null;
         }
 
+        var component = layout.SetPrefix.Length == 0 ? null : layout.SetPrefix;
         var files = new List<FrozenPlannedFile>();
         if (kind.CopiesDatabases())
         {
-            files.AddRange(databases.Select(d => new FrozenPlannedFile(d.Header, SetPathOf(layout, d.Root, d.Header.Path), d.Length)));
+            var paths = SetLayoutPaths(() => Pipeline.SetLayout.DatabasePaths(databases.Select(d => d.Header.Path).ToList(), component), databases.Count > 0 ? databases[0].Header.Path : "");
+            files.AddRange(databases.Select((d, i) => new FrozenPlannedFile(d.Header, paths[i], d.Length)));
         }
 
         if (range is not null)
         {
+            var eightDigits = byGeneration.Values.Any(l => LogFileName.TryParse(Path.GetFileName(l.Header.Path)) is { Kind: LogFileKind.Archived } n && Path.GetFileNameWithoutExtension(l.Header.Path).Length == n.BaseName.Length + 8);
             files.AddRange(byGeneration.Where(g => g.Key >= range.Low && g.Key <= range.High)
-                .Select(g => new FrozenPlannedFile(g.Value.Header, SetPathOf(layout, g.Value.Root, g.Value.Header.Path), g.Value.Length)));
+                .Select(g => new FrozenPlannedFile(g.Value.Header, SetLayoutPaths(() => Pipeline.SetLayout.LogPath(baseName!, g.Key, eightDigits, Path.GetExtension(g.Value.Header.Path), component), g.Value.Header.Path), g.Value.Length)));
         }
 
         if (checkpoint.Header is not null)
         {
-            files.Add(new FrozenPlannedFile(checkpoint.Header, SetPathOf(layout, checkpoint.Root, checkpoint.Header.Path), checkpoint.Length));
+            files.Add(new FrozenPlannedFile(checkpoint.Header, SetLayoutPaths(() => Pipeline.SetLayout.CheckpointPath(baseName!, component), checkpoint.Header.Path), checkpoint.Length));
         }
 
         if (files.Count == 0)
@@ -249,32 +279,53 @@ public sealed class FrozenSetPlanner
         return true;
     }
 
-    private FrozenFileHeader? Identify(string path, long length)
+    private FrozenFileHeader? Identify(string path, out long length, out int? damagedPageSize)
     {
-        var head = new byte[(int)Math.Min(length, _verifier.HeaderBytes)];
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1))
-        {
-            stream.ReadExactly(head);
-        }
-
+        damagedPageSize = null;
+        length = 0;
         try
         {
-            return _verifier.Identify(path, head, length);
+            using var handle = FrozenFolderWalker.OpenHandleForReading(path);
+            length = RandomAccess.GetLength(handle);
+            var head = new byte[(int)Math.Min(length, _format.HeaderBytes)];
+            var read = RandomAccess.Read(handle, head, 0);
+            if (read != head.Length)
+            {
+                throw new FrozenSetException(path, $"changed while being read: {length} bytes when listed, {read} readable at offset 0; the source is not frozen");
+            }
+
+            FrozenFileHeader? header;
+            try
+            {
+                header = _format.Identify(path, head, length);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new FrozenSetException(path, e.Message, e);
+            }
+
+            if (header is null)
+            {
+                damagedPageSize = _format.DatabasePageSizeBehindHeader(handle, length);
+            }
+
+            return header;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FrozenSetException(path, $"cannot be read ({e.GetType().Name}: {e.Message}); every file of a frozen set must be readable, so the backup is refused", e);
+        }
+    }
+
+    private static T SetLayoutPaths<T>(Func<T> paths, string path)
+    {
+        try
+        {
+            return paths();
         }
         catch (InvalidDataException e)
         {
             throw new FrozenSetException(path, e.Message, e);
         }
-    }
-
-    private static string SetPathOf(FrozenFolderLayout layout, string root, string path)
-    {
-        var relative = Path.GetRelativePath(root, path).Replace('\\', '/');
-        var single = layout.DatabaseFolders.Concat(layout.LogFolders).Select(Path.GetFullPath).Distinct().Count() == 1;
-        var area = single ? "" : layout.LogFolders.Any(f => Path.GetFullPath(f) == Path.GetFullPath(root)) && !layout.DatabaseFolders.Any(f => Path.GetFullPath(f) == Path.GetFullPath(root)) ? "logs/" : "db/";
-        var setPath = $"{layout.SetPrefix}{(layout.SetPrefix.Length > 0 ? "/" : "")}{area}{relative}";
-        return Sinks.SetPath.Check(setPath) is { } reason
-            ? throw new FrozenSetException(path, $"cannot be stored as '{setPath}': {reason}")
-            : setPath;
     }
 }

@@ -9,7 +9,7 @@ using ExternalBackup.Tests.Common;
 namespace ExternalBackup.Sinks.S3.Tests.Swift;
 
 /// <summary>
-/// Full, incremental and differential sets of the engine model, each written at once to a folder, a tar archive
+/// Full, differential and incremental sets of the engine model, each written at once to a folder, a tar archive
 /// and S3 (the real Swift), then listed, verified and restored through the command line from every destination:
 /// every restore is byte-identical to the folder's, logs equal the instance's, databases equal the source page by
 /// page (the stream's two header pages and trailer page accounted for).
@@ -31,7 +31,7 @@ public sealed class RestoreRoundTripTests
         var sourceLogs = new Dictionary<string, byte[]>();
         var currentLogs = new List<byte[]>();
         var results = new List<BackupResult>();
-        foreach (var (kind, n) in new[] { (BackupKind.Full, 1), (BackupKind.Incremental, 2), (BackupKind.Differential, 3) })
+        foreach (var (kind, n) in new[] { (BackupKind.Full, 1), (BackupKind.Differential, 2), (BackupKind.Incremental, 3) })
         {
             foreach (var log in Directory.GetFiles(instance, "edb0*.log"))
             {

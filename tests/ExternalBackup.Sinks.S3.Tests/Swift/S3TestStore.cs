@@ -1,5 +1,6 @@
 using Amazon.S3;
 using Amazon.S3.Model;
+using ExternalBackup.Sinks.Resilience;
 
 namespace ExternalBackup.Sinks.S3.Tests.Swift;
 
@@ -35,7 +36,7 @@ internal sealed class S3TestStore : IAsyncDisposable
         SecretKey = SwiftServer.SecretKey,
         MinimumPartSize = S3SinkOptions.S3MinimumPartSize,
         MaxConcurrentUploads = 3,
-        Retry = new S3RetryOptions
+        Retry = new SinkResilienceOptions
         {
             BaseDelay = TimeSpan.FromMilliseconds(20),
             MaxDelay = TimeSpan.FromSeconds(1),

@@ -1,5 +1,9 @@
 using System.Buffers.Binary;
 using System.Text;
+using ExternalBackup.Manifest;
+using ExternalBackup.Pipeline;
+using ExternalBackup.Sinks;
+using Microsoft.Win32.SafeHandles;
 
 namespace ExternalBackup.Snapshots.Tests.Support;
 
@@ -7,9 +11,10 @@ namespace ExternalBackup.Snapshots.Tests.Support;
 /// A toy stand-in for ESE files, to test the frozen-folder orchestration apart from the real format library.
 /// A file starts with one text line (<c>TOYDB sig=.. state=.. min=.. max=..</c>, <c>TOYLOG sig=.. gen=..</c> or
 /// <c>TOYCHK sig=.. gen=..</c>) in a 4 KiB header page; database page n (n ≥ 1) at (n)·4096 starts with n as int32;
-/// a log's 512-byte segments after the header must not start with "BAD!".
+/// a log's 512-byte segments after the header must not start with "BAD!". A file with no toy header whose pages
+/// 1.. carry their numbers is a database behind a damaged header.
 /// </summary>
-internal sealed class ToyEseFormat : IFrozenFileVerifier
+internal sealed class ToyEseFormat : IFrozenFileFormat, IStreamVerifier
 {
     public const int PageSize = 4096;
 
@@ -78,23 +83,37 @@ internal sealed class ToyEseFormat : IFrozenFileVerifier
         }
     }
 
-    public IFrozenFileCheck BeginCheck(FrozenFileHeader header, long length) => new Check(this, header);
-
-    private sealed class Check(ToyEseFormat format, FrozenFileHeader header) : IFrozenFileCheck
+    public int? DatabasePageSizeBehindHeader(SafeFileHandle file, long length)
     {
-        private readonly List<FrozenFileProblem> _problems = [];
-        private long _expected;
+        var page = new byte[4];
+        return length >= 2 * PageSize && RandomAccess.Read(file, page, PageSize) == 4 && BinaryPrimitives.ReadInt32LittleEndian(page) == 1 ? PageSize : null;
+    }
 
-        public void Append(long offset, ReadOnlySpan<byte> data)
+    public IStreamVerifier CreateVerifier() => this;
+
+    public IFileStreamCheck Begin(BackupFileDescriptor file) => new Check(this, file);
+
+    private sealed class Check(ToyEseFormat format, BackupFileDescriptor file) : IFileStreamCheck
+    {
+        private readonly List<FileProblem> _problems = [];
+        private long _expected;
+        private string? _firstLine;
+
+        public void Append(Span<byte> data, long offset)
         {
+            if (offset == 0)
+            {
+                _firstLine = Encoding.ASCII.GetString(data[..Math.Min(data.Length, 128)]).Split('\n')[0];
+            }
+
             Assert.That(offset, Is.EqualTo(_expected), "chunks must arrive in order");
             _expected += data.Length;
             lock (format.Events)
             {
-                format.Events.Add($"verify {Path.GetFileName(header.Path)}@{offset}+{data.Length}");
+                format.Events.Add($"verify {Path.GetFileName(file.SourcePath)}@{offset}+{data.Length}");
             }
 
-            var unit = header.Type == FrozenFileType.Log ? 512 : PageSize;
+            var unit = file.Kind == BackupFileKind.Log ? 512 : PageSize;
             Assert.That(offset % unit, Is.Zero, "chunks start on unit boundaries");
             for (var at = 0; at + unit <= data.Length; at += unit)
             {
@@ -105,21 +124,29 @@ internal sealed class ToyEseFormat : IFrozenFileVerifier
                 }
 
                 var block = data.Slice(at, unit);
-                if (header.Type == FrozenFileType.Database)
+                if (file.Kind == BackupFileKind.Database)
                 {
                     var pgno = position / PageSize;
                     if (BinaryPrimitives.ReadInt32LittleEndian(block) != pgno)
                     {
-                        _problems.Add(new FrozenFileProblem("page number/checksum mismatch", pgno, position));
+                        _problems.Add(new FileProblem("page number/checksum mismatch", position, pgno));
                     }
                 }
-                else if (header.Type == FrozenFileType.Log && block.StartsWith("BAD!"u8))
+                else if (file.Kind == BackupFileKind.Log && block.StartsWith("BAD!"u8))
                 {
-                    _problems.Add(new FrozenFileProblem("segment checksum mismatch", null, position));
+                    _problems.Add(new FileProblem("segment checksum mismatch", position));
                 }
             }
         }
 
-        public IReadOnlyList<FrozenFileProblem> Complete() => _problems;
+        public FileCheckResult Complete(long length)
+        {
+            var fields = (_firstLine ?? "").Split(' ');
+            string? Field(string name) => fields.FirstOrDefault(f => f.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
+            var database = file.Kind == BackupFileKind.Database
+                ? new ManifestDatabase { Path = file.Path, PageSize = PageSize, State = Field("state"), LogSignature = Field("sig"), RequiredLogLow = long.Parse(Field("min") ?? "0"), RequiredLogHigh = long.Parse(Field("max") ?? "0") }
+                : null;
+            return new FileCheckResult(database, file.Kind == BackupFileKind.Log && Field("gen") is { } g ? long.Parse(g) : null) { Problems = _problems };
+        }
     }
 }

@@ -63,6 +63,33 @@ public class BackupCommandTests
     }
 
     [Test]
+    public async Task Allow_orphan_lets_an_incremental_into_a_destination_without_its_base_commit_and_without_it_nothing_is_truncated()
+    {
+        using var scratch = new ScratchDirectory("cli-orphan");
+        var instance = TestPaths.CopyCorpusSet("xp-catroot2-logset", scratch, "instance");
+        var (exit, _, error) = await CliRun.InProcess("backup", "--instance", instance, "--to", scratch.Sub("catalogued"));
+        Assert.That(exit, Is.EqualTo(0), error);
+        var destination = scratch.Sub("backups");
+        var logs = Directory.GetFiles(instance, "edb*.log").Select(Path.GetFileName).Order().ToList();
+
+        (exit, _, error) = await CliRun.InProcess("backup", "--instance", instance, "--to", destination, "--kind", "incremental");
+        Assert.That(exit, Is.EqualTo(1), error);
+        Assert.That(error, Does.Contain("no committed full or incremental set of this instance").And.Contain("Nothing was truncated"));
+        Assert.That(Directory.GetFiles(instance, "edb*.log").Select(Path.GetFileName).Order(), Is.EqualTo(logs), "refused before the engine's backup began: nothing rolled or truncated");
+        Assert.That(Directory.EnumerateFileSystemEntries(destination), Is.Empty);
+
+        string output;
+        (exit, output, error) = await CliRun.InProcess("backup", "--instance", instance, "--to", destination, "--kind", "incremental", "--allow-orphan", "--json");
+        Assert.That(exit, Is.EqualTo(0), error);
+        var set = Directory.EnumerateDirectories(destination).Single();
+        var manifest = ManifestJson.Deserialize(File.ReadAllBytes(Path.Combine(set, BackupManifest.FileName)), set);
+        Assert.That(manifest.Kind, Is.EqualTo(BackupKind.Incremental));
+        Assert.That(manifest.Extends, Is.Null, "an orphan names no parent");
+        Assert.That(manifest.Identity?.Instance, Is.EqualTo(instance));
+        Assert.That(output, Does.Contain("\"extends\": null"));
+    }
+
+    [Test]
     public async Task Exit_codes_tell_failure_from_usage_errors()
     {
         using var scratch = new ScratchDirectory("cli");
@@ -70,7 +97,11 @@ public class BackupCommandTests
         var destination = scratch.Sub("backups");
 
         var (exit, _, error) = await CliRun.InProcess("backup", "--instance", instance, "--to", destination, "--kind", "incremental");
-        Assert.That(exit, Is.EqualTo(1), "an incremental without a full backup fails");
+        Assert.That(exit, Is.EqualTo(1), "an incremental with no base in the destination is refused");
+        Assert.That(error, Does.Contain("refused before the backup began").And.Contain("--allow-orphan").And.Not.Contain("   at "));
+
+        (exit, _, error) = await CliRun.InProcess("backup", "--instance", instance, "--to", destination, "--kind", "incremental", "--allow-orphan");
+        Assert.That(exit, Is.EqualTo(1), "allowed as an orphan, an incremental without a full backup fails in the engine");
         Assert.That(error, Does.Contain("JET_errMissingFullBackup").And.Contain("-560").And.Not.Contain("   at "));
 
         (exit, _, error) = await CliRun.InProcess("backup", "--instance", Path.Combine(scratch.Path, "nope"), "--to", destination);

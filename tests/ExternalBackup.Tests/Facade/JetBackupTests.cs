@@ -66,14 +66,28 @@ public class JetBackupTests
         yield return new TestCaseData((Action<EngineModel>)(m => m.Condition = InstanceCondition.BackupNotAllowedYet), BackupGrbits.None, JetError.BackupNotAllowedYet).SetName("instance not ready yet");
         yield return new TestCaseData((Action<EngineModel>)(m => m.Condition = InstanceCondition.StopServiceRequested), BackupGrbits.None, JetError.ClientRequestToStopJetService).SetName("JetStopService was called");
         yield return new TestCaseData((Action<EngineModel>)(m => m.Condition = InstanceCondition.Unavailable), BackupGrbits.None, JetError.InstanceUnavailable).SetName("instance unavailable after a fatal error");
-        yield return new TestCaseData((Action<EngineModel>)(m => m.CircularLogging = true), BackupGrbits.Incremental, JetError.InvalidBackup).SetName("incremental with circular logging");
         yield return new TestCaseData((Action<EngineModel>)(m => m.LoggingEnabled = false), BackupGrbits.None, JetError.LoggingDisabled).SetName("instance running without logging");
         yield return new TestCaseData((Action<EngineModel>)(m => m.LogWriteFailed = true), BackupGrbits.None, JetError.LogWriteFail).SetName("logging disabled by an unexpected error");
         yield return new TestCaseData((Action<EngineModel>)(m => m.Condition = InstanceCondition.NotInitialized), BackupGrbits.None, JetError.NotInitialized).SetName("instance not initialized");
         yield return new TestCaseData((Action<EngineModel>)(m => m.Condition = InstanceCondition.RestoreInProgress), BackupGrbits.None, JetError.RestoreInProgress).SetName("restore in progress");
         yield return new TestCaseData((Action<EngineModel>)(m => m.Condition = InstanceCondition.TermInProgress), BackupGrbits.None, JetError.TermInProgress).SetName("instance shutting down");
         yield return new TestCaseData((Action<EngineModel>)(m => m.BeginExternalBackup(BackupGrbits.None)), BackupGrbits.None, JetError.BackupInProgress).SetName("a backup is already in progress");
+        // Refused by the chain rule before the engine is called: the destination holds no full backup to extend.
         yield return new TestCaseData((Action<EngineModel>)(_ => { }), BackupGrbits.Incremental, JetError.MissingFullBackup).SetName("incremental without a full backup");
+    }
+
+    [Test]
+    public void Incremental_with_circular_logging_is_InvalidBackup_and_adds_nothing()
+    {
+        var (scratch, instance, destination) = Setup();
+        using var _ = scratch;
+        Assert.That(JetBackup.Backup(EngineModel.Open(instance), destination, BackupGrbits.None, null), Is.EqualTo(JetError.Success));
+        var before = DirectorySinkTests.Snapshot(destination);
+        var engine = EngineModel.Open(instance);
+        engine.CircularLogging = true;
+
+        Assert.That(JetBackup.Backup(engine, destination, BackupGrbits.Incremental, null), Is.EqualTo(JetError.InvalidBackup));
+        Assert.That(DirectorySinkTests.Snapshot(destination), Is.EqualTo(before));
     }
 
     [TestCaseSource(nameof(SeedErrors))]

@@ -151,12 +151,13 @@ public class StreamingBackupModelTests
     }
 
     [Test]
-    public async Task Incremental_without_a_full_backup_fails_with_MissingFullBackup_and_leaves_nothing()
+    public async Task Incremental_allowed_as_an_orphan_without_a_full_backup_fails_in_the_engine_with_MissingFullBackup_and_leaves_nothing()
     {
         var (scratch, instance, destination) = Setup();
         using var _ = scratch;
         var engine = EngineModel.Open(instance);
-        var e = Assert.ThrowsAsync<EseException>(async () => await Run(engine, destination, BackupKind.Incremental));
+        await using var sink = new DirectorySink(destination);
+        var e = Assert.ThrowsAsync<EseException>(async () => await new StreamingBackup(engine, sink, new StreamingBackupOptions { AllowOrphan = true }).RunAsync(BackupKind.Incremental));
         Assert.That(e!.Error, Is.EqualTo(JetError.MissingFullBackup));
         Assert.That(e.Call, Does.Contain("JetBeginExternalBackupInstance"));
         Assert.That(Directory.EnumerateFileSystemEntries(destination), Is.Empty);

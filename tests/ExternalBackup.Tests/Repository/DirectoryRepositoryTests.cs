@@ -96,7 +96,7 @@ public sealed class DirectoryRepositoryTests : LocalRepositoryContract
         TestPaths.CopyTree(Path.Combine(_destination, "s2-incremental"), Path.Combine(_destination, "s2-copy"));
         await File.WriteAllBytesAsync(Path.Combine(_destination, "s2-copy", "logs", "edb00004.log"), Bytes(65_536, 77));
         await using var repository = Reopen();
-        var verification = await Restore.ChainRestore.VerifyAsync(repository, null, Bytewise, CancellationToken.None);
+        var verification = await ExternalBackup.Restore.ChainRestore.VerifyAsync(repository, null, Bytewise, CancellationToken.None);
         var copy = verification.Sets.Single(s => s.Name == "s2-copy");
         Assert.That(copy.Problems, Has.Some.Contains("does not belong to the folder that holds it"));
         Assert.That(copy.Problems, Has.Some.Contains("'logs/edb00004.log' has SHA-256"), "the copy's own (corrupt) file was read");

@@ -38,6 +38,35 @@ public class DirectorySinkFlushBehindTests
     }
 
     [Test]
+    public async Task Across_many_small_files_at_most_two_windows_stay_in_the_page_cache_and_none_after_commit()
+    {
+        using var scratch = new ScratchDirectory("flush-behind-logs");
+        await using var sink = new DirectorySink(scratch.Path, new DirectorySinkOptions { FlushBehindWindow = Mib });
+        await sink.BeginSetAsync(new BackupSetDescriptor("s", BackupKind.Incremental, DateTimeOffset.UnixEpoch, "test"), default);
+        var files = Enumerable.Range(1, 16).Select(i => ($"logs/edb{i:X5}.log", RandomNumberGenerator.GetBytes(Mib))).ToArray();
+        foreach (var (path, bytes) in files)
+        {
+            var descriptor = new BackupFileDescriptor(path, BackupFileKind.Log, bytes.Length, "/src/" + path);
+            await sink.OpenFileAsync(descriptor, default);
+            await sink.WriteAsync(new BackupChunk(0, bytes), default);
+            await sink.CompleteFileAsync(new CompletedFile(descriptor, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes))), default);
+        }
+
+        var staged = files.Select(f => Path.Combine(scratch.Path, DirectorySink.StagingFolderName, "s", f.Item1)).ToArray();
+        var resident = staged.Select(ResidentBytes).ToArray();
+        Assert.That(resident[..^2], Is.All.Zero, "every log but the last two was waited for and let go while the next ones were written");
+        Assert.That(resident.Sum(), Is.LessThanOrEqualTo(2L * Mib));
+
+        await sink.CommitAsync(DirectorySinkTests.ManifestFor("s", BackupKind.Incremental, files), default);
+        foreach (var (path, bytes) in files)
+        {
+            var committed = Path.Combine(scratch.Path, "s", path);
+            Assert.That(ResidentBytes(committed), Is.Zero, $"{path}: no page of the backup stays cached after the commit");
+            Assert.That(File.ReadAllBytes(committed), Is.EqualTo(bytes));
+        }
+    }
+
+    [Test]
     public async Task Without_flush_behind_the_whole_file_stays_in_the_page_cache()
     {
         using var scratch = new ScratchDirectory("no-flush-behind");

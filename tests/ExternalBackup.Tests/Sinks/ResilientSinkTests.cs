@@ -50,20 +50,6 @@ public class ResilientSinkTests
         Assert.That(flaky.WriteAttempts, Has.Count.EqualTo(3));
         await sink.AbortAsync(default);
     }
-
-    [Test]
-    public void Classification_of_faults()
-    {
-        Assert.Multiple(() =>
-        {
-            Assert.That(SinkFaults.IsTransient(new TransientSinkException("x")), Is.True);
-            Assert.That(SinkFaults.IsTransient(new TimeoutException()), Is.True);
-            Assert.That(SinkFaults.IsTransient(new System.Net.Http.HttpRequestException()), Is.True);
-            Assert.That(SinkFaults.IsTransient(new IOException("disk full")), Is.False);
-            Assert.That(SinkFaults.IsTransient(new UnauthorizedAccessException()), Is.False);
-            Assert.That(SinkFaults.IsTransient(new OperationCanceledException()), Is.False);
-        });
-    }
 }
 
 /// <summary>A sink decorator that fails chosen calls, for tests.</summary>

@@ -28,9 +28,10 @@ public static class BackupCommand
         var s3Region = new Option<string?>("--s3-region") { Description = "for s3:// destinations: the region (default: S3_REGION, then us-east-1)" };
         var verify = new Option<bool>("--verify-stream") { Description = "check every page and log on this side of the engine while streaming (default on)", DefaultValueFactory = _ => true };
         var setId = new Option<string?>("--set-id") { Description = "the set's name (default: start time and kind, e.g. 20261122T060000000Z-full); give an interrupted set's name to resume it on an s3:// destination" };
+        var allowOrphan = new Option<bool>("--allow-orphan") { Description = "commit an incremental or differential whose base (a set of the same instance and log stream that its logs continue) is not in the destination, for a product that keeps its own catalogue; without it such a backup is refused before anything is truncated" };
         var command = new Command("backup", "Back up an ESE instance online through the external backup API")
         {
-            engine, instance, to, kind, json, createDestination, verify, setId, fromSnapshot, logFolder, vss, fallback, s3Endpoint, s3Region,
+            engine, instance, to, kind, json, createDestination, verify, setId, fromSnapshot, logFolder, vss, fallback, s3Endpoint, s3Region, allowOrphan,
         };
         foreach (var option in EngineSelection.Options)
         {
@@ -57,6 +58,7 @@ public static class BackupCommand
                     LogFolder = parse.GetValue(logFolder),
                     FallbackToStreaming = parse.GetValue(fallback) == "streaming",
                     Json = parse.GetValue(json),
+                    AllowOrphan = parse.GetValue(allowOrphan),
                 };
                 if (snapshotArguments.FromSnapshot is not null)
                 {
@@ -76,7 +78,7 @@ public static class BackupCommand
 
                 selected = EngineSelection.Open(parse.GetValue(engine)!, parse.GetValue(instance), parse);
                 var options = parse.GetValue(verify) ? new StreamingBackupOptions() : new StreamingBackupOptions { CreateVerifier = null };
-                options = options with { SetId = parse.GetValue(setId) };
+                options = options with { SetId = parse.GetValue(setId), AllowOrphan = parse.GetValue(allowOrphan) };
                 var result = await new StreamingBackup(selected, sink, options).RunAsync(backupKind, CrashSwitch.FromEnvironment(), cancellationToken).ConfigureAwait(false);
                 if (parse.GetValue(json))
                 {
@@ -85,16 +87,22 @@ public static class BackupCommand
                 else
                 {
                     var m = result.Manifest;
-                    report.WriteLine($"{m.SetId}: {m.Kind.Name()} backup of {m.Instance}, {m.Files.Count} files, {m.Files.Sum(f => f.Bytes)} bytes, logs {m.LogGenerations?.Low}..{m.LogGenerations?.High}{(result.LogsTruncated ? ", logs truncated" : string.Empty)}");
+                    var c = result.Counts;
+                    report.WriteLine($"{m.SetId}: {m.Kind.Name()} backup of {m.Instance}, {c.Databases} databases, {c.Logs} logs, {m.Files.Count} files, {c.Bytes} bytes, logs {m.LogGenerations?.Low}..{m.LogGenerations?.High}{(result.LogsTruncated ? ", logs truncated" : string.Empty)}{Corrections(m)}");
                 }
 
-                return CliConsole.Ok;
+                if (result.EndFailure is { } endFailure)
+                {
+                    console.Error.WriteLine($"esebackup: set '{result.Manifest.SetId}' is committed and good{(result.LogsTruncated ? ", the logs were truncated" : string.Empty)}, but the engine did not record the backup: {endFailure}");
+                }
+
+                return ExitCode(result);
             }
             catch (OperationCanceledException)
             {
                 return console.Fail(CliConsole.Failed, "backup cancelled; the engine's backup was ended with abort and nothing was truncated");
             }
-            catch (Exception e) when (e is EseException or BackupVerificationException or LogTruncationException or InvalidDataException)
+            catch (Exception e) when (e is EseException or BackupVerificationException or LogTruncationException or InvalidDataException or ExternalBackup.Chains.ChainBaseNotFoundException)
             {
                 return console.Fail(CliConsole.Failed, $"backup failed: {e.Message}");
             }
@@ -110,6 +118,13 @@ public static class BackupCommand
         return command;
     }
 
+    /// <summary>The exit code of a backup whose set was committed: 0, or <see cref="CliConsole.CommittedButNotRecorded"/> (3) when the engine did not record it.</summary>
+    public static int ExitCode(BackupResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.EndFailure is null ? CliConsole.Ok : CliConsole.CommittedButNotRecorded;
+    }
+
     /// <summary>The JSON the command prints with <c>--json</c>.</summary>
     public static object Describe(BackupResult result)
     {
@@ -121,10 +136,24 @@ public static class BackupCommand
             kind = m.Kind,
             instance = m.Instance,
             source = m.Source,
+            producer = m.Producer,
             logsTruncated = result.LogsTruncated,
+            engineRecordedBackup = result.EndFailure is null,
+            endFailure = result.EndFailure,
+            counts = result.Counts,
             logGenerations = m.LogGenerations is { } g ? new { low = g.Low, high = g.High } : null,
             extends = m.Extends?.SetId,
+            eccCorrections = m.EccCorrections,
             files = m.Files.Select(f => new { path = f.Path, kind = f.Kind, bytes = f.Bytes, sha256 = f.Sha256, sourcePath = f.SourcePath }),
         };
+    }
+
+    /// <summary>The text report's note of single-bit errors corrected in the copy, or empty.</summary>
+    public static string Corrections(BackupManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return manifest.EccCorrections.Count == 0
+            ? string.Empty
+            : $", {manifest.EccCorrections.Count} single-bit errors corrected in the copy ({string.Join(", ", manifest.EccCorrections.Take(4).Select(e => $"{e.Path} page {e.Page} offset {e.Offset} bit {e.Bit}"))}{(manifest.EccCorrections.Count > 4 ? ", ..." : string.Empty)})";
     }
 }

@@ -1,5 +1,6 @@
 using ExternalBackup.Interop.Vss;
 using ExternalBackup.Manifest;
+using ExternalBackup.Pipeline;
 using ExternalBackup.Sinks;
 using ExternalBackup.Snapshots;
 
@@ -17,8 +18,8 @@ public static class SnapshotBackupCommand
     /// <param name="sink">The destination.</param>
     /// <param name="console">Where to write.</param>
     /// <param name="cancellationToken">Cancels the backup (the set is aborted).</param>
-    /// <param name="verifier">The inline ESE verifier; default <see cref="EseFrozenFileVerifier"/>.</param>
-    public static async Task<int> RunFromSnapshotAsync(SnapshotBackupArguments arguments, IBackupSink sink, CliConsole console, CancellationToken cancellationToken, IFrozenFileVerifier? verifier = null)
+    /// <param name="format">The ESE format (headers and the inline verifier); default <see cref="EseFrozenFileFormat"/>.</param>
+    public static async Task<int> RunFromSnapshotAsync(SnapshotBackupArguments arguments, IBackupSink sink, CliConsole console, CancellationToken cancellationToken, IFrozenFileFormat? format = null)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(sink);
@@ -36,10 +37,10 @@ public static class SnapshotBackupCommand
         var layout = arguments.LogFolder is null
             ? FrozenFolderLayout.Single(arguments.FromSnapshot)
             : new FrozenFolderLayout([arguments.FromSnapshot], [arguments.LogFolder]);
-        var source = new FrozenFolderSource(verifier, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration });
+        var source = new FrozenFolderSource(format, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration });
         try
         {
-            var manifest = await new FrozenFolderBackup(source).RunAsync(layout, sink, arguments.Kind, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var manifest = await new FrozenFolderBackup(source).RunAsync(layout, sink, arguments.Kind, allowOrphan: arguments.AllowOrphan, cancellationToken: cancellationToken).ConfigureAwait(false);
             Report(console, arguments, manifest);
             return CliConsole.Ok;
         }
@@ -47,7 +48,7 @@ public static class SnapshotBackupCommand
         {
             return console.Fail(CliConsole.Failed, "backup cancelled; the set was aborted");
         }
-        catch (FrozenSetException e)
+        catch (Exception e) when (e is FrozenSetException or BackupVerificationException or InvalidDataException)
         {
             return console.Fail(CliConsole.Failed, $"backup refused: {e.Message}");
         }
@@ -67,9 +68,9 @@ public static class SnapshotBackupCommand
     /// <param name="sink">The destination.</param>
     /// <param name="console">Where to write.</param>
     /// <param name="cancellationToken">Cancels the backup (the writers are told to abort).</param>
-    /// <param name="verifier">The inline ESE verifier; default <see cref="EseFrozenFileVerifier"/>.</param>
+    /// <param name="format">The ESE format (headers and the inline verifier); default <see cref="EseFrozenFileFormat"/>.</param>
     /// <param name="provider">The snapshot provider; default <see cref="VssSnapshotProvider"/> (tests pass the provider model).</param>
-    public static async Task<SnapshotBackupOutcome> RunVssAsync(SnapshotBackupArguments arguments, IBackupSink sink, CliConsole console, CancellationToken cancellationToken, IFrozenFileVerifier? verifier = null, ISnapshotProvider? provider = null)
+    public static async Task<SnapshotBackupOutcome> RunVssAsync(SnapshotBackupArguments arguments, IBackupSink sink, CliConsole console, CancellationToken cancellationToken, IFrozenFileFormat? format = null, ISnapshotProvider? provider = null)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(sink);
@@ -87,8 +88,8 @@ public static class SnapshotBackupCommand
             return new SnapshotBackupOutcome(console.Fail(CliConsole.UsageOrIo, $"{reason}; use --from-snapshot DIR for a snapshot mounted by other means, or --fallback streaming"), false);
         }
 
-        var source = new FrozenFolderSource(verifier, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration });
-        var coordinator = new SnapshotBackupCoordinator(provider, source);
+        var source = new FrozenFolderSource(format, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration });
+        var coordinator = new SnapshotBackupCoordinator(provider, source, new SnapshotBackupOptions { AllowOrphan = arguments.AllowOrphan });
         try
         {
             var result = await coordinator.RunAsync(new SnapshotRequest { Kind = arguments.Kind, WriterIds = arguments.Writers }, sink, cancellationToken).ConfigureAwait(false);
@@ -104,7 +105,7 @@ public static class SnapshotBackupCommand
         {
             return new SnapshotBackupOutcome(console.Fail(CliConsole.Failed, "backup cancelled; the writers were told to abort and nothing was truncated"), false);
         }
-        catch (Exception e) when (e is SnapshotException or FrozenSetException)
+        catch (Exception e) when (e is SnapshotException or FrozenSetException or BackupVerificationException or InvalidDataException)
         {
             return new SnapshotBackupOutcome(console.Fail(CliConsole.Failed, $"backup failed: {e.Message}"), false);
         }
@@ -124,7 +125,10 @@ public static class SnapshotBackupCommand
             kind = manifest.Kind,
             instance = manifest.Instance,
             source = manifest.Source,
+            producer = manifest.Producer,
             logsTruncated = manifest.TruncatesLogs,
+            counts = manifest.Counts,
+            eccCorrections = manifest.EccCorrections,
             logGenerations = manifest.LogGenerations is { } g ? new { low = g.Low, high = g.High } : null,
             logBaseName = manifest.LogBaseName,
             databases = manifest.Databases.Select(d => new { path = d.Path, state = d.State, pageSize = d.PageSize, logSignature = d.LogSignature, requiredLogLow = d.RequiredLogLow, requiredLogHigh = d.RequiredLogHigh }),
@@ -141,6 +145,7 @@ public static class SnapshotBackupCommand
         }
 
         var logs = m.LogGenerations is { } g ? $"logs {g.Low}..{g.High}" : "no logs";
-        console.Out.WriteLine($"{m.SetId}: verified {m.Kind.Name()} backup of {m.Instance} from {m.Source}, {m.Files.Count} files, {m.Files.Sum(f => f.Bytes)} bytes, {logs}{(m.TruncatesLogs ? ", writers told to truncate" : ", nothing truncated")}");
+        var c = m.Counts ?? SetCounts.Of(m.Files.ToList());
+        console.Out.WriteLine($"{m.SetId}: verified {m.Kind.Name()} backup of {m.Instance} from {m.Source}{(m.Producer is null ? string.Empty : $":{m.Producer}")}, {c.Databases} databases, {c.Logs} logs, {m.Files.Count} files, {c.Bytes} bytes, {logs}{(m.TruncatesLogs ? ", writers told to truncate" : ", nothing truncated")}{BackupCommand.Corrections(m)}");
     }
 }

@@ -1,4 +1,5 @@
 using ExternalBackup.Manifest;
+using ExternalBackup.Sinks.Resilience;
 
 namespace ExternalBackup.Sinks.FileSystem;
 
@@ -8,9 +9,9 @@ namespace ExternalBackup.Sinks.FileSystem;
 /// and renamed into place after its manifest: readers never see half a set, a failed backup leaves the sets as
 /// they were, and a new full backup never touches the previous one. Leftovers of a killed run stay under
 /// <c>.staging</c>, are never taken for a set, and are removed by the next run. One writer at a time: the sink
-/// holds <c>DEST/.lock</c> open exclusively while a set is being written.
+/// holds <c>DEST/.lock</c> (<see cref="DirectoryLock"/>) while a set is being written.
 /// </summary>
-public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
+public sealed class DirectorySink : IBackupSink, IBackupSetCatalog, ISinkFaultClassifier
 {
     /// <summary>The staging folder's name inside the destination.</summary>
     public const string StagingFolderName = ".staging";
@@ -19,12 +20,21 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
     public const string LockFileName = ".lock";
 
     private readonly DirectorySinkOptions _options;
-    private FileStream? _lock;
+    private DirectoryLock? _lock;
     private string? _staging;
     private string? _setId;
+    private bool _renamedIntoPlace;
     private StagedFile? _file;
     private Task _flushes = Task.CompletedTask;
     private List<IOException> _flushFailures = [];
+
+    /// <summary>Completed files whose bytes may still be on their way to the disk, oldest first (flush-behind with <see cref="FileSystemFlush"/>).</summary>
+    private readonly Queue<StagedFile> _unsettled = new();
+    private long _unsettledBytes;
+    private bool _flushFileSystem;
+
+    /// <summary>How many flush-behind windows of completed files may be on their way to the disk before the oldest is waited for.</summary>
+    private const int WindowsInFlight = 2;
 
     /// <summary>Creates a sink writing into <paramref name="destination"/>.</summary>
     public DirectorySink(string destination, DirectorySinkOptions? options = null)
@@ -68,9 +78,9 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
             System.IO.Directory.CreateDirectory(Destination);
         }
 
-        if (set.SetId.Contains('/', StringComparison.Ordinal) || SetPath.Check(set.SetId) is not null)
+        if (Pipeline.SetName.Problem(set.SetId) is { } problem)
         {
-            throw new ArgumentException($"set name '{set.SetId}' is not a plain folder name", nameof(set));
+            throw new ArgumentException($"set name '{set.SetId}' is not a plain folder name: {problem}", nameof(set));
         }
 
         if (System.IO.Directory.Exists(Path.Combine(Destination, set.SetId)))
@@ -90,6 +100,7 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
 
             _staging = Path.Combine(stagingRoot, set.SetId);
             System.IO.Directory.CreateDirectory(_staging);
+            _flushFileSystem = _options.FlushToDisk && _options.FlushBehind && FileSystemFlush.IsAvailable(_staging);
             _setId = set.SetId;
         }
         catch
@@ -130,10 +141,13 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
 
     /// <inheritdoc />
     /// <remarks>
-    /// The file's flush to the disk runs in the background, one file after another, while the next files are
-    /// written; <see cref="CommitAsync"/> waits for every flush (and fails naming the file whose flush failed) before
-    /// it writes the manifest. With many small files (an incremental's logs) the disk's flushes overlap the copying
-    /// instead of adding up.
+    /// With flush-behind on a file system <see cref="FileSystemFlush"/> serves (Linux ext4, XFS, btrfs), the file's
+    /// last bytes are handed to the disk now and waited for once more than two windows of later files are on their
+    /// way, then its pages leave the page cache; <see cref="CommitAsync"/> waits for the rest and flushes the file
+    /// system once, so a set of many small files (an incremental's logs) costs one journal commit and one device
+    /// flush instead of one per file. Elsewhere the file's <c>fsync</c> runs in the background, one file after another,
+    /// while the next files are written, and the commit waits for every one. Either way a failure names the file and
+    /// stops the commit.
     /// </remarks>
     public ValueTask CompleteFileAsync(CompletedFile file, CancellationToken cancellationToken)
     {
@@ -145,15 +159,24 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
             throw new IOException($"'{file.File.Path}': {staged.Length} bytes were written but the file is said to have {file.Length}");
         }
 
-        staged.Complete(file.Length);
         _file = null;
-        if (_options.FlushToDisk)
+        if (!_options.FlushToDisk)
         {
-            _flushes = FlushAfterAsync(_flushes, staged);
+            staged.Dispose();
+        }
+        else if (_flushFileSystem && staged.FlushesBehind)
+        {
+            _unsettled.Enqueue(staged);
+            _unsettledBytes += staged.Length - staged.SettledBytes;
+            staged.Complete();
+            while (_unsettledBytes > WindowsInFlight * (long)_options.FlushBehindWindow)
+            {
+                SettleOldest();
+            }
         }
         else
         {
-            staged.Dispose();
+            _flushes = FlushAfterAsync(_flushes, staged);
         }
 
         return ValueTask.CompletedTask;
@@ -169,7 +192,40 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
             throw new ArgumentException($"manifest of set '{manifest.SetId}' committed into set '{_setId}'", nameof(manifest));
         }
 
+        // A repeated commit (the retry decorator after a timeout or a transient failure) goes on from where the
+        // previous attempt stopped: the manifest is rewritten whole, and a set already renamed into place is not
+        // moved again.
+        var target = Path.Combine(Destination, _setId!);
+        if (!_renamedIntoPlace)
+        {
+            await StageManifestAsync(staging, manifest, cancellationToken).ConfigureAwait(false);
+
+            // The rename is the commit point.
+            System.IO.Directory.Move(staging, target);
+            _renamedIntoPlace = true;
+        }
+
+        if (_options.FlushToDisk)
+        {
+            DirectoryDurability.Flush(Destination);
+        }
+
+        TryDeleteEmpty(Path.Combine(Destination, StagingFolderName));
+        _staging = null;
+        _setId = null;
+        _renamedIntoPlace = false;
+        ReleaseLock();
+    }
+
+    /// <summary>Makes every staged file durable, then writes the manifest last and flushes it and the set's folders.</summary>
+    private async ValueTask StageManifestAsync(string staging, BackupManifest manifest, CancellationToken cancellationToken)
+    {
         CloseFile();
+        while (_unsettled.Count > 0)
+        {
+            SettleOldest();
+        }
+
         await _flushes.ConfigureAwait(false);
         if (_flushFailures.Count > 0)
         {
@@ -185,8 +241,15 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
             }
         }
 
+        if (_flushFileSystem)
+        {
+            // Every file's data is on the disk (settled above); this commits their metadata and the folders' entries
+            // and flushes the device's cache, once for the whole set.
+            FileSystemFlush.Flush(staging);
+        }
+
         var manifestPath = Path.Combine(staging, BackupManifest.FileName);
-        await using (var stream = new FileStream(manifestPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
+        await using (var stream = new FileStream(manifestPath, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
         {
             await stream.WriteAsync(ManifestJson.Serialize(manifest), cancellationToken).ConfigureAwait(false);
             if (_options.FlushToDisk)
@@ -196,26 +259,18 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        if (_options.FlushToDisk)
+        if (_flushFileSystem)
+        {
+            // The manifest's entry; the set's other folders were flushed with the file system.
+            DirectoryDurability.Flush(staging);
+        }
+        else if (_options.FlushToDisk)
         {
             foreach (var folder in System.IO.Directory.EnumerateDirectories(staging, "*", SearchOption.AllDirectories).Append(staging))
             {
                 DirectoryDurability.Flush(folder);
             }
         }
-
-        // The rename is the commit point.
-        var target = Path.Combine(Destination, _setId!);
-        System.IO.Directory.Move(staging, target);
-        if (_options.FlushToDisk)
-        {
-            DirectoryDurability.Flush(Destination);
-        }
-
-        TryDeleteEmpty(Path.Combine(Destination, StagingFolderName));
-        _staging = null;
-        _setId = null;
-        ReleaseLock();
     }
 
     /// <inheritdoc />
@@ -233,11 +288,30 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
 
         _flushes = Task.CompletedTask;
         _flushFailures = [];
+        while (_unsettled.TryDequeue(out var unsettled))
+        {
+            unsettled.Dispose();
+        }
+
+        _unsettledBytes = 0;
         if (_staging is not null)
         {
             if (System.IO.Directory.Exists(_staging))
             {
                 System.IO.Directory.Delete(_staging, recursive: true);
+            }
+
+            if (_renamedIntoPlace && _setId is not null)
+            {
+                // The commit renamed the set into place but did not finish (its folder entry is not known to be on the
+                // disk): the backup failed, so the set goes too and the destination is as it was.
+                var renamed = Path.Combine(Destination, _setId);
+                if (System.IO.Directory.Exists(renamed))
+                {
+                    System.IO.Directory.Delete(renamed, recursive: true);
+                }
+
+                _renamedIntoPlace = false;
             }
 
             TryDeleteEmpty(Path.Combine(Destination, StagingFolderName));
@@ -282,6 +356,12 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
         }
     }
 
+    /// <summary>
+    /// Which failures are transient: <see cref="SinkFaults.Classify"/>. An I/O error is permanent (a full disk, a
+    /// read-only file system) unless its code is a network share's passing failure.
+    /// </summary>
+    public SinkFault Classify(Exception exception) => SinkFaults.Classify(exception);
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -307,34 +387,12 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
         return full;
     }
 
-    private FileStream AcquireLock()
-    {
-        var path = Path.Combine(Destination, LockFileName);
-        try
-        {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
-        }
-        catch (IOException e)
-        {
-            throw new IOException($"another backup is writing into {Destination} (its lock file {path} is held)", e);
-        }
-    }
+    private DirectoryLock AcquireLock() => DirectoryLock.Acquire(Destination, LockFileName);
 
     private void ReleaseLock()
     {
-        if (_lock is not null)
-        {
-            _lock.Dispose();
-            _lock = null;
-            try
-            {
-                File.Delete(Path.Combine(Destination, LockFileName));
-            }
-            catch (IOException)
-            {
-                // Another writer took the lock between our release and delete; the file is theirs now.
-            }
-        }
+        _lock?.Dispose();
+        _lock = null;
     }
 
     private async Task FlushAfterAsync(Task previous, StagedFile file)
@@ -348,6 +406,24 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog
         {
             // Kept for the commit, which must not go ahead; later files are still flushed and closed.
             _flushFailures.Add(new IOException($"'{file.Path}': flushing to the disk failed: {e.Message}", e));
+        }
+        finally
+        {
+            file.Dispose();
+        }
+    }
+
+    /// <summary>Waits for the oldest completed file's bytes to reach the disk (or flushes it alone where range writeback was refused) and closes it.</summary>
+    private void SettleOldest()
+    {
+        var file = _unsettled.Dequeue();
+        _unsettledBytes -= file.Length - file.SettledBytes;
+        try
+        {
+            if (!file.Settle())
+            {
+                file.FlushToDisk();
+            }
         }
         finally
         {

@@ -21,7 +21,10 @@ public sealed record DirectorySinkOptions
     /// <see langword="true"/>: the disk works in parallel with reading and hashing instead of all at the final flush,
     /// and a backup of many gigabytes does not evict the database server's cached pages. Has no effect on other
     /// operating systems, and none on what is durable when: the set is flushed to the disk before it is committed
-    /// whenever <see cref="FlushToDisk"/> is on.
+    /// whenever <see cref="FlushToDisk"/> is on. A completed file's bytes are handed to the disk at once and waited
+    /// for while later files are written; on ext4, XFS and btrfs the commit then flushes the destination's file system
+    /// once (<c>syncfs</c>, as <c>sync</c> does) instead of every file: a set of many small logs costs one journal
+    /// commit, and any data other programs left dirty on that file system is written with it.
     /// </summary>
     public bool FlushBehind { get; init; } = true;
 

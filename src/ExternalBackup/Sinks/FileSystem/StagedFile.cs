@@ -16,12 +16,18 @@ namespace ExternalBackup.Sinks.FileSystem;
 /// database pages. Elsewhere, or where the file system refuses <c>sync_file_range</c>, the file is written through
 /// the page cache and flushed at the end only.
 /// </para>
+/// <para>
+/// A completed file's last bytes are handed to the disk at once (<see cref="Complete"/>), and the sink waits for them
+/// later (<see cref="Settle"/>), so a set of many small files keeps the disk writing while the next files are copied,
+/// as a long file does.
+/// </para>
 /// </summary>
 internal sealed class StagedFile : IDisposable
 {
     private const int InvalidArgument = 22; // EINVAL
     private const int IllegalSeek = 29; // ESPIPE
     private const int NotImplemented = 38; // ENOSYS
+    private const long ToEnd = 0; // sync_file_range's byte count meaning "through the end of the file"
 
     private readonly SafeFileHandle _handle;
     private readonly long _window;
@@ -45,6 +51,9 @@ internal sealed class StagedFile : IDisposable
 
     /// <summary>Bytes already written back to the disk and dropped from the page cache while the file was being written.</summary>
     public long SettledBytes => _settled;
+
+    /// <summary>Whether flush-behind is on for this file: Linux, a window was given, and the file system has not refused <c>sync_file_range</c>.</summary>
+    public bool FlushesBehind => _flushBehind;
 
     /// <summary>Creates (or truncates) the file at <paramref name="path"/>; <paramref name="flushBehindWindow"/> 0 turns flush-behind off.</summary>
     public static StagedFile Create(string path, long flushBehindWindow) =>
@@ -79,8 +88,35 @@ internal sealed class StagedFile : IDisposable
         }
     }
 
-    /// <summary>Cuts the file to <paramref name="length"/>: it holds exactly what was written.</summary>
-    public void Complete(long length) => RandomAccess.SetLength(_handle, length);
+    /// <summary>
+    /// The file is whole (it was created empty, so its size is <see cref="Length"/>): with flush-behind the
+    /// writeback of the bytes not yet started begins, without waiting for it.
+    /// </summary>
+    public void Complete()
+    {
+        if (_flushBehind && Length > _started && Writeback(_started, LinuxWriteback.Write, ToEnd))
+        {
+            _started = Length;
+        }
+    }
+
+    /// <summary>
+    /// With flush-behind: waits until every byte of the completed file has been written to the disk (an error names
+    /// the file) and lets its pages leave the page cache. What is left to make the file durable is its metadata and
+    /// the device's cache (<see cref="FileSystemFlush"/>). Returns <see langword="false"/> when the file system
+    /// refused range writeback; the file then needs <see cref="FlushToDisk"/>.
+    /// </summary>
+    public bool Settle()
+    {
+        if (!_flushBehind || (Length > _settled && !Writeback(_settled, LinuxWriteback.WaitBefore | LinuxWriteback.Write | LinuxWriteback.WaitAfter, ToEnd)))
+        {
+            return false;
+        }
+
+        _ = LinuxWriteback.Advise(Descriptor, 0, 0, LinuxWriteback.DontNeed);
+        _settled = Length;
+        return true;
+    }
 
     /// <summary>Flushes the file's data and size to the disk; with flush-behind its pages then leave the page cache.</summary>
     public void FlushToDisk()
@@ -98,9 +134,11 @@ internal sealed class StagedFile : IDisposable
 
     private int Descriptor => (int)_handle.DangerousGetHandle();
 
-    private bool Writeback(long offset, uint flags)
+    private bool Writeback(long offset, uint flags) => Writeback(offset, flags, _window);
+
+    private bool Writeback(long offset, uint flags, long bytes)
     {
-        if (LinuxWriteback.SyncFileRange(Descriptor, offset, _window, flags) == 0)
+        if (LinuxWriteback.SyncFileRange(Descriptor, offset, bytes, flags) == 0)
         {
             return true;
         }
@@ -113,6 +151,6 @@ internal sealed class StagedFile : IDisposable
             return false;
         }
 
-        throw new IOException($"'{Path}': writing bytes {offset}..{offset + _window - 1} to the disk failed (errno {errno})");
+        throw new IOException($"'{Path}': writing bytes {offset}..{(bytes == ToEnd ? Length : offset + bytes) - 1} to the disk failed (errno {errno})");
     }
 }

@@ -6,22 +6,28 @@ using Polly;
 namespace ExternalBackup.Sinks.Resilience;
 
 /// <summary>
-/// Retries the calls of an inner sink with a Polly pipeline (<see cref="SinkResilienceOptions"/>). Only sink calls
-/// are retried, never engine reads. A retried write resends the same chunk at the same offset: the chunk stays
-/// valid until the write returns, and sinks treat a repeated write as idempotent.
+/// Retries the calls of an inner sink through the one resilience pipeline (<see cref="SinkResiliencePipeline"/>,
+/// <see cref="SinkResilienceOptions"/>), asking the inner sink which failures are transient when it is an
+/// <see cref="ISinkFaultClassifier"/> (else <see cref="SinkFaults.Classifier"/>). Only sink calls are retried, never
+/// engine reads. A retried write resends the same chunk at the same offset: the chunk stays valid until the write
+/// returns, and sinks treat a repeated write as idempotent. A sink that retries its own requests (the S3 sink) is not
+/// wrapped again, or every request would be retried twice over.
 /// </summary>
 public sealed class ResilientSink : IBackupSink, IBackupSetCatalog
 {
     private readonly IBackupSink _inner;
     private readonly ResiliencePipeline _pipeline;
-    private readonly ILogger _logger;
 
-    /// <summary>Wraps <paramref name="inner"/>.</summary>
-    public ResilientSink(IBackupSink inner, SinkResilienceOptions? options = null, ILogger<ResilientSink>? logger = null)
+    /// <summary>
+    /// Wraps <paramref name="inner"/>; throws <see cref="ArgumentException"/> naming a bad option. Retries are logged to
+    /// <paramref name="logger"/>; delays and timeouts run on <paramref name="timeProvider"/> (default <see cref="TimeProvider.System"/>).
+    /// </summary>
+    public ResilientSink(IBackupSink inner, SinkResilienceOptions? options = null, ILogger? logger = null, TimeProvider? timeProvider = null)
     {
         _inner = inner ?? throw new ArgumentNullException(nameof(inner));
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _pipeline = SinkResiliencePipeline.Create(options ?? new SinkResilienceOptions(), OnRetry);
+        var classifier = inner as ISinkFaultClassifier ?? SinkFaults.Classifier;
+        _pipeline = SinkResiliencePipeline.Create(
+            options ?? new SinkResilienceOptions(), classifier, inner.GetType().Name, logger ?? NullLogger.Instance, timeProvider, OnRetry);
     }
 
     /// <summary>Retries so far.</summary>
@@ -60,9 +66,5 @@ public sealed class ResilientSink : IBackupSink, IBackupSetCatalog
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _inner.DisposeAsync();
 
-    private void OnRetry(Exception exception, int attempt, TimeSpan delay)
-    {
-        Retries++;
-        _logger.LogWarning(exception, "Sink call failed (transient); retry {Attempt} in {Delay}", attempt, delay);
-    }
+    private void OnRetry(Exception exception, int attempt, TimeSpan delay) => Retries++;
 }

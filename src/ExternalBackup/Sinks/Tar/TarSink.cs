@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.Security.Cryptography;
 using ExternalBackup.Manifest;
+using ExternalBackup.Sinks.Resilience;
 
 namespace ExternalBackup.Sinks.Tar;
 
@@ -14,7 +15,7 @@ namespace ExternalBackup.Sinks.Tar;
 /// manifest and without its end marker, which tar reports as truncated.
 /// </para>
 /// </summary>
-public sealed class TarSink : IBackupSink
+public sealed class TarSink : IBackupSink, ISinkFaultClassifier
 {
     private readonly string? _targetPath;
     private readonly string? _tempPath;
@@ -215,6 +216,12 @@ public sealed class TarSink : IBackupSink
             File.Delete(_tempPath);
         }
     }
+
+    /// <summary>
+    /// Which failures are transient: <see cref="SinkFaults.Classify"/> (a write repeated at an offset already
+    /// written is skipped, so a retried write does not duplicate bytes in the archive).
+    /// </summary>
+    public SinkFault Classify(Exception exception) => SinkFaults.Classify(exception);
 
     /// <summary>Ends the sink; a set neither committed nor aborted is aborted.</summary>
     public async ValueTask DisposeAsync()

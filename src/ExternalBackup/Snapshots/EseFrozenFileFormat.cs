@@ -3,18 +3,23 @@ using ExternalBackup.Formats.Checkpoint;
 using ExternalBackup.Formats.Database;
 using ExternalBackup.Formats.Log;
 using ExternalBackup.Formats.Primitives;
-using ExternalBackup.Formats.Verification;
+using ExternalBackup.Formats.Checksums;
+using ExternalBackup.Pipeline;
+using ExternalBackup.Pipeline.Verification;
+using Microsoft.Win32.SafeHandles;
 
 namespace ExternalBackup.Snapshots;
 
 /// <summary>
-/// <see cref="IFrozenFileVerifier"/> over the ESE format library: headers by content (database magic and header
-/// copies, file type at offset 667, log and checkpoint header checks), pages through
-/// <see cref="DatabasePageVerifier"/>, log segments or v7 checksum records through <see cref="LogFileVerifier"/>,
-/// both copies of a checkpoint through <see cref="CheckpointVerification"/>.
+/// <see cref="IFrozenFileFormat"/> over the ESE format library: headers by content (database magic and header
+/// copies, file type at offset 667, log and checkpoint header checks); database pages behind a damaged header by
+/// their checksums (<see cref="PageChecksum"/>); verification by <see cref="EseStreamVerifier"/>, the streaming
+/// path's verifier.
 /// </summary>
-public sealed class EseFrozenFileVerifier : IFrozenFileVerifier
+public sealed class EseFrozenFileFormat : IFrozenFileFormat
 {
+    /// <summary>How many pages after the header pages are probed for database pages behind a damaged header.</summary>
+    public const int PagesProbed = 8;
     /// <inheritdoc />
     public int HeaderBytes => DatabaseHeaderReader.BytesNeeded;
 
@@ -69,16 +74,44 @@ public sealed class EseFrozenFileVerifier : IFrozenFileVerifier
     }
 
     /// <inheritdoc />
-    public IFrozenFileCheck BeginCheck(FrozenFileHeader header, long length)
+    public IStreamVerifier CreateVerifier() => new EseStreamVerifier();
+
+    /// <inheritdoc />
+    public int? DatabasePageSizeBehindHeader(SafeFileHandle file, long length)
     {
-        ArgumentNullException.ThrowIfNull(header);
-        return header.Type switch
+        ArgumentNullException.ThrowIfNull(file);
+        foreach (var pageSize in DatabaseHeaderReader.PageSizes)
         {
-            FrozenFileType.Database => new DatabaseCheck(new DatabasePageVerifier(header.Path, header.PageSize), length),
-            FrozenFileType.Log => new LogCheck(new LogFileVerifier(header.Path)),
-            FrozenFileType.Checkpoint => new CheckpointCheck(header.Path, length),
-            _ => throw new ArgumentException($"{header.Path}: {header.Type} files are not verified", nameof(header)),
-        };
+            if (length < 3L * pageSize || length % pageSize != 0)
+            {
+                continue;
+            }
+
+            var page = new byte[pageSize];
+            var checkedPages = 0;
+            var good = 0;
+            for (var pgno = 1L; pgno <= PagesProbed && (pgno + 2) * pageSize <= length; pgno++)
+            {
+                RandomAccess.Read(file, page, (pgno + 1) * pageSize);
+                if (PageChecksum.IsAllZero(page))
+                {
+                    continue;
+                }
+
+                checkedPages++;
+                if (PageChecksum.VerifyPage(page, (uint)pgno).Status is PageChecksumStatus.Ok or PageChecksumStatus.Correctable)
+                {
+                    good++;
+                }
+            }
+
+            if (checkedPages > 0 && good * 2 > checkedPages)
+            {
+                return pageSize;
+            }
+        }
+
+        return null;
     }
 
     private static FrozenFileHeader IdentifyDatabase(string path, ReadOnlySpan<byte> head)
@@ -107,6 +140,7 @@ public sealed class EseFrozenFileVerifier : IFrozenFileVerifier
             Path = path,
             Type = FrozenFileType.Database,
             LogSignature = Text(db.LogSignature),
+            DatabaseSignature = Text(db.DatabaseSignature),
             PageSize = read.PageSize,
             State = state.ToString(),
             NeedsLogs = needsLogs,
@@ -133,35 +167,5 @@ public sealed class EseFrozenFileVerifier : IFrozenFileVerifier
         return false;
     }
 
-    private static string Text(Signature signature) => $"{signature.ShortHex} ({signature.Created.ToEseutilString(withZone: false)})";
-
-    private static FrozenFileProblem[] Map(IEnumerable<VerificationProblem> problems, bool pages) =>
-        problems.Where(p => !p.IsWarning)
-            .Select(p => pages
-                ? new FrozenFileProblem(p.Cause, p.Page, p.Offset ?? 0)
-                : new FrozenFileProblem(p.Page is { } sector ? $"sector {sector}: {p.Cause}" : p.Cause, null, p.Offset ?? 0))
-            .ToArray();
-
-    private sealed class DatabaseCheck(DatabasePageVerifier verifier, long length) : IFrozenFileCheck
-    {
-        public void Append(long offset, ReadOnlySpan<byte> data) => verifier.Append(data);
-
-        public IReadOnlyList<FrozenFileProblem> Complete() => Map(verifier.Complete(length).Problems, pages: true);
-    }
-
-    private sealed class LogCheck(LogFileVerifier verifier) : IFrozenFileCheck
-    {
-        public void Append(long offset, ReadOnlySpan<byte> data) => verifier.Append(data);
-
-        public IReadOnlyList<FrozenFileProblem> Complete() => Map(verifier.Complete().Problems, pages: false);
-    }
-
-    private sealed class CheckpointCheck(string path, long length) : IFrozenFileCheck
-    {
-        private readonly MemoryStream _bytes = new((int)Math.Min(length, 1 << 20));
-
-        public void Append(long offset, ReadOnlySpan<byte> data) => _bytes.Write(data);
-
-        public IReadOnlyList<FrozenFileProblem> Complete() => Map(CheckpointVerification.Verify(path, _bytes.ToArray()).Problems, pages: false);
-    }
+    private static string Text(Signature signature) => Chains.SignatureText.Of(signature);
 }

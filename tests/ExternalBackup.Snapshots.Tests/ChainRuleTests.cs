@@ -1,0 +1,172 @@
+using ExternalBackup.Chains;
+using ExternalBackup.Manifest;
+using ExternalBackup.Restore;
+using ExternalBackup.Sinks.FileSystem;
+using ExternalBackup.Snapshots.Tests.Support;
+using ExternalBackup.Testing.Snapshots;
+using ExternalBackup.Tests.Common;
+
+namespace ExternalBackup.Snapshots.Tests;
+
+/// <summary>The chain rule on the frozen-folder and snapshot paths, into a folder destination that lists its sets.</summary>
+public sealed class ChainRuleTests
+{
+    private ScratchDirectory _scratch = null!;
+    private string _destination = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _scratch = new ScratchDirectory("frozen-chains");
+        _destination = _scratch.Sub("backups");
+    }
+
+    [TearDown]
+    public void TearDown() => _scratch.Dispose();
+
+    private static void WriteInstance(string folder, string signature, long firstLog, long lastLog)
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        ToyEseFormat.WriteDatabase(Path.Combine(folder, "app.edb"), signature, pages: 8);
+        for (var g = firstLog; g < lastLog; g++)
+        {
+            ToyEseFormat.WriteLog(Path.Combine(folder, $"edb{g:X5}.log"), signature, g);
+        }
+
+        ToyEseFormat.WriteLog(Path.Combine(folder, "edb.log"), signature, lastLog);
+        ToyEseFormat.WriteCheckpoint(Path.Combine(folder, "edb.chk"), signature, lastLog);
+    }
+
+    private async Task<BackupManifest> BackupAsync(string folder, BackupKind kind, string setId, bool allowOrphan = false)
+    {
+        await using var sink = new DirectorySink(_destination);
+        var source = new FrozenFolderSource(new ToyEseFormat(), new FrozenFolderSourceOptions { ChunkSize = 32 * 1024 });
+        return await new FrozenFolderBackup(source).RunAsync(FrozenFolderLayout.Single(folder), sink, kind, setId, allowOrphan: allowOrphan);
+    }
+
+    private static string Listing(string folder) => string.Join('\n',
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(f => $"{f} {new FileInfo(f).Length} {File.GetLastWriteTimeUtc(f):O}"));
+
+    [TestCase(BackupKind.Incremental)]
+    [TestCase(BackupKind.Differential)]
+    public void A_frozen_folder_incremental_into_an_empty_destination_is_refused_and_changes_nothing(BackupKind kind)
+    {
+        var folder = Path.Combine(_scratch.Path, "frozen");
+        WriteInstance(folder, "AAAA", 3, 5);
+        var before = Listing(folder);
+
+        var e = Assert.ThrowsAsync<ChainBaseNotFoundException>(() => BackupAsync(folder, kind, "inc"));
+
+        Assert.That(e!.Message, Does.Contain("refused before the backup began").And.Contain("no set at all"));
+        Assert.That(Directory.EnumerateFileSystemEntries(_destination), Is.Empty, "the destination is unchanged");
+        Assert.That(Listing(folder), Is.EqualTo(before), "the source is untouched");
+    }
+
+    [Test]
+    public async Task Two_frozen_folders_in_one_destination_each_extend_and_resolve_their_own_chain()
+    {
+        var a = Path.Combine(_scratch.Path, "a");
+        var b = Path.Combine(_scratch.Path, "b");
+        WriteInstance(a, "AAAA", 3, 5);
+        WriteInstance(b, "BBBB", 3, 5);
+        await BackupAsync(a, BackupKind.Full, "01-full-a");
+        await BackupAsync(b, BackupKind.Full, "02-full-b");
+        WriteInstance(a, "AAAA", 5, 7);
+        WriteInstance(b, "BBBB", 5, 6);
+        var incA = await BackupAsync(a, BackupKind.Incremental, "03-inc-a");
+        var incB = await BackupAsync(b, BackupKind.Incremental, "04-inc-b");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(incA.Extends, Is.EqualTo(new SetReference("01-full-a", BackupKind.Full, 5, "AAAA")));
+            Assert.That(incB.Extends, Is.EqualTo(new SetReference("02-full-b", BackupKind.Full, 5, "BBBB")));
+            Assert.That(incA.Identity, Is.Not.Null);
+            Assert.That(incA.Identity!.LogSignature, Is.EqualTo("AAAA"));
+        });
+        var sets = await new DirectorySink(_destination).ListSetsAsync(default);
+        Assert.That(BackupChain.Resolve(sets, "03-inc-a").Sets.Select(s => s.SetId), Is.EqualTo(new[] { "01-full-a", "03-inc-a" }));
+        Assert.That(BackupChain.Resolve(sets, "04-inc-b").Sets.Select(s => s.SetId), Is.EqualTo(new[] { "02-full-b", "04-inc-b" }));
+    }
+
+    [Test]
+    public async Task A_frozen_folder_incremental_of_another_log_stream_than_its_base_is_refused_before_commit_and_leaves_the_destination_unchanged()
+    {
+        var folder = Path.Combine(_scratch.Path, "frozen");
+        WriteInstance(folder, "AAAA", 3, 5);
+        await BackupAsync(folder, BackupKind.Full, "full");
+        WriteInstance(folder, "BBBB", 5, 6);
+        var before = Directory.EnumerateFileSystemEntries(_destination, "*", SearchOption.AllDirectories).Order().ToList();
+
+        var e = Assert.ThrowsAsync<ChainBaseNotFoundException>(() => BackupAsync(folder, BackupKind.Incremental, "inc"));
+
+        Assert.That(e!.Message, Does.Contain("log signature BBBB").And.Contain("set 'full'"));
+        Assert.That(Directory.EnumerateFileSystemEntries(_destination, "*", SearchOption.AllDirectories).Order(), Is.EqualTo(before));
+        var orphan = await BackupAsync(folder, BackupKind.Incremental, "orphan", allowOrphan: true);
+        Assert.That(orphan.Extends, Is.Null, "allowed as an orphan, it names no parent");
+    }
+
+    private SnapshotProviderModel Provider()
+    {
+        var live = _scratch.Sub("live");
+        Directory.CreateDirectory(Path.Combine(live, "db"));
+        Directory.CreateDirectory(Path.Combine(live, "logs"));
+        ToyEseFormat.WriteDatabase(Path.Combine(live, "db", "store.edb"), "AAAA", pages: 8);
+        ToyEseFormat.WriteLog(Path.Combine(live, "logs", "edb.log"), "AAAA", 5);
+        var provider = new SnapshotProviderModel(_scratch.Sub("snapshots")).AddVolume(live);
+        var component = new SnapshotComponent
+        {
+            WriterId = Guid.Parse("76FE1AC4-15F7-4BCD-987E-8E1ACB462FB7"),
+            InstanceId = Guid.Parse("11111111-2222-3333-4444-555555555555"),
+            WriterName = "Model Exchange Writer",
+            LogicalPath = "Microsoft Exchange Server\\Microsoft Information Store",
+            Name = "store",
+            Files =
+            [
+                new SnapshotFileSpec(SnapshotFileRole.Database, Path.Combine(live, "db"), "*.edb"),
+                new SnapshotFileSpec(SnapshotFileRole.Log, Path.Combine(live, "logs"), "edb*.log"),
+            ],
+        };
+        provider.AddComponent(component);
+        return provider;
+    }
+
+    private static SnapshotBackupCoordinator Coordinator(SnapshotProviderModel provider, SnapshotBackupOptions options) =>
+        new(provider, new FrozenFolderSource(new ToyEseFormat(), new FrozenFolderSourceOptions { ChunkSize = 32 * 1024 }), options);
+
+    [Test]
+    public void A_snapshot_incremental_into_an_empty_destination_is_refused_before_the_writers_are_prepared_and_they_truncate_nothing()
+    {
+        var provider = Provider();
+        var coordinator = Coordinator(provider, new SnapshotBackupOptions { SetId = "inc" });
+        var sink = new DirectorySink(_destination);
+
+        var e = Assert.ThrowsAsync<ChainBaseNotFoundException>(async () => await coordinator.RunAsync(new SnapshotRequest { Kind = BackupKind.Incremental }, sink, CancellationToken.None));
+
+        Assert.That(e!.Message, Does.Contain("refused before the backup began"));
+        Assert.That(provider.Calls.Select(c => c.Step), Does.Not.Contain(SnapshotStep.PrepareForBackup).And.Not.Contain(SnapshotStep.BackupComplete));
+        Assert.That(provider.Truncations, Is.Empty, "no writer was told to truncate");
+        Assert.That(provider.OpenSessions, Is.Zero, "the session was released");
+        Assert.That(Directory.EnumerateFileSystemEntries(_destination), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_snapshot_incremental_whose_destination_holds_only_another_instances_sets_is_refused_and_the_writers_truncate_nothing()
+    {
+        var provider = Provider();
+        await Coordinator(provider, new SnapshotBackupOptions { SetId = "full-other", Instance = "another-server" }).RunAsync(new SnapshotRequest { Kind = BackupKind.Full }, new DirectorySink(_destination), CancellationToken.None);
+        var truncations = provider.Truncations.Count;
+        var before = Directory.EnumerateFileSystemEntries(_destination, "*", SearchOption.AllDirectories).Order().ToList();
+
+        var e = Assert.ThrowsAsync<ChainBaseNotFoundException>(async () => await Coordinator(provider, new SnapshotBackupOptions { SetId = "inc" }).RunAsync(new SnapshotRequest { Kind = BackupKind.Incremental }, new DirectorySink(_destination), CancellationToken.None));
+
+        Assert.That(e!.Message, Does.Contain("1 set(s) of other instances are not its chain"));
+        Assert.That(provider.Truncations, Has.Count.EqualTo(truncations), "the writers were told nothing: no truncation");
+        Assert.That(provider.Calls.Select(c => c.Step), Does.Contain(SnapshotStep.AbortBackup));
+        Assert.That(provider.OpenSessions, Is.Zero);
+        Assert.That(Directory.EnumerateFileSystemEntries(_destination, "*", SearchOption.AllDirectories).Order(), Is.EqualTo(before));
+    }
+}
