@@ -12,6 +12,7 @@ public static class Program
           verify   [--size-gib N] [--page-size N] verifying a database vs a plain read-and-sum of the same bytes
           native   [--instance DIR] [--rounds 3] the native binding over the C fixture vs the in-process model, same files
           s3       [--file-mib 64] [--files 4] [--part-mib N] [--concurrency N] [--rounds 1] [--warmup 1] [--expect-continue] [--local-journal] [--running]  S3 sink to a private local Swift vs a PutObject loop
+          restore  [--size-mib 1024] [--logs 64] [--rounds 3] [--s3]  restore from a folder vs cp -r && sync, from S3 vs a GetObject loop; peak RSS
           snapshot [options]                    frozen-folder backup with inline verification vs without (see SnapshotBenchmark)
         """;
 
@@ -28,6 +29,10 @@ public static class Program
                 return await VerifyBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
             case "s3":
                 return await S3Benchmark.RunCommandAsync(args[1..]).ConfigureAwait(false);
+            case "restore":
+                return await RestoreBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
+            case "restore-child":
+                return await RestoreBenchmark.RunChildAsync(args[1..]).ConfigureAwait(false);
             case "snapshot":
                 return await SnapshotBenchmark.RunAsync(args[1..], Console.Out).ConfigureAwait(false);
             case "native":

@@ -16,7 +16,8 @@ public static class Program
         var root = new RootCommand("esebackup: online backup, verification and restore of Microsoft ESE databases");
         root.Subcommands.Add(BackupCommand.Create(console));
         root.Subcommands.Add(RestoreCommand.Create(console));
-        root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create(console));
+        root.Subcommands.Add(ListCommand.Create(console));
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(SampleCommand.Create(console));
         var parseResult = root.Parse(args);

@@ -12,7 +12,11 @@ public static class ManifestJson
     /// <summary>Serializes <paramref name="manifest"/> to UTF-8 JSON.</summary>
     public static byte[] Serialize(BackupManifest manifest) => JsonSerializer.SerializeToUtf8Bytes(manifest, Options);
 
-    /// <summary>Parses a manifest; throws <see cref="InvalidDataException"/> naming <paramref name="origin"/> when it is not one this library can read.</summary>
+    /// <summary>
+    /// Parses a manifest; throws <see cref="InvalidDataException"/> naming <paramref name="origin"/> and the cause in
+    /// one line when it is not one this library can read: not JSON, an unknown format version, or content that
+    /// <see cref="ManifestValidation"/> refuses (null lists, duplicate paths or generations, absurd sizes, unsafe paths).
+    /// </summary>
     public static BackupManifest Deserialize(ReadOnlySpan<byte> utf8, string origin)
     {
         BackupManifest? manifest;
@@ -33,6 +37,11 @@ public static class ManifestJson
         if (manifest.FormatVersion is < 1 or > BackupManifest.CurrentFormatVersion)
         {
             throw new InvalidDataException($"{origin}: manifest format version {manifest.FormatVersion} is not supported (this library reads 1..{BackupManifest.CurrentFormatVersion})");
+        }
+
+        if (ManifestValidation.Check(manifest) is { } problem)
+        {
+            throw new InvalidDataException($"{origin}: not a valid manifest: {problem}");
         }
 
         return manifest;

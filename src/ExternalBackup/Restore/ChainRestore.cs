@@ -1,154 +1,273 @@
-using System.Security.Cryptography;
 using System.Text.Json;
+using ExternalBackup.Formats.Log;
 using ExternalBackup.Manifest;
-using ExternalBackup.Sinks;
+using ExternalBackup.Repository;
 
 namespace ExternalBackup.Restore;
 
 /// <summary>
-/// Restores a chain of sets from a folder of sets (as <see cref="Sinks.FileSystem.DirectorySink"/> writes them)
-/// into a target folder ready for ESE recovery: databases under <c>databases/</c>, logs under <c>logs/</c>, and a
-/// <see cref="RestorePlan"/>. Every file's length and SHA-256 are checked against its manifest while copying;
-/// a mismatch names the set, file and what differs. The target must be empty or absent; nothing is written
-/// outside it.
+/// Verifies the sets of any destination (<see cref="IBackupRepository"/>) and restores a chain from it into a target
+/// folder ready for ESE recovery: files placed by kind (<see cref="RestoreLayout"/>) and a <see cref="RestorePlan"/>
+/// (<c>restore.json</c>). Every file's length and SHA-256 are checked against its manifest while copying. A restore
+/// is written into a staging folder beside the target and renamed into place only when every file is on the disk:
+/// a failed or killed restore leaves the target as it was, and the retry starts afresh.
 /// </summary>
 public static class ChainRestore
 {
-    /// <summary>Checks every file of every set in <paramref name="backupFolder"/> (or of one set) against its manifest, without restoring.</summary>
+    /// <summary>Checks every set of <paramref name="backupFolder"/> (a folder destination); see <see cref="VerifyAsync(IBackupRepository, string?, RestoreOptions?, CancellationToken)"/>.</summary>
     /// <returns>The problems found; empty when every set is intact.</returns>
     public static async Task<IReadOnlyList<string>> VerifyAsync(string backupFolder, string? setId, CancellationToken cancellationToken)
     {
-        var sink = new Sinks.FileSystem.DirectorySink(backupFolder);
-        var sets = await sink.ListSetsAsync(cancellationToken).ConfigureAwait(false);
-        var problems = new List<string>();
-        foreach (var set in sets.Where(s => setId is null || s.SetId == setId))
-        {
-            foreach (var file in set.Files)
-            {
-                var path = Path.Combine(sink.SetFolder(set.SetId), SetPath.Validate(file.Path));
-                if (await CheckAsync(path, file, null, cancellationToken).ConfigureAwait(false) is { } problem)
-                {
-                    problems.Add($"set '{set.SetId}': {problem}");
-                }
-            }
-        }
-
-        if (setId is not null && !sets.Any(s => s.SetId == setId))
-        {
-            problems.Add($"no committed set named '{setId}' in {backupFolder}");
-        }
-
-        return problems;
+        await using var repository = new DirectoryRepository(backupFolder);
+        var result = await VerifyAsync(repository, setId, null, cancellationToken).ConfigureAwait(false);
+        return [.. result.AllProblems];
     }
 
-    /// <summary>Restores the chain ending with <paramref name="setId"/> (newest when <see langword="null"/>) into <paramref name="target"/>.</summary>
-    /// <exception cref="InvalidDataException">A file is missing or does not match its manifest, or the chain has a gap.</exception>
+    /// <summary>
+    /// Checks every set (or the chain of <paramref name="setId"/>): that there is one, that its chain reaches back to
+    /// a full set without a gap, that its manifest names the folder that holds it, and that every file is there, of
+    /// its size and SHA-256, and passes page, log or checkpoint verification. Files are read where the manifest is.
+    /// </summary>
+    public static async Task<RepositoryVerification> VerifyAsync(IBackupRepository repository, string? setId, RestoreOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        options ??= new RestoreOptions();
+        IReadOnlyList<StoredSet> sets;
+        try
+        {
+            sets = await repository.ListSetsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException or InvalidDataException)
+        {
+            return new RepositoryVerification(repository.Location, [], [e.Message]);
+        }
+
+        if (sets.Count == 0)
+        {
+            return new RepositoryVerification(repository.Location, [], [$"{repository.Location} holds no committed backup set: nothing to verify"]);
+        }
+
+        var scope = sets;
+        var problems = new List<string>();
+        if (setId is not null)
+        {
+            var target = sets.LastOrDefault(s => s.Manifest.SetId == setId || s.Name == setId);
+            if (target is null)
+            {
+                return new RepositoryVerification(repository.Location, [], [$"no committed set named '{setId}' in {repository.Location}"]);
+            }
+
+            var index = IndexOf(sets, target);
+            var chain = TryResolve(sets, index, out _);
+            scope = chain is null ? [target] : [.. sets.Take(index + 1).Where(s => chain.Sets.Any(m => ReferenceEquals(m, s.Manifest)))];
+        }
+
+        var results = new List<SetVerification>();
+        foreach (var set in scope)
+        {
+            var setProblems = new List<string>();
+            if (!set.NameMatchesManifest)
+            {
+                setProblems.Add($"{set.Describe()}: the manifest does not belong to the folder that holds it (a copied or renamed set)");
+            }
+
+            _ = TryResolve(sets, IndexOf(sets, set), out var chainProblem);
+            if (chainProblem is not null)
+            {
+                setProblems.Add($"{set.Describe()}: its chain is not complete: {chainProblem}");
+            }
+
+            var found = new List<string>[set.Manifest.Files.Count];
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, set.Manifest.Files.Count).OrderByDescending(i => set.Manifest.Files[i].Bytes),
+                new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelFiles, CancellationToken = cancellationToken },
+                async (i, ct) => found[i] = [.. await StoredFileCheck.RunAsync(repository, set, set.Manifest.Files[i], null, options.VerifyContent, ct).ConfigureAwait(false)]).ConfigureAwait(false);
+            setProblems.AddRange(found.SelectMany(f => f));
+            results.Add(new SetVerification(set.Name, set.Manifest.SetId, set.Manifest.Kind.Name(), set.Manifest.Files.Count, set.Manifest.Files.Sum(f => f.Bytes), setProblems));
+        }
+
+        return new RepositoryVerification(repository.Location, results, problems);
+    }
+
+    /// <summary>Restores from a folder destination; see <see cref="RestoreAsync(IBackupRepository, string, string?, RestoreOptions?, CancellationToken)"/>.</summary>
     public static async Task<RestorePlan> RestoreAsync(string backupFolder, string target, string? setId, CancellationToken cancellationToken)
     {
-        var sink = new Sinks.FileSystem.DirectorySink(backupFolder);
-        var chain = BackupChain.Resolve(await sink.ListSetsAsync(cancellationToken).ConfigureAwait(false), setId);
-        target = Path.GetFullPath(target);
-        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
-        {
-            throw new IOException($"the restore target '{target}' is not empty");
-        }
-
-        Directory.CreateDirectory(target);
-        var databases = new List<RestoredDatabase>();
-        foreach (var file in chain.Full.Files.Where(f => f.Kind == BackupFileKind.Database))
-        {
-            var source = Path.Combine(sink.SetFolder(chain.Full.SetId), SetPath.Validate(file.Path));
-            var destination = Inside(target, file.Path);
-            await CopyVerifiedAsync(source, destination, file, chain.Full.SetId, cancellationToken).ConfigureAwait(false);
-            var streamed = chain.Full.Databases.FirstOrDefault(d => d.Path == file.Path)?.HasTrailerPage ?? chain.Full.Source != "snapshot";
-            databases.Add(new RestoredDatabase(file.SourcePath ?? file.Path, destination, file.Sha256, streamed));
-        }
-
-        foreach (var (_, set, file) in chain.Logs)
-        {
-            var source = Path.Combine(sink.SetFolder(set.SetId), SetPath.Validate(file.Path));
-            await CopyVerifiedAsync(source, Inside(target, file.Path), file, set.SetId, cancellationToken).ConfigureAwait(false);
-        }
-
-        foreach (var file in chain.Full.Files.Where(f => f.Kind == BackupFileKind.Checkpoint))
-        {
-            var source = Path.Combine(sink.SetFolder(chain.Full.SetId), SetPath.Validate(file.Path));
-            await CopyVerifiedAsync(source, Inside(target, file.Path), file, chain.Full.SetId, cancellationToken).ConfigureAwait(false);
-        }
-
-        var plan = new RestorePlan
-        {
-            Sets = [.. chain.Sets.Select(s => s.SetId)],
-            LogFolder = Path.Combine(target, Pipeline.SetLayout.LogFolder),
-            LogBaseName = chain.Sets[^1].LogBaseName ?? chain.Full.LogBaseName,
-            GenLow = chain.Logs.Count == 0 ? null : chain.Logs[0].Generation,
-            GenHigh = chain.LastGeneration,
-            Databases = databases,
-        };
-        Directory.CreateDirectory(plan.LogFolder);
-        await File.WriteAllBytesAsync(Path.Combine(target, RestorePlan.FileName), JsonSerializer.SerializeToUtf8Bytes(plan, ManifestJson.Options), cancellationToken).ConfigureAwait(false);
-        return plan;
+        await using var repository = new DirectoryRepository(backupFolder);
+        return await RestoreAsync(repository, target, setId, null, cancellationToken).ConfigureAwait(false);
     }
 
-    private static string Inside(string target, string setPath)
+    /// <summary>Restores the chain ending with <paramref name="setId"/> (the newest set when <see langword="null"/>) into <paramref name="target"/>, which must be empty or absent.</summary>
+    /// <exception cref="InvalidDataException">Nothing to restore, the chain has a gap or no full set, or a file is missing or does not match its manifest (named).</exception>
+    /// <exception cref="IOException">The target is not empty, or writing failed.</exception>
+    public static async Task<RestorePlan> RestoreAsync(IBackupRepository repository, string target, string? setId, RestoreOptions? options, CancellationToken cancellationToken)
     {
-        SetPath.Validate(setPath);
-        var full = Path.GetFullPath(Path.Combine(target, setPath.Replace('/', Path.DirectorySeparatorChar)));
-        return full.StartsWith(target + Path.DirectorySeparatorChar, StringComparison.Ordinal)
-            ? full
-            : throw new InvalidDataException($"'{setPath}' would be written outside the restore target");
-    }
-
-    private static async Task CopyVerifiedAsync(string source, string destination, ManifestFile file, string setId, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-        var temporary = destination + ".partial";
-        if (await CheckAsync(source, file, temporary, cancellationToken).ConfigureAwait(false) is { } problem)
+        ArgumentNullException.ThrowIfNull(repository);
+        ArgumentException.ThrowIfNullOrWhiteSpace(target);
+        options ??= new RestoreOptions();
+        IReadOnlyList<StoredSet> sets;
+        try
         {
-            File.Delete(temporary);
-            throw new InvalidDataException($"set '{setId}': {problem}");
+            sets = await repository.ListSetsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new InvalidDataException(e.Message, e);
         }
 
-        File.Move(temporary, destination);
-    }
-
-    /// <summary>Hashes <paramref name="path"/> (copying it to <paramref name="copyTo"/> on the way when given) and compares with the manifest.</summary>
-    private static async Task<string?> CheckAsync(string path, ManifestFile file, string? copyTo, CancellationToken cancellationToken)
-    {
-        if (!File.Exists(path))
+        if (sets.Count == 0)
         {
-            return $"'{file.Path}' is missing";
+            throw new InvalidDataException($"{repository.Location} holds no committed backup set");
         }
 
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[1 << 20];
-        long length = 0;
-        await using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        await using var output = copyTo is null ? null : new FileStream(copyTo, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
-        int read;
-        while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        var targetIndex = setId is null ? sets.Count - 1 : IndexOfId(sets, setId, repository.Location);
+        var chain = TryResolve(sets, targetIndex, out var chainProblem) ?? throw new InvalidDataException(chainProblem!);
+        var stored = new Dictionary<object, StoredSet>(ReferenceEqualityComparer.Instance);
+        foreach (var set in sets.Take(targetIndex + 1))
         {
-            hash.AppendData(buffer, 0, read);
-            if (output is not null)
+            stored[set.Manifest] = set;
+        }
+
+        foreach (var set in chain.Sets.Select(m => stored[m]))
+        {
+            if (!set.NameMatchesManifest)
             {
-                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                throw new InvalidDataException($"{set.Describe()}: the manifest does not belong to the folder that holds it (a copied or renamed set); refusing to restore from it");
+            }
+        }
+
+        var full = stored[chain.Full];
+        var work = new List<(StoredSet Set, ManifestFile File, string Path)>();
+        work.AddRange(chain.Full.Files.Where(f => f.Kind == BackupFileKind.Database).Select(f => (full, f, RestoreLayout.TargetPath(f))));
+        work.AddRange(chain.Logs.Select(l => (stored[l.Set], l.File, RestoreLayout.TargetPath(l.File))));
+        work.AddRange(chain.Full.Files.Where(f => f.Kind is BackupFileKind.Checkpoint or BackupFileKind.Other).Select(f => (full, f, RestoreLayout.TargetPath(f))));
+        var collision = work.GroupBy(w => w.Path, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (collision is not null)
+        {
+            throw new InvalidDataException($"{string.Join(" and ", collision.Select(c => $"{c.Set.Describe()}: '{c.File.Path}'"))} would both be restored as '{collision.Key}'");
+        }
+
+        target = Path.GetFullPath(target);
+        var staging = RestoreStaging.Prepare(target);
+        try
+        {
+            var problems = new List<string>[work.Count];
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, work.Count).OrderByDescending(i => work[i].File.Bytes),
+                new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelFiles, CancellationToken = cancellationToken },
+                async (i, ct) =>
+                {
+                    var (set, file, path) = work[i];
+                    problems[i] = [.. await StoredFileCheck.RunAsync(repository, set, file, Inside(staging, path), options.VerifyContentOnRestore, ct, flushCopy: !RestoreStaging.SyncsWholeFileSystem).ConfigureAwait(false)];
+                }).ConfigureAwait(false);
+            var all = problems.SelectMany(p => p).ToList();
+            if (all.Count > 0)
+            {
+                throw new InvalidDataException(all.Count == 1 ? all[0] : $"{all[0]} (and {all.Count - 1} more problems)");
             }
 
-            length += read;
-        }
+            var plan = Plan(chain, work, full, target);
+            Directory.CreateDirectory(Path.Combine(staging, RestoreLayout.LogFolder));
+            await using (var stream = new FileStream(Path.Combine(staging, RestorePlan.FileName), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
+            {
+                await stream.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(plan, ManifestJson.Options), cancellationToken).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
 
-        if (length != file.Bytes)
+            cancellationToken.ThrowIfCancellationRequested();
+            RestoreStaging.Commit(staging, target);
+            return plan;
+        }
+        catch
         {
-            return $"'{file.Path}' has {length} bytes, the manifest says {file.Bytes}";
+            RestoreStaging.Discard(staging);
+            throw;
         }
+    }
 
-        var sha = Convert.ToHexStringLower(hash.GetHashAndReset());
-        if (sha != file.Sha256)
+    private static RestorePlan Plan(BackupChain chain, List<(StoredSet Set, ManifestFile File, string Path)> work, StoredSet full, string target)
+    {
+        string Local(string path) => Path.Combine(target, path.Replace('/', Path.DirectorySeparatorChar));
+        var databases = work.Where(w => w.File.Kind == BackupFileKind.Database).Select(w => new RestoredDatabase(
+            w.File.SourcePath ?? w.File.Path,
+            Local(w.Path),
+            w.File.Sha256,
+            chain.Full.Databases.FirstOrDefault(d => d.Path == w.File.Path)?.HasTrailerPage ?? chain.Full.Source != "snapshot")).ToList();
+        var logFolders = work.Where(w => w.File.Kind == BackupFileKind.Log).Select(w => w.Path[..w.Path.LastIndexOf('/')]).Distinct(StringComparer.Ordinal).ToList();
+        var checkpoint = work.Where(w => w.File.Kind == BackupFileKind.Checkpoint).Select(w => w.Path).FirstOrDefault();
+        var baseName = chain.Sets[^1].LogBaseName ?? chain.Full.LogBaseName
+            ?? chain.Logs.Select(l => LogFileName.TryParse(l.File.Path.Split('/')[^1])?.BaseName).FirstOrDefault(b => b is not null)
+            ?? (checkpoint is null ? null : Path.GetFileNameWithoutExtension(checkpoint));
+        return new RestorePlan
         {
-            return $"'{file.Path}' has SHA-256 {sha}, the manifest says {file.Sha256}";
+            Sets = [.. chain.Sets.Select(s => s.SetId)],
+            Kinds = [.. chain.Sets.Select(s => s.Kind.Name())],
+            Instance = chain.Full.Instance,
+            Source = full.Manifest.Source,
+            LogFolder = Local(logFolders.Count == 1 ? logFolders[0] : RestoreLayout.LogFolder),
+            LogBaseName = baseName,
+            GenLow = chain.Logs.Count == 0 ? null : chain.Logs[0].Generation,
+            GenHigh = chain.LastGeneration,
+            CheckpointPath = checkpoint is null ? null : Local(checkpoint),
+            CheckpointFolder = checkpoint is null ? null : Path.GetDirectoryName(Local(checkpoint)),
+            Databases = databases,
+        };
+    }
+
+    private static BackupChain? TryResolve(IReadOnlyList<StoredSet> sets, int index, out string? problem)
+    {
+        try
+        {
+            // The target is the last set given: a copied set with the same id as another resolves as itself.
+            problem = null;
+            return BackupChain.Resolve([.. sets.Take(index + 1).Select(s => s.Manifest)]);
+        }
+        catch (InvalidDataException e)
+        {
+            problem = e.Message;
+            return null;
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<StoredSet> sets, StoredSet set)
+    {
+        for (var i = 0; i < sets.Count; i++)
+        {
+            if (ReferenceEquals(sets[i], set))
+            {
+                return i;
+            }
         }
 
-        output?.Flush(flushToDisk: true);
-        return null;
+        throw new ArgumentException("set not listed", nameof(set));
+    }
+
+    private static int IndexOfId(IReadOnlyList<StoredSet> sets, string setId, string location)
+    {
+        for (var i = sets.Count - 1; i >= 0; i--)
+        {
+            if (sets[i].Manifest.SetId == setId && sets[i].NameMatchesManifest)
+            {
+                return i;
+            }
+        }
+
+        for (var i = sets.Count - 1; i >= 0; i--)
+        {
+            if (sets[i].Name == setId || sets[i].Manifest.SetId == setId)
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidDataException($"no committed set named '{setId}' in {location}");
+    }
+
+    private static string Inside(string root, string setPath)
+    {
+        Sinks.SetPath.Validate(setPath);
+        var full = Path.GetFullPath(Path.Combine(root, setPath.Replace('/', Path.DirectorySeparatorChar)));
+        return full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            ? full
+            : throw new InvalidDataException($"'{setPath}' would be written outside the restore target");
     }
 }

@@ -14,6 +14,21 @@ public sealed record RestorePlan
     /// <summary>The sets restored, oldest first.</summary>
     public required IReadOnlyList<string> Sets { get; init; }
 
+    /// <summary>The kind of each set restored, in the order of <see cref="Sets"/>.</summary>
+    public IReadOnlyList<string> Kinds { get; init; } = [];
+
+    /// <summary>The instance the sets were taken from.</summary>
+    public string? Instance { get; init; }
+
+    /// <summary>What produced the full set (<c>model</c>, <c>esent.dll</c>, <c>snapshot</c>).</summary>
+    public string? Source { get; init; }
+
+    /// <summary>The restored checkpoint file, when the full set has one (snapshot sets); <see langword="null"/> for streamed sets.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>The folder of the restored checkpoint (<c>szCheckpointFilePath</c>), or <see langword="null"/>.</summary>
+    public string? CheckpointFolder { get; init; }
+
     /// <summary>Folder of the restored logs (<c>szBackupLogPath</c>).</summary>
     public required string LogFolder { get; init; }
 

@@ -3,43 +3,40 @@ using ExternalBackup.Restore;
 
 namespace ExternalBackup.Cli.Commands;
 
-/// <summary><c>esebackup restore</c>: checks a folder of sets, or restores a chain into a folder ready for ESE recovery.</summary>
+/// <summary><c>esebackup restore</c>: checks the sets of a destination, or restores a chain into a folder ready for ESE recovery.</summary>
 public static class RestoreCommand
 {
     /// <summary>Creates the command.</summary>
     public static Command Create(CliConsole console)
     {
-        var from = new Option<string>("--from") { Description = "the folder of backup sets", Required = true };
-        var to = new Option<string?>("--to") { Description = "an empty or missing folder to restore into" };
-        var set = new Option<string?>("--set") { Description = "restore up to this set (default: the newest)" };
-        var verifyOnly = new Option<bool>("--verify-only") { Description = "check every set's files against their manifests; restore nothing" };
-        var json = new Option<bool>("--json") { Description = "print the restore plan as JSON" };
+        var from = new Option<string>("--from") { Description = "the destination: a folder of sets, tar:FILE (or tar:DIR, its archives), s3://bucket/prefix", Required = true };
+        var to = new Option<string?>("--to") { Description = "an empty or missing folder to restore into (written beside it and renamed into place)" };
+        var set = new Option<string?>("--set") { Description = "restore the chain ending with this set (default: the newest)" };
+        var verifyOnly = new Option<bool>("--verify-only") { Description = "check every set (chain, files, sizes, SHA-256, pages and logs); restore nothing" };
+        var json = new Option<bool>("--json") { Description = "print the restore plan (or the verification) as JSON" };
+        var s3Endpoint = new Option<string?>("--s3-endpoint") { Description = "for s3:// destinations: the endpoint URL (default: S3_ENDPOINT, then AWS)" };
+        var s3Region = new Option<string?>("--s3-region") { Description = "for s3:// destinations: the region (default: S3_REGION, then us-east-1)" };
         var command = new Command("restore", "Restore a backup chain (full + incrementals) into a folder ready for ESE recovery")
         {
-            from, to, set, verifyOnly, json,
+            from, to, set, verifyOnly, json, s3Endpoint, s3Region,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var s3 = new S3Settings(Endpoint: parse.GetValue(s3Endpoint), Region: parse.GetValue(s3Region));
+            if (parse.GetValue(verifyOnly))
+            {
+                return await VerifyDestination.RunAsync(console, parse.GetValue(from)!, parse.GetValue(set), parse.GetValue(json), s3, cancellationToken).ConfigureAwait(false);
+            }
+
             try
             {
-                if (parse.GetValue(verifyOnly))
-                {
-                    var problems = await ChainRestore.VerifyAsync(parse.GetValue(from)!, parse.GetValue(set), cancellationToken).ConfigureAwait(false);
-                    foreach (var problem in problems)
-                    {
-                        console.Error.WriteLine(problem);
-                    }
-
-                    console.Out.WriteLine(problems.Count == 0 ? "all sets intact" : $"{problems.Count} problems");
-                    return problems.Count == 0 ? CliConsole.Ok : CliConsole.Failed;
-                }
-
                 if (parse.GetValue(to) is not { } target)
                 {
                     return console.Fail(CliConsole.UsageOrIo, "restore needs --to (or --verify-only)");
                 }
 
-                var plan = await ChainRestore.RestoreAsync(parse.GetValue(from)!, target, parse.GetValue(set), cancellationToken).ConfigureAwait(false);
+                await using var repository = RepositoryAddress.Open(parse.GetValue(from)!, s3);
+                var plan = await ChainRestore.RestoreAsync(repository, target, parse.GetValue(set), null, cancellationToken).ConfigureAwait(false);
                 if (parse.GetValue(json))
                 {
                     console.WriteJson(plan);
@@ -55,7 +52,7 @@ public static class RestoreCommand
             {
                 return console.Fail(CliConsole.Failed, e.Message);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or FormatException or Amazon.Runtime.AmazonClientException or HttpRequestException or Polly.Timeout.TimeoutRejectedException)
             {
                 return console.Fail(CliConsole.UsageOrIo, e.Message);
             }

@@ -23,15 +23,26 @@ public static class VerifyCommand
     /// <summary>Exit code: usage or I/O error.</summary>
     public const int UsageOrIoError = 2;
 
-    /// <summary>Creates the command.</summary>
-    public static Command Create()
+    /// <summary>Creates the command; <paramref name="console"/> receives the output (default: the process's standard output and error).</summary>
+    public static Command Create(CliConsole? console = null)
     {
-        var paths = new Argument<string[]>("paths") { Arity = ArgumentArity.OneOrMore, Description = "Database, log or checkpoint files, or folders (walked recursively)" };
+        var paths = new Argument<string[]>("paths") { Arity = ArgumentArity.OneOrMore, Description = "Database, log or checkpoint files, or folders (walked recursively); or one backup destination (a folder of sets, tar:FILE, s3://bucket/prefix): every set is verified against its manifest" };
+        var s3Endpoint = new Option<string?>("--s3-endpoint") { Description = "for s3:// destinations: the endpoint URL (default: S3_ENDPOINT, then AWS)" };
+        var s3Region = new Option<string?>("--s3-region") { Description = "for s3:// destinations: the region (default: S3_REGION, then us-east-1)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text" };
         var command = new Command("verify", "Verify ESE databases (every page checksum), logs, checkpoints and log sets, like eseutil /k and /ml");
         command.Arguments.Add(paths);
         command.Options.Add(json);
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(paths) ?? [], parse.GetValue(json), Console.Out, Console.Error, ct));
+        command.Options.Add(s3Endpoint);
+        command.Options.Add(s3Region);
+        command.SetAction((parse, ct) =>
+        {
+            var output = console ?? new CliConsole(Console.Out, Console.Error);
+            var given = parse.GetValue(paths) ?? [];
+            return given.Length == 1 && RepositoryAddress.IsDestination(given[0])
+                ? VerifyDestination.RunAsync(output, given[0], null, parse.GetValue(json), new S3Settings(Endpoint: parse.GetValue(s3Endpoint), Region: parse.GetValue(s3Region)), ct)
+                : RunAsync(given, parse.GetValue(json), output.Out, output.Error, ct);
+        });
         return command;
     }
 

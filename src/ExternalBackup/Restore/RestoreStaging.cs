@@ -1,0 +1,119 @@
+using System.Runtime.InteropServices;
+using ExternalBackup.Repository;
+
+namespace ExternalBackup.Restore;
+
+/// <summary>
+/// The folder a restore is written into, beside its target (<c>.&lt;target&gt;.restoring</c>), renamed onto the
+/// target once every file is on the disk. A killed restore leaves only the staging folder, which the next restore
+/// of the same target removes; the target is never touched until the rename.
+/// </summary>
+internal static partial class RestoreStaging
+{
+    /// <summary>The suffix of staging folders.</summary>
+    public const string Suffix = ".restoring";
+
+    /// <summary>Checks the target and makes a fresh staging folder beside it.</summary>
+    /// <exception cref="IOException">The target exists and is not an empty folder.</exception>
+    public static string Prepare(string target)
+    {
+        var type = NoFollowFile.TypeOf(target);
+        if (type == NoFollowFile.EntryType.Directory && System.IO.Directory.EnumerateFileSystemEntries(target).Any())
+        {
+            throw new IOException($"the restore target '{target}' is not empty");
+        }
+
+        if (type is not (NoFollowFile.EntryType.Directory or NoFollowFile.EntryType.Missing))
+        {
+            throw new IOException($"the restore target '{target}' is {NoFollowFile.Describe(type)}");
+        }
+
+        var parent = Path.GetDirectoryName(target) ?? throw new IOException($"the restore target '{target}' has no parent folder");
+        System.IO.Directory.CreateDirectory(parent);
+        var staging = Path.Combine(parent, "." + Path.GetFileName(target) + Suffix);
+        var leftover = NoFollowFile.TypeOf(staging);
+        if (leftover == NoFollowFile.EntryType.Directory)
+        {
+            System.IO.Directory.Delete(staging, recursive: true);
+        }
+        else if (leftover != NoFollowFile.EntryType.Missing)
+        {
+            File.Delete(staging);
+        }
+
+        System.IO.Directory.CreateDirectory(staging);
+        return staging;
+    }
+
+    /// <summary>Whether <see cref="Commit"/> puts every file on the disk with one <c>syncfs</c> (Linux), so files need no flush of their own.</summary>
+    public static bool SyncsWholeFileSystem => OperatingSystem.IsLinux();
+
+    /// <summary>
+    /// Puts the staged files and folders on the disk (Linux: one <c>syncfs</c> of the staging folder's file system,
+    /// as <c>sync</c> after <c>cp</c>; elsewhere each folder, the files having been flushed one by one) and renames
+    /// the staging folder onto <paramref name="target"/> (replacing an empty target folder in one step on Linux).
+    /// </summary>
+    public static void Commit(string staging, string target)
+    {
+        if (SyncsWholeFileSystem)
+        {
+            SyncFileSystemOf(staging);
+        }
+        else
+        {
+            foreach (var folder in System.IO.Directory.EnumerateDirectories(staging, "*", SearchOption.AllDirectories).Append(staging))
+            {
+                Sinks.FileSystem.DirectoryDurability.Flush(folder);
+            }
+        }
+
+        if (OperatingSystem.IsLinux())
+        {
+            if (Rename(staging, target) != 0)
+            {
+                throw new IOException($"cannot rename the restore into place '{target}' (errno {Marshal.GetLastPInvokeError()}; the target must be an empty folder or absent)");
+            }
+        }
+        else
+        {
+            if (System.IO.Directory.Exists(target))
+            {
+                System.IO.Directory.Delete(target);
+            }
+
+            System.IO.Directory.Move(staging, target);
+        }
+
+        Sinks.FileSystem.DirectoryDurability.Flush(Path.GetDirectoryName(target)!);
+    }
+
+    /// <summary>Removes a staging folder after a failure (best effort: the next restore removes what is left).</summary>
+    public static void Discard(string staging)
+    {
+        try
+        {
+            if (System.IO.Directory.Exists(staging))
+            {
+                System.IO.Directory.Delete(staging, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static void SyncFileSystemOf(string folder)
+    {
+        using var handle = File.OpenHandle(Path.Combine(folder, RestorePlan.FileName), FileMode.Open, FileAccess.Read);
+        if (SyncFs(handle) != 0)
+        {
+            throw new IOException($"syncfs of the restore staging folder '{folder}' failed (errno {Marshal.GetLastPInvokeError()})");
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    private static partial int SyncFs(Microsoft.Win32.SafeHandles.SafeFileHandle fd);
+
+    [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Rename(string from, string to);
+}

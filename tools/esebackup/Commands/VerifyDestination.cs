@@ -1,0 +1,76 @@
+using System.Text.Json.Nodes;
+using ExternalBackup.Restore;
+
+namespace ExternalBackup.Cli.Commands;
+
+/// <summary>
+/// Verification of a whole destination, shared by <c>restore --verify-only</c> and <c>verify DEST</c>: exit 0 when
+/// there was something to verify and all of it is intact, 1 when there is nothing to verify, a chain is broken, a
+/// manifest does not belong to its folder, or a file is missing or damaged; 2 on usage errors.
+/// </summary>
+public static class VerifyDestination
+{
+    /// <summary>Verifies <paramref name="from"/> (or the chain of <paramref name="setId"/>) and prints the result.</summary>
+    public static async Task<int> RunAsync(CliConsole console, string from, string? setId, bool json, S3Settings? s3, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        RepositoryVerification result;
+        try
+        {
+            await using var repository = RepositoryAddress.Open(from, s3);
+            result = await ChainRestore.VerifyAsync(repository, setId, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FormatException e)
+        {
+            return console.Fail(CliConsole.UsageOrIo, e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Amazon.Runtime.AmazonClientException or HttpRequestException or Polly.Timeout.TimeoutRejectedException)
+        {
+            // Nothing could be read: nothing is verified.
+            result = new RepositoryVerification(from, [], [e.Message]);
+        }
+
+        if (json)
+        {
+            console.Out.WriteLine(ToJson(result).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        }
+        else
+        {
+            foreach (var set in result.Sets)
+            {
+                console.Out.WriteLine($"{set.Name}: {set.Kind}, {set.Files} files, {set.Bytes} bytes - {(set.Ok ? "intact" : "DAMAGED")}");
+            }
+
+            console.Out.WriteLine(result.Ok ? $"all {result.Sets.Count} sets intact" : $"{result.AllProblems.Count()} problems");
+        }
+
+        foreach (var problem in result.AllProblems)
+        {
+            console.Error.WriteLine(problem);
+        }
+
+        return result.Ok ? CliConsole.Ok : CliConsole.Failed;
+    }
+
+    /// <summary>The result as the JSON object <c>--json</c> prints.</summary>
+    public static JsonObject ToJson(RepositoryVerification result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new JsonObject
+        {
+            ["location"] = result.Location,
+            ["ok"] = result.Ok,
+            ["sets"] = new JsonArray([.. result.Sets.Select(s => (JsonNode)new JsonObject
+            {
+                ["name"] = s.Name,
+                ["setId"] = s.SetId,
+                ["kind"] = s.Kind,
+                ["files"] = s.Files,
+                ["bytes"] = s.Bytes,
+                ["ok"] = s.Ok,
+                ["problems"] = new JsonArray([.. s.Problems.Select(p => (JsonNode)p)]),
+            })]),
+            ["problems"] = new JsonArray([.. result.Problems.Select(p => (JsonNode)p)]),
+        };
+    }
+}
