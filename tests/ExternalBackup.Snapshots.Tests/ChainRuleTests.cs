@@ -48,6 +48,37 @@ public sealed class ChainRuleTests
         return await new FrozenFolderBackup(source).RunAsync(FrozenFolderLayout.Single(folder), sink, kind, setId, allowOrphan: allowOrphan);
     }
 
+    [Test]
+    public async Task A_named_instance_chains_across_snapshots_mounted_at_different_paths()
+    {
+        // Each night's snapshot is mounted somewhere else; by path alone tonight's incremental has no base.
+        var monday = Path.Combine(_scratch.Path, "snap-monday");
+        var tuesday = Path.Combine(_scratch.Path, "snap-tuesday");
+        WriteInstance(monday, "AAAA", 3, 5);
+        WriteInstance(tuesday, "AAAA", 5, 7);
+        await using (var sink = new DirectorySink(_destination))
+        {
+            await NewBackup().RunAsync(FrozenFolderLayout.Single(monday) with { InstanceName = "dc01-ntds" }, sink, BackupKind.Full, "01-full");
+        }
+
+        Assert.ThrowsAsync<ChainBaseNotFoundException>(() => BackupAsync(tuesday, BackupKind.Incremental, "02-by-path"));
+
+        BackupManifest incremental;
+        await using (var sink = new DirectorySink(_destination))
+        {
+            incremental = await NewBackup().RunAsync(FrozenFolderLayout.Single(tuesday) with { InstanceName = "dc01-ntds" }, sink, BackupKind.Incremental, "02-inc");
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(incremental.Instance, Is.EqualTo("dc01-ntds"));
+            Assert.That(incremental.Extends?.SetId, Is.EqualTo("01-full"));
+        });
+    }
+
+    private static FrozenFolderBackup NewBackup() =>
+        new(new FrozenFolderSource(new ToyEseFormat(), new FrozenFolderSourceOptions { ChunkSize = 32 * 1024 }));
+
     private static string Listing(string folder) => string.Join('\n',
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(f => $"{f} {new FileInfo(f).Length} {File.GetLastWriteTimeUtc(f):O}"));
 

@@ -47,7 +47,7 @@ public sealed class FrozenFolderBackup
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(sink);
-        var instance = string.Join(";", layout.DatabaseFolders.Concat(layout.LogFolders).Select(Path.GetFullPath).Distinct());
+        var instance = layout.InstanceName ?? string.Join(";", layout.DatabaseFolders.Concat(layout.LogFolders).Select(Path.GetFullPath).Distinct());
         var source = new FrozenSource(_source, () => [layout], () => instance);
         var result = await new BackupSetWriter(source, sink, Settings(_source, setId, _time, _logger) with { Extends = extends, AllowOrphan = allowOrphan })
             .RunAsync(kind, _source.Progress, cancellationToken).ConfigureAwait(false);

@@ -9,6 +9,13 @@ public sealed record FrozenFolderLayout(IReadOnlyList<string> DatabaseFolders, I
     /// <summary>File name patterns (<c>*</c>, <c>?</c>) a database must match, e.g. a writer's <c>ntds.dit</c>; default empty: every ESE database found.</summary>
     public IReadOnlyList<string> DatabaseFileSpecs { get; init; } = [];
 
+    /// <summary>
+    /// The instance the set records and its chain is found by. Default <see langword="null"/>: the folders' full paths,
+    /// which change when a snapshot is mounted somewhere else each time; name the instance (e.g. <c>dc01-ntds</c>) so
+    /// that tonight's incremental of a snapshot mounted at a new path extends last night's full.
+    /// </summary>
+    public string? InstanceName { get; init; }
+
     /// <summary>Whether sub-folders of <see cref="DatabaseFolders"/> are searched; default <see langword="true"/>.</summary>
     public bool RecurseDatabaseFolders { get; init; } = true;
 

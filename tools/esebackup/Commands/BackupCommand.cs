@@ -28,10 +28,11 @@ public static class BackupCommand
         var s3Region = new Option<string?>("--s3-region") { Description = "for s3:// destinations: the region (default: S3_REGION, then us-east-1)" };
         var verify = new Option<bool>("--verify-stream") { Description = "check every page and log on this side of the engine while streaming (default on)", DefaultValueFactory = _ => true };
         var setId = new Option<string?>("--set-id") { Description = "the set's name (default: start time and kind, e.g. 20261122T060000000Z-full); give an interrupted set's name to resume it on an s3:// destination" };
+        var instanceName = new Option<string?>("--instance-name") { Description = "with --from-snapshot: the instance the set records and its chain is found by (default: the folder's full path, which changes when each night's snapshot is mounted elsewhere)" };
         var allowOrphan = new Option<bool>("--allow-orphan") { Description = "commit an incremental or differential whose base (a set of the same instance and log stream that its logs continue) is not in the destination, for a product that keeps its own catalogue; without it such a backup is refused before anything is truncated" };
         var command = new Command("backup", "Back up an ESE instance online through the external backup API")
         {
-            engine, instance, to, kind, json, createDestination, verify, setId, fromSnapshot, logFolder, vss, fallback, s3Endpoint, s3Region, allowOrphan,
+            engine, instance, to, kind, json, createDestination, verify, setId, fromSnapshot, logFolder, vss, fallback, s3Endpoint, s3Region, allowOrphan, instanceName,
         };
         foreach (var option in EngineSelection.Options)
         {
@@ -41,6 +42,11 @@ public static class BackupCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var backupKind = Enum.Parse<BackupKind>(parse.GetValue(kind)!, ignoreCase: true);
+            if (parse.GetValue(instanceName) is not null && parse.GetValue(fromSnapshot) is null)
+            {
+                return console.Fail(CliConsole.UsageOrIo, "--instance-name applies only with --from-snapshot (the engine and VSS name their instance themselves)");
+            }
+
             IExternalBackupEngine? selected = null;
             try
             {
@@ -59,6 +65,7 @@ public static class BackupCommand
                     FallbackToStreaming = parse.GetValue(fallback) == "streaming",
                     Json = parse.GetValue(json),
                     AllowOrphan = parse.GetValue(allowOrphan),
+                    InstanceName = parse.GetValue(instanceName),
                 };
                 if (snapshotArguments.FromSnapshot is not null)
                 {

@@ -23,6 +23,9 @@ public sealed record SnapshotBackupArguments
     /// <summary>For incremental and differential: the highest log generation of the set extended (only later ones are copied).</summary>
     public long? LogsAfterGeneration { get; init; }
 
+    /// <summary><c>--instance-name NAME</c> (with <see cref="FromSnapshot"/>): the instance recorded and chained by; default the folder's full path.</summary>
+    public string? InstanceName { get; init; }
+
     /// <summary><c>--allow-orphan</c>: commit an incremental or differential with no base in the destination instead of refusing it.</summary>
     public bool AllowOrphan { get; init; }
 

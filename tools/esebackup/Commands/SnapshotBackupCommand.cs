@@ -35,8 +35,8 @@ public static class SnapshotBackupCommand
         }
 
         var layout = arguments.LogFolder is null
-            ? FrozenFolderLayout.Single(arguments.FromSnapshot)
-            : new FrozenFolderLayout([arguments.FromSnapshot], [arguments.LogFolder]);
+            ? FrozenFolderLayout.Single(arguments.FromSnapshot) with { InstanceName = arguments.InstanceName }
+            : new FrozenFolderLayout([arguments.FromSnapshot], [arguments.LogFolder]) { InstanceName = arguments.InstanceName };
         var source = new FrozenFolderSource(format, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration });
         try
         {
