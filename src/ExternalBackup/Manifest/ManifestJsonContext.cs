@@ -9,6 +9,6 @@ namespace ExternalBackup.Manifest;
 /// <see cref="ManifestJson.Options"/> (camelCase, enums as camelCase strings, indented) decide the format, and types
 /// not listed here fall back to reflection.
 /// </summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never, GenerationMode = JsonSourceGenerationMode.Metadata)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(BackupManifest))]
 internal sealed partial class ManifestJsonContext : JsonSerializerContext;
