@@ -56,30 +56,33 @@ internal sealed class BackupSetWriter(IBackupSource source, IBackupSink sink, Ba
             await sink.BeginSetAsync(set, cancellationToken).ConfigureAwait(false);
 
             using var pool = new AlignedBufferPool(settings.ChunkSize, settings.QueueDepth + 2);
-            _copier = new FileCopier(sink, pool, settings.QueueDepth, _identity) { OnChunk = f => Report(progress, f) };
             var files = new List<ManifestFile>();
             var databases = new List<ManifestDatabase>();
             var corrections = new List<EccCorrection>();
+            _copier = new FileCopier(sink, pool, settings.QueueDepth, _identity)
+            {
+                OnFileStarts = (file, length) =>
+                {
+                    _bytesKnown += length;
+                    Report(progress, file.SourcePath);
+                },
+                OnChunk = f => Report(progress, f),
+            };
+            void Copied(CopiedFile copied) => Record(copied, files, databases, corrections);
             IReadOnlyList<SourceFile> listed = [];
             if (kind.CopiesDatabases())
             {
                 _phase = BackupPhase.Databases;
                 listed = await source.ListDatabasesAsync(cancellationToken).ConfigureAwait(false);
                 _filesKnown = listed.Count;
-                foreach (var file in listed)
-                {
-                    await CopyAsync(file, files, databases, corrections, progress, cancellationToken).ConfigureAwait(false);
-                }
+                await _copier.CopyAllAsync(listed, source.Open, Copied, cancellationToken).ConfigureAwait(false);
             }
 
             _phase = BackupPhase.Logs;
             var logs = await source.ListLogsAsync(cancellationToken).ConfigureAwait(false);
             chain?.ContinueWith(logs.Generations);
             _filesKnown += logs.Files.Count;
-            foreach (var file in logs.Files)
-            {
-                await CopyAsync(file, files, databases, corrections, progress, cancellationToken).ConfigureAwait(false);
-            }
+            await _copier.CopyAllAsync(logs.Files, source.Open, Copied, cancellationToken).ConfigureAwait(false);
 
             RequireEveryListedDatabase(listed, files);
             _phase = BackupPhase.Committing;
@@ -177,14 +180,9 @@ internal sealed class BackupSetWriter(IBackupSource source, IBackupSink sink, Ba
         }
     }
 
-    private async Task CopyAsync(SourceFile file, List<ManifestFile> files, List<ManifestDatabase> databases, List<EccCorrection> corrections, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Records a file the copier completed in the sink (called on its write lane, in order).</summary>
+    private void Record(CopiedFile copied, List<ManifestFile> files, List<ManifestDatabase> databases, List<EccCorrection> corrections)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        _identity.Declare(file.Kind, file.SetPath, file.SourcePath, file.LogSignature, file.DatabaseSignature);
-        using var reader = source.Open(file);
-        _bytesKnown += reader.Length;
-        Report(progress, file.SourcePath);
-        var copied = await _copier!.CopyAsync(file, reader, cancellationToken).ConfigureAwait(false);
         files.Add(copied.File);
         _filesDone++;
         if (copied.Database is { } database)
@@ -194,11 +192,11 @@ internal sealed class BackupSetWriter(IBackupSource source, IBackupSink sink, Ba
 
         foreach (var correction in copied.Corrections)
         {
-            _logger.LogWarning(PipelineEvents.EccCorrected, "{File}: page {Page} had a single-bit error at offset {Offset} (bit {Bit}); the set holds the corrected page", file.SourcePath, correction.Page, correction.Offset, correction.Bit);
+            _logger.LogWarning(PipelineEvents.EccCorrected, "{File}: page {Page} had a single-bit error at offset {Offset} (bit {Bit}); the set holds the corrected page", copied.Source.SourcePath, correction.Page, correction.Offset, correction.Bit);
             corrections.Add(correction);
         }
 
-        _logger.LogDebug(PipelineEvents.FileCopied, "Copied {Source} to {Path}: {Bytes} bytes, sha256 {Sha256}", file.SourcePath, copied.File.Path, copied.File.Bytes, copied.File.Sha256);
+        _logger.LogDebug(PipelineEvents.FileCopied, "Copied {Source} to {Path}: {Bytes} bytes, sha256 {Sha256}", copied.Source.SourcePath, copied.File.Path, copied.File.Bytes, copied.File.Sha256);
     }
 
     private async Task AbortSinkAsync()

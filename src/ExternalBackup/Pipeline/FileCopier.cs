@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using ExternalBackup.Buffers;
+using ExternalBackup.Chains;
 using ExternalBackup.Manifest;
 using ExternalBackup.Sinks;
 using ExternalBackup.Sources;
@@ -9,68 +10,99 @@ using ExternalBackup.Sources;
 namespace ExternalBackup.Pipeline;
 
 /// <summary>
-/// Copies one file of any source into the sink through four lanes over pooled, page-aligned buffers: a reader on a
-/// thread of its own (source reads block), a verify lane (pages and log segments checked, and ECC-correctable bits
-/// corrected, before anything of the chunk is stored), then a hashing lane (SHA-256 in order) and the sink write,
-/// neither waiting for the other; a chunk's buffer returns to the pool when both are done with it. The pool bounds how
-/// far any lane runs ahead, so memory is <c>pool size × chunk size</c> whatever the file. Once the file ended the
-/// verifier's problems decide (<see cref="FileVerdict"/>).
+/// Copies a run of files of any source into the sink through four lanes that live for the whole run, over pooled,
+/// page-aligned buffers: one reader on a thread of its own (source reads block) opens, reads to the end and closes
+/// each file in turn, then opens the next (the engine allows one open file, closed after its last read), and puts
+/// "file starts", chunk and "file ends" items in one bounded queue; the verify lane (pages and log segments checked,
+/// ECC-correctable bits corrected, before anything of the chunk is stored) decides each file at its end
+/// (<see cref="FileVerdict"/>); the hashing lane (SHA-256 in order) and the sink write neither wait for the other, and
+/// the write lane opens, writes and completes the sink's files one at a time, in order, completing a file once its
+/// digest is known. So file N's verdict, hash and sink write can still be in flight while N+1 is read; a chunk's buffer
+/// returns to the pool when hash and write are done with it, and the pool bounds how far any lane runs ahead, so
+/// memory is <c>pool size × chunk size</c> whatever the files. Any lane's failure or cancellation stops every lane;
+/// the run's failure names the file it is about.
 /// </summary>
-internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int queueDepth, IStreamVerifier? verifier)
+internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int queueDepth, StreamIdentityReader identity)
 {
+    private enum Mark
+    {
+        Chunk,
+        Starts,
+        Ends,
+    }
+
     /// <summary>Bytes stored so far, over every file.</summary>
     public long BytesDone { get; private set; }
+
+    /// <summary>Called by the write lane when a file starts, with the file and the length its source announced.</summary>
+    public Action<SourceFile, long>? OnFileStarts { get; init; }
 
     /// <summary>Called after each chunk is stored, with the file being copied.</summary>
     public Action<string>? OnChunk { get; init; }
 
-    /// <summary>Copies <paramref name="file"/> from <paramref name="reader"/> and completes it in the sink.</summary>
-    /// <exception cref="BackupVerificationException">The file failed verification.</exception>
-    /// <exception cref="InvalidDataException">The source streamed another length than it announced.</exception>
-    public async Task<CopiedFile> CopyAsync(SourceFile file, ISourceFileReader reader, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies <paramref name="files"/> in order, each opened with <paramref name="open"/> once the previous one was
+    /// read to its end and closed, and calls <paramref name="copied"/> (in order, on the write lane) once each is
+    /// completed in the sink.
+    /// </summary>
+    /// <exception cref="BackupVerificationException">A file failed verification.</exception>
+    /// <exception cref="InvalidDataException">A source streamed another length than it announced.</exception>
+    public async Task CopyAllAsync(IReadOnlyList<SourceFile> files, Func<SourceFile, ISourceFileReader> open, Action<CopiedFile> copied, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var descriptor = new BackupFileDescriptor(file.SetPath, file.Kind, reader.Length, file.SourcePath);
-        await sink.OpenFileAsync(descriptor, cancellationToken).ConfigureAwait(false);
-        var check = verifier?.Begin(descriptor);
+        if (files.Count == 0)
+        {
+            return;
+        }
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var read = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(queueDepth) { SingleReader = true, SingleWriter = true });
-        var verified = check is null ? read : Channel.CreateUnbounded<Chunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var toHash = Channel.CreateUnbounded<ChunkLease>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var read = Channel.CreateBounded<Item>(new BoundedChannelOptions(queueDepth) { SingleReader = true, SingleWriter = true });
+        var verified = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var toHash = Channel.CreateUnbounded<HashItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var reading = Task.Factory.StartNew(() => ReadAll(reader, file.SourcePath, read.Writer, linked.Token), linked.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        var verifying = check is null ? Task.CompletedTask : Task.Run(() => VerifyAllAsync(check, read.Reader, verified.Writer, linked), CancellationToken.None);
+        var reading = Task.Factory.StartNew(() => ReadAll(files, open, read.Writer, linked.Token), linked.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var verifying = Task.Run(() => VerifyAllAsync(read.Reader, verified.Writer, linked), CancellationToken.None);
         var hashing = Task.Run(() => HashAllAsync(toHash.Reader, hash, linked), CancellationToken.None);
-        long written = 0;
         try
         {
-            await foreach (var chunk in verified.Reader.ReadAllAsync(linked.Token).ConfigureAwait(false))
+            long written = 0;
+            await foreach (var item in verified.Reader.ReadAllAsync(linked.Token).ConfigureAwait(false))
             {
-                var lease = new ChunkLease(chunk.Buffer, chunk.Count);
-                if (!toHash.Writer.TryWrite(lease))
+                var file = item.File;
+                switch (item.Mark)
                 {
-                    pool.Return(chunk.Buffer);
-                    throw new InvalidOperationException("the hashing lane closed before the file ended");
-                }
+                    case Mark.Starts:
+                        written = 0;
+                        OnFileStarts?.Invoke(file.Source, file.Descriptor.ExpectedLength);
+                        await sink.OpenFileAsync(file.Descriptor, linked.Token).ConfigureAwait(false);
+                        break;
+                    case Mark.Chunk:
+                        await WriteAsync(item, toHash.Writer, linked.Token).ConfigureAwait(false);
+                        written += item.Count;
+                        break;
+                    default:
+                        if (!toHash.Writer.TryWrite(new HashItem(null, file)))
+                        {
+                            throw new InvalidOperationException("the hashing lane closed before the file ended");
+                        }
 
-                try
-                {
-                    await sink.WriteAsync(new BackupChunk(chunk.Offset, chunk.Buffer.Memory[..chunk.Count]), linked.Token).ConfigureAwait(false);
-                }
-                finally
-                {
-                    lease.Release(pool);
-                }
+                        var sha256 = await file.Sha256.Task.WaitAsync(linked.Token).ConfigureAwait(false);
+                        var length = item.Offset;
+                        if (written != length)
+                        {
+                            throw new InvalidDataException($"'{file.Source.SourcePath}': {written} bytes reached the sink of the {length} read");
+                        }
 
-                written += chunk.Count;
-                BytesDone += chunk.Count;
-                OnChunk?.Invoke(file.SourcePath);
+                        await sink.CompleteFileAsync(new CompletedFile(file.Descriptor, length, sha256), linked.Token).ConfigureAwait(false);
+                        copied(file.Copied(length, sha256));
+                        break;
+                }
             }
 
             toHash.Writer.Complete();
             await hashing.ConfigureAwait(false);
             await verifying.ConfigureAwait(false);
+            await reading.ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -85,80 +117,53 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
 
             throw;
         }
-
-        var length = await reading.ConfigureAwait(false);
-        if (length != written || length != reader.Length)
-        {
-            throw new InvalidDataException(reader.LengthMismatch(length));
-        }
-
-        reader.Complete();
-        var facts = check?.Complete(length);
-        if (facts is not null)
-        {
-            FileVerdict.ThrowIfAny(file.SourcePath, facts.Problems, file.Kind == BackupFileKind.Log ? file.Generation ?? facts.LogGeneration : null);
-        }
-
-        var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
-        await sink.CompleteFileAsync(new CompletedFile(descriptor, length, sha256), cancellationToken).ConfigureAwait(false);
-        var manifestFile = new ManifestFile
-        {
-            Path = file.SetPath,
-            Kind = file.Kind,
-            Bytes = length,
-            Sha256 = sha256,
-            SourcePath = file.SourcePath,
-            Generation = file.Kind == BackupFileKind.Log ? file.Generation ?? facts?.LogGeneration : null,
-        };
-        var database = facts?.Database ?? file.Facts;
-        return new CopiedFile(manifestFile, database is null ? null : database with { Path = file.SetPath }, facts?.Corrections ?? []);
     }
 
-    private long ReadAll(ISourceFileReader reader, string source, ChannelWriter<Chunk> queue, CancellationToken cancellationToken)
+    private async ValueTask WriteAsync(Item chunk, ChannelWriter<HashItem> toHash, CancellationToken cancellationToken)
     {
-        long offset = 0;
+        var lease = new ChunkLease(chunk.Buffer!, chunk.Count);
+        if (!toHash.TryWrite(new HashItem(lease, null)))
+        {
+            pool.Return(chunk.Buffer!);
+            throw new InvalidOperationException("the hashing lane closed before the file ended");
+        }
+
         try
         {
-            while (true)
+            await sink.WriteAsync(new BackupChunk(chunk.Offset, chunk.Buffer!.Memory[..chunk.Count]), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            lease.Release(pool);
+        }
+
+        BytesDone += chunk.Count;
+        OnChunk?.Invoke(chunk.File.Source.SourcePath);
+    }
+
+    /// <summary>The reader thread: each file opened, read to its end and closed before the next is opened.</summary>
+    private void ReadAll(IReadOnlyList<SourceFile> files, Func<SourceFile, ISourceFileReader> open, ChannelWriter<Item> queue, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var source in files)
             {
-                var buffer = pool.Rent(cancellationToken);
-                int count;
-                try
+                cancellationToken.ThrowIfCancellationRequested();
+                using var reader = open(source);
+                var file = new FileInFlight(source, new BackupFileDescriptor(source.SetPath, source.Kind, reader.Length, source.SourcePath));
+                Post(queue, new Item(file, Mark.Starts, null, 0, 0), cancellationToken);
+                var length = ReadFile(reader, file, queue, cancellationToken);
+                if (length != reader.Length)
                 {
-                    count = reader.Read(buffer.GetSpan(), offset);
-                    if (count < 0 || count > buffer.Length)
-                    {
-                        throw new InvalidDataException($"'{source}': the source returned {count} bytes for a {buffer.Length}-byte read at offset {offset}");
-                    }
-
-                    if (count == 0)
-                    {
-                        pool.Return(buffer);
-                        break;
-                    }
-
-                    if (offset + count > reader.Length)
-                    {
-                        throw new InvalidDataException(reader.LengthMismatch(offset + count));
-                    }
-
-                    var chunk = new Chunk(buffer, count, offset);
-                    if (!queue.TryWrite(chunk))
-                    {
-                        queue.WriteAsync(chunk, cancellationToken).AsTask().GetAwaiter().GetResult();
-                    }
-                }
-                catch
-                {
-                    pool.Return(buffer);
-                    throw;
+                    throw new InvalidDataException(reader.LengthMismatch(length));
                 }
 
-                offset += count;
+                // The source's file is closed now, before the next opens; its verdict, hash and write may still be in flight.
+                reader.Complete();
+                Post(queue, new Item(file, Mark.Ends, null, 0, length), cancellationToken);
             }
 
             queue.Complete();
-            return offset;
         }
         catch (Exception e)
         {
@@ -167,26 +172,81 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
         }
     }
 
-    private async Task VerifyAllAsync(IFileStreamCheck check, ChannelReader<Chunk> chunks, ChannelWriter<Chunk> verified, CancellationTokenSource lanes)
+    private long ReadFile(ISourceFileReader reader, FileInFlight file, ChannelWriter<Item> queue, CancellationToken cancellationToken)
+    {
+        long offset = 0;
+        while (true)
+        {
+            var buffer = pool.Rent(cancellationToken);
+            int count;
+            try
+            {
+                count = reader.Read(buffer.GetSpan(), offset);
+                if (count < 0 || count > buffer.Length)
+                {
+                    throw new InvalidDataException($"'{file.Source.SourcePath}': the source returned {count} bytes for a {buffer.Length}-byte read at offset {offset}");
+                }
+
+                if (count == 0)
+                {
+                    pool.Return(buffer);
+                    return offset;
+                }
+
+                if (offset + count > reader.Length)
+                {
+                    throw new InvalidDataException(reader.LengthMismatch(offset + count));
+                }
+
+                Post(queue, new Item(file, Mark.Chunk, buffer, count, offset), cancellationToken);
+            }
+            catch
+            {
+                pool.Return(buffer);
+                throw;
+            }
+
+            offset += count;
+        }
+    }
+
+    private static void Post(ChannelWriter<Item> queue, Item item, CancellationToken cancellationToken)
+    {
+        if (!queue.TryWrite(item))
+        {
+            queue.WriteAsync(item, cancellationToken).AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>The verify lane: each file's check begins at its start, sees every chunk, and decides at its end.</summary>
+    private async Task VerifyAllAsync(ChannelReader<Item> items, ChannelWriter<Item> verified, CancellationTokenSource lanes)
     {
         try
         {
-            await foreach (var chunk in chunks.ReadAllAsync(lanes.Token).ConfigureAwait(false))
+            await foreach (var item in items.ReadAllAsync(lanes.Token).ConfigureAwait(false))
             {
                 try
                 {
-                    check.Append(chunk.Buffer.GetSpan()[..chunk.Count], chunk.Offset);
+                    Verify(item);
                 }
                 catch
                 {
-                    pool.Return(chunk.Buffer);
+                    if (item.Buffer is { } failed)
+                    {
+                        pool.Return(failed);
+                    }
+
                     throw;
                 }
 
-                if (!verified.TryWrite(chunk))
+                if (!verified.TryWrite(item))
                 {
-                    pool.Return(chunk.Buffer);
-                    throw new InvalidOperationException("the write lane closed before the file ended");
+                    if (item.Buffer is { } unsent)
+                    {
+                        pool.Return(unsent);
+                    }
+
+                    throw new InvalidOperationException("the write lane closed before the run ended");
                 }
             }
 
@@ -204,19 +264,48 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
         }
     }
 
-    private async Task HashAllAsync(ChannelReader<ChunkLease> chunks, IncrementalHash hash, CancellationTokenSource lanes)
+    private void Verify(Item item)
+    {
+        var file = item.File;
+        var source = file.Source;
+        switch (item.Mark)
+        {
+            case Mark.Starts:
+                // Declared here, on the lane that reads the stream's headers, so the identity sees its files in order.
+                identity.Declare(source.Kind, source.SetPath, source.SourcePath, source.LogSignature, source.DatabaseSignature);
+                file.Check = identity.Begin(file.Descriptor);
+                break;
+            case Mark.Chunk:
+                file.Check!.Append(item.Buffer!.GetSpan()[..item.Count], item.Offset);
+                break;
+            default:
+                var facts = file.Check!.Complete(item.Offset);
+                file.Facts = facts;
+                FileVerdict.ThrowIfAny(source.SourcePath, facts.Problems, source.Kind == BackupFileKind.Log ? source.Generation ?? facts.LogGeneration : null);
+                break;
+        }
+    }
+
+    /// <summary>The hashing lane: one SHA-256 over the run, its digest taken and reset at each file's end.</summary>
+    private async Task HashAllAsync(ChannelReader<HashItem> items, IncrementalHash hash, CancellationTokenSource lanes)
     {
         try
         {
-            await foreach (var lease in chunks.ReadAllAsync(lanes.Token).ConfigureAwait(false))
+            await foreach (var item in items.ReadAllAsync(lanes.Token).ConfigureAwait(false))
             {
+                if (item.Ends is { } ended)
+                {
+                    ended.Sha256.TrySetResult(Convert.ToHexStringLower(hash.GetHashAndReset()));
+                    continue;
+                }
+
                 try
                 {
-                    hash.AppendData(lease.Buffer.GetSpan()[..lease.Count]);
+                    hash.AppendData(item.Lease!.Buffer.GetSpan()[..item.Lease.Count]);
                 }
                 finally
                 {
-                    lease.Release(pool);
+                    item.Lease!.Release(pool);
                 }
             }
         }
@@ -229,7 +318,7 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
     }
 
     /// <summary>Waits for every lane to stop, gives back what they left; returns the first lane's own failure (not a cancellation).</summary>
-    private async Task<Exception?> DrainAsync(Task reading, Task verifying, Task hashing, ChannelReader<Chunk> read, ChannelReader<Chunk> verified, ChannelReader<ChunkLease> toHash)
+    private async Task<Exception?> DrainAsync(Task reading, Task verifying, Task hashing, ChannelReader<Item> read, ChannelReader<Item> verified, ChannelReader<HashItem> toHash)
     {
         Exception? failure = null;
         foreach (var lane in new[] { reading, verifying, hashing })
@@ -240,7 +329,7 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
             }
             catch (OperationCanceledException)
             {
-                // Stopped with the rest of the file.
+                // Stopped with the rest of the run.
             }
             catch (Exception e) when (e is not ChannelClosedException)
             {
@@ -252,23 +341,62 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
             }
         }
 
-        foreach (var queue in new[] { read, verified }.Distinct())
+        foreach (var queue in new[] { read, verified })
         {
-            while (queue.TryRead(out var chunk))
+            while (queue.TryRead(out var item))
             {
-                pool.Return(chunk.Buffer);
+                if (item.Buffer is { } buffer)
+                {
+                    pool.Return(buffer);
+                }
             }
         }
 
-        while (toHash.TryRead(out var lease))
+        while (toHash.TryRead(out var item))
         {
-            lease.Release(pool);
+            item.Lease?.Release(pool);
         }
 
         return failure;
     }
 
-    private readonly record struct Chunk(AlignedBuffer Buffer, int Count, long Offset);
+    /// <summary>One item of the run's queue: a file's start, a chunk of it (a pooled buffer), or its end (offset = length).</summary>
+    private readonly record struct Item(FileInFlight File, Mark Mark, AlignedBuffer? Buffer, int Count, long Offset);
+
+    /// <summary>A chunk for the hashing lane, or a file's end (its digest is due).</summary>
+    private readonly record struct HashItem(ChunkLease? Lease, FileInFlight? Ends);
+
+    /// <summary>A file between its start and its completion in the sink: what the lanes learn of it.</summary>
+    private sealed class FileInFlight(SourceFile source, BackupFileDescriptor descriptor)
+    {
+        public SourceFile Source { get; } = source;
+
+        public BackupFileDescriptor Descriptor { get; } = descriptor;
+
+        /// <summary>The verify lane's check (set at the start, used only on that lane).</summary>
+        public IFileStreamCheck? Check { get; set; }
+
+        /// <summary>The verify lane's facts, set at the end before the end item reaches the write lane.</summary>
+        public FileCheckResult? Facts { get; set; }
+
+        /// <summary>The hashing lane's digest, set once it hashed the file's last chunk.</summary>
+        public TaskCompletionSource<string> Sha256 { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public CopiedFile Copied(long length, string sha256)
+        {
+            var manifestFile = new ManifestFile
+            {
+                Path = Source.SetPath,
+                Kind = Source.Kind,
+                Bytes = length,
+                Sha256 = sha256,
+                SourcePath = Source.SourcePath,
+                Generation = Source.Kind == BackupFileKind.Log ? Source.Generation ?? Facts?.LogGeneration : null,
+            };
+            var database = Facts?.Database ?? Source.Facts;
+            return new CopiedFile(Source, manifestFile, database is null ? null : database with { Path = Source.SetPath }, Facts?.Corrections ?? []);
+        }
+    }
 
     /// <summary>A pooled chunk shared by the hashing and writing lanes; its buffer returns to the pool when both released it.</summary>
     private sealed class ChunkLease(AlignedBuffer buffer, int count)
@@ -290,7 +418,8 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
 }
 
 /// <summary>A file the copier stored.</summary>
+/// <param name="Source">The source's file.</param>
 /// <param name="File">Its manifest entry.</param>
 /// <param name="Database">Header facts when it is a database and was verified.</param>
 /// <param name="Corrections">Single-bit errors corrected in the copy.</param>
-internal sealed record CopiedFile(ManifestFile File, ManifestDatabase? Database, IReadOnlyList<EccCorrection> Corrections);
+internal sealed record CopiedFile(SourceFile Source, ManifestFile File, ManifestDatabase? Database, IReadOnlyList<EccCorrection> Corrections);

@@ -14,7 +14,7 @@ internal static partial class TracedBackup
     /// <summary>The calls the trace records: opens, writes, every kind of flush, renames.</summary>
     private const string TracedCalls = "openat,write,pwrite64,fsync,fdatasync,syncfs,sync_file_range,rename,renameat,renameat2";
 
-    /// <summary>One completed system call: the thread, the call's name, the path of its first file argument (the file descriptor's path with <c>-y</c>, or the quoted path), and its result.</summary>
+    /// <summary>One completed system call: the thread, the call's name, the path of its first file argument (the file descriptor's path with <c>-y</c>, or the quoted path), and its result; <c>Line</c> is the call as a whole, its arguments and result joined when another thread interrupted it.</summary>
     internal sealed record Call(int Index, int Thread, string Name, string? Path, string Result, string Line);
 
     /// <summary>Runs the backup with every call of <see cref="TracedCalls"/> recorded; returns the exit code and the calls in completion order.</summary>
@@ -89,7 +89,7 @@ internal static partial class TracedBackup
                     path = opened.Groups["path"].Value;
                 }
 
-                calls.Add(new Call(calls.Count, thread, call.Groups["name"].Value, path, call.Groups["result"].Value, raw));
+                calls.Add(new Call(calls.Count, thread, call.Groups["name"].Value, path, call.Groups["result"].Value, text));
             }
         }
 
