@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ExternalBackup.Platform;
 using ExternalBackup.Repository;
 
 namespace ExternalBackup.Restore;
@@ -17,26 +18,26 @@ internal static partial class RestoreStaging
     /// <exception cref="IOException">The target exists and is not an empty folder.</exception>
     public static string Prepare(string target)
     {
-        var type = NoFollowFile.TypeOf(target);
-        if (type == NoFollowFile.EntryType.Directory && System.IO.Directory.EnumerateFileSystemEntries(target).Any())
+        var type = NoFollowPath.KindOf(target);
+        if (type == FileEntryKind.Folder && System.IO.Directory.EnumerateFileSystemEntries(target).Any())
         {
             throw new IOException($"the restore target '{target}' is not empty");
         }
 
-        if (type is not (NoFollowFile.EntryType.Directory or NoFollowFile.EntryType.Missing))
+        if (type is not (FileEntryKind.Folder or FileEntryKind.Missing))
         {
-            throw new IOException($"the restore target '{target}' is {NoFollowFile.Describe(type)}");
+            throw new IOException($"the restore target '{target}' is {type.DescribeInSet()}");
         }
 
         var parent = Path.GetDirectoryName(target) ?? throw new IOException($"the restore target '{target}' has no parent folder");
         System.IO.Directory.CreateDirectory(parent);
         var staging = Path.Combine(parent, "." + Path.GetFileName(target) + Suffix);
-        var leftover = NoFollowFile.TypeOf(staging);
-        if (leftover == NoFollowFile.EntryType.Directory)
+        var leftover = NoFollowPath.KindOf(staging);
+        if (leftover == FileEntryKind.Folder)
         {
             System.IO.Directory.Delete(staging, recursive: true);
         }
-        else if (leftover != NoFollowFile.EntryType.Missing)
+        else if (leftover != FileEntryKind.Missing)
         {
             File.Delete(staging);
         }
