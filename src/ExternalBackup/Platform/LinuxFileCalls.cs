@@ -137,6 +137,18 @@ internal static partial class LinuxFileCalls
     [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Rename(string from, string to);
 
+    /// <summary><c>int fsync(int fd)</c>; -1 and errno on failure.</summary>
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    public static partial int Fsync(int fd);
+
+    /// <summary><c>int syncfs(int fd)</c>: writes the whole file system holding <c>fd</c> to the disk; -1 and errno on failure.</summary>
+    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    public static partial int SyncFs(int fd);
+
+    /// <summary><c>int statfs(const char *path, struct statfs *buf)</c>; -1 and errno on failure.</summary>
+    [LibraryImport("libc", EntryPoint = "statfs", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static unsafe partial int Statfs(string path, byte* buffer);
+
     /// <summary><c>int unlink(const char *path)</c>; -1 and errno on failure.</summary>
     [LibraryImport("libc", EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Unlink(string path);

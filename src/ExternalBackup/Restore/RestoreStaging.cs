@@ -9,7 +9,7 @@ namespace ExternalBackup.Restore;
 /// target once every file is on the disk. A killed restore leaves only the staging folder, which the next restore
 /// of the same target removes; the target is never touched until the rename.
 /// </summary>
-internal static partial class RestoreStaging
+internal static class RestoreStaging
 {
     /// <summary>The suffix of staging folders.</summary>
     public const string Suffix = ".restoring";
@@ -58,7 +58,7 @@ internal static partial class RestoreStaging
     {
         if (SyncsWholeFileSystem)
         {
-            SyncFileSystemOf(staging);
+            FileSystemFlush.Flush(staging);
         }
         else
         {
@@ -70,7 +70,7 @@ internal static partial class RestoreStaging
 
         if (OperatingSystem.IsLinux())
         {
-            if (Rename(staging, target) != 0)
+            if (LinuxFileCalls.Rename(staging, target) != 0)
             {
                 throw new IOException($"cannot rename the restore into place '{target}' (errno {Marshal.GetLastPInvokeError()}; the target must be an empty folder or absent)");
             }
@@ -102,19 +102,4 @@ internal static partial class RestoreStaging
         {
         }
     }
-
-    private static void SyncFileSystemOf(string folder)
-    {
-        using var handle = File.OpenHandle(Path.Combine(folder, RestorePlan.FileName), FileMode.Open, FileAccess.Read);
-        if (SyncFs(handle) != 0)
-        {
-            throw new IOException($"syncfs of the restore staging folder '{folder}' failed (errno {Marshal.GetLastPInvokeError()})");
-        }
-    }
-
-    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
-    private static partial int SyncFs(Microsoft.Win32.SafeHandles.SafeFileHandle fd);
-
-    [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Rename(string from, string to);
 }

@@ -1,13 +1,11 @@
 using System.Runtime.InteropServices;
+using ExternalBackup.Platform;
 
 namespace ExternalBackup.Sinks.FileSystem;
 
 /// <summary>Makes a folder's entries (new files, renames) durable: <c>fsync</c> on the folder on Unix.</summary>
-internal static partial class DirectoryDurability
+internal static class DirectoryDurability
 {
-    private const int ReadOnly = 0;
-    private const int DirectoryFlag = 0x10000; // O_DIRECTORY on Linux
-
     /// <summary>Flushes the folder's metadata. On Windows NTFS journals metadata and .NET cannot open a folder for flushing; nothing is done there.</summary>
     public static void Flush(string folder)
     {
@@ -16,7 +14,7 @@ internal static partial class DirectoryDurability
             return;
         }
 
-        var fd = Open(folder, ReadOnly | (OperatingSystem.IsLinux() ? DirectoryFlag : 0));
+        var fd = LinuxFileCalls.Open(folder, LinuxFileCalls.ReadOnly | (OperatingSystem.IsLinux() ? LinuxFileCalls.DirectoryOnly | LinuxFileCalls.CloseOnExec : 0), 0);
         if (fd < 0)
         {
             throw new IOException($"cannot open folder '{folder}' to flush it (errno {Marshal.GetLastPInvokeError()})");
@@ -24,23 +22,14 @@ internal static partial class DirectoryDurability
 
         try
         {
-            if (Fsync(fd) != 0)
+            if (LinuxFileCalls.Fsync(fd) != 0)
             {
                 throw new IOException($"fsync of folder '{folder}' failed (errno {Marshal.GetLastPInvokeError()})");
             }
         }
         finally
         {
-            _ = Close(fd);
+            _ = LinuxFileCalls.Close(fd);
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static partial int Fsync(int fd);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
 }

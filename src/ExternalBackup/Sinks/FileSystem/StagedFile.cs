@@ -103,7 +103,7 @@ internal sealed class StagedFile : IDisposable
     /// <summary>
     /// With flush-behind: waits until every byte of the completed file has been written to the disk (an error names
     /// the file) and lets its pages leave the page cache. What is left to make the file durable is its metadata and
-    /// the device's cache (<see cref="FileSystemFlush"/>). Returns <see langword="false"/> when the file system
+    /// the device's cache (<see cref="Platform.FileSystemFlush"/>). Returns <see langword="false"/> when the file system
     /// refused range writeback; the file then needs <see cref="FlushToDisk"/>.
     /// </summary>
     public bool Settle()
