@@ -82,7 +82,7 @@ internal sealed class StagedFile : IDisposable
                     break;
                 }
 
-                _ = LinuxWriteback.Advise(Descriptor, _settled, _window, LinuxWriteback.DontNeed);
+                _ = Platform.LinuxFileCalls.Advise(Descriptor, _settled, _window, LinuxWriteback.DontNeed);
                 _settled += _window;
             }
         }
@@ -113,7 +113,7 @@ internal sealed class StagedFile : IDisposable
             return false;
         }
 
-        _ = LinuxWriteback.Advise(Descriptor, 0, 0, LinuxWriteback.DontNeed);
+        _ = Platform.LinuxFileCalls.Advise(Descriptor, 0, 0, LinuxWriteback.DontNeed);
         _settled = Length;
         return true;
     }
@@ -125,7 +125,7 @@ internal sealed class StagedFile : IDisposable
         if (_flushBehind)
         {
             // Every page is clean now: none of the backup needs to stay in the cache.
-            _ = LinuxWriteback.Advise(Descriptor, 0, 0, LinuxWriteback.DontNeed);
+            _ = Platform.LinuxFileCalls.Advise(Descriptor, 0, 0, LinuxWriteback.DontNeed);
         }
     }
 
