@@ -7,7 +7,8 @@ namespace ExternalBackup.Platform;
 /// Opens a regular file below a root folder without following any link on the way: on Linux each folder is opened
 /// with <c>openat(O_DIRECTORY|O_NOFOLLOW)</c> from the one above, the file's kind is read with
 /// <c>statx(AT_SYMLINK_NOFOLLOW)</c> (<see cref="FileEntry"/>) before it is opened (a FIFO, device or socket is never
-/// opened) and again on the open handle. Elsewhere the same checks are made with <see cref="FileEntry.Of(string)"/>.
+/// opened) and the file is opened with <see cref="RegularFile"/>'s checks (<c>O_NOFOLLOW|O_NONBLOCK</c>, the kind of
+/// the open handle). Elsewhere the same checks are made with <see cref="FileEntry.Of(string)"/>.
 /// </summary>
 internal static class NoFollowPath
 {
@@ -53,10 +54,30 @@ internal static class NoFollowPath
                     return (null, 0, !last && entry.Kind == FileEntryKind.RegularFile ? FileEntryKind.Missing : entry.Kind);
                 }
 
-                var next = LinuxFileCalls.OpenAt(
-                    folder,
-                    segments[i],
-                    LinuxFileCalls.ReadOnly | LinuxFileCalls.NoFollow | LinuxFileCalls.CloseOnExec | (last ? LinuxFileCalls.NonBlocking : LinuxFileCalls.DirectoryOnly));
+                if (last)
+                {
+                    // Opened without following or blocking, and the opened handle checked again: the entry cannot have been swapped in between.
+                    SafeFileHandle? handle;
+                    FileEntryKind opened;
+                    try
+                    {
+                        handle = RegularFile.OpenHandleIfRegularAt(folder, segments[i], $"'{string.Join('/', segments)}' below '{root}'", FileOptions.None, out opened);
+                    }
+                    catch (FileNotFoundException)
+                    {
+                        return (null, 0, FileEntryKind.Missing);
+                    }
+
+                    if (handle is null)
+                    {
+                        return (null, 0, opened);
+                    }
+
+                    var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+                    return (stream, stream.Length, FileEntryKind.RegularFile);
+                }
+
+                var next = LinuxFileCalls.OpenAt(folder, segments[i], LinuxFileCalls.ReadOnly | LinuxFileCalls.NoFollow | LinuxFileCalls.CloseOnExec | LinuxFileCalls.DirectoryOnly);
                 if (next < 0)
                 {
                     var errno = Marshal.GetLastPInvokeError();
@@ -68,23 +89,8 @@ internal static class NoFollowPath
                     };
                 }
 
-                if (!last)
-                {
-                    _ = LinuxFileCalls.Close(folder);
-                    folder = next;
-                    continue;
-                }
-
-                // The same check on what was opened: the entry cannot have been swapped in between.
-                var opened = FileEntry.TryStatx(next, "", LinuxFileCalls.EmptyPath, out _);
-                if (opened?.Kind != FileEntryKind.RegularFile)
-                {
-                    _ = LinuxFileCalls.Close(next);
-                    return (null, 0, opened?.Kind ?? FileEntryKind.Missing);
-                }
-
-                var handle = new SafeFileHandle(next, ownsHandle: true);
-                return (new FileStream(handle, FileAccess.Read, bufferSize: 0), opened.Value.Length, FileEntryKind.RegularFile);
+                _ = LinuxFileCalls.Close(folder);
+                folder = next;
             }
 
             return (null, 0, FileEntryKind.Folder);
