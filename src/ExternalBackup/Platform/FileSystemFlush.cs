@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace ExternalBackup.Platform;
 
 /// <summary>
@@ -39,22 +37,10 @@ internal static class FileSystemFlush
     /// <summary>Writes every dirty page and inode of <paramref name="folder"/>'s file system to the disk and waits for it.</summary>
     public static void Flush(string folder)
     {
-        var fd = LinuxFileCalls.Open(folder, LinuxFileCalls.ReadOnly | LinuxFileCalls.DirectoryOnly | LinuxFileCalls.CloseOnExec, 0);
-        if (fd < 0)
-        {
-            throw new IOException($"cannot open folder '{folder}' to flush its file system (errno {Marshal.GetLastPInvokeError()})");
-        }
-
-        try
-        {
-            if (LinuxFileCalls.SyncFs(fd) != 0)
-            {
-                throw new IOException($"flushing the file system of '{folder}' to the disk failed (syncfs, errno {Marshal.GetLastPInvokeError()})");
-            }
-        }
-        finally
-        {
-            _ = LinuxFileCalls.Close(fd);
-        }
+        FolderCall.Run(
+            folder,
+            LinuxFileCalls.SyncFs,
+            errno => $"cannot open folder '{folder}' to flush its file system (errno {errno})",
+            errno => $"flushing the file system of '{folder}' to the disk failed (syncfs, errno {errno})");
     }
 }

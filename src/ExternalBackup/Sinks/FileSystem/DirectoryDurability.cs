@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using ExternalBackup.Platform;
 
 namespace ExternalBackup.Sinks.FileSystem;
@@ -14,22 +13,10 @@ internal static class DirectoryDurability
             return;
         }
 
-        var fd = LinuxFileCalls.Open(folder, LinuxFileCalls.ReadOnly | (OperatingSystem.IsLinux() ? LinuxFileCalls.DirectoryOnly | LinuxFileCalls.CloseOnExec : 0), 0);
-        if (fd < 0)
-        {
-            throw new IOException($"cannot open folder '{folder}' to flush it (errno {Marshal.GetLastPInvokeError()})");
-        }
-
-        try
-        {
-            if (LinuxFileCalls.Fsync(fd) != 0)
-            {
-                throw new IOException($"fsync of folder '{folder}' failed (errno {Marshal.GetLastPInvokeError()})");
-            }
-        }
-        finally
-        {
-            _ = LinuxFileCalls.Close(fd);
-        }
+        FolderCall.Run(
+            folder,
+            LinuxFileCalls.Fsync,
+            errno => $"cannot open folder '{folder}' to flush it (errno {errno})",
+            errno => $"fsync of folder '{folder}' failed (errno {errno})");
     }
 }
