@@ -20,6 +20,29 @@ public static class DatabaseHeaderReader
     public static bool IsValidPageSize(int pageSize) => pageSize is 2048 or 4096 or 8192 or 16384 or 32768;
 
     /// <summary>
+    /// Whether <paramref name="start"/> (the first bytes of a file) carries the database magic in the primary header
+    /// (offset 4) or in the shadow header of any page size (offset page size + 4): a quick look, no checksum check.
+    /// </summary>
+    /// <param name="start">The start of the file (<see cref="BytesNeeded"/> bytes to see every shadow copy).</param>
+    public static bool HasDatabaseMagic(ReadOnlySpan<byte> start)
+    {
+        if (start.Length >= 8 && BinaryPrimitives.ReadUInt32LittleEndian(start[4..]) == DatabaseHeader.DatabaseMagic)
+        {
+            return true;
+        }
+
+        foreach (var cb in PageSizes)
+        {
+            if (start.Length >= cb + 8 && BinaryPrimitives.ReadUInt32LittleEndian(start[(cb + 4)..]) == DatabaseHeader.DatabaseMagic)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Locates the header in the first bytes of a database file (give <see cref="BytesNeeded"/> bytes or the whole file if shorter).
     /// Never throws on bad input.
     /// </summary>

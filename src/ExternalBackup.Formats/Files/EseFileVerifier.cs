@@ -161,7 +161,7 @@ public sealed class EseFileVerifier
             return EseFileKind.Temporary;
         }
 
-        if (LooksLikeDatabase(span) || DatabaseExtensions.Contains(ext, StringComparer.OrdinalIgnoreCase))
+        if (DatabaseHeaderReader.HasDatabaseMagic(span) || DatabaseExtensions.Contains(ext, StringComparer.OrdinalIgnoreCase))
         {
             return EseFileKind.Database;
         }
@@ -181,24 +181,6 @@ public sealed class EseFileVerifier
         }
 
         return treatUnknownAsDatabase ? EseFileKind.Database : EseFileKind.Other;
-    }
-
-    private static bool LooksLikeDatabase(ReadOnlySpan<byte> start)
-    {
-        if (start.Length >= 8 && BinaryPrimitives.ReadUInt32LittleEndian(start[4..]) == DatabaseHeader.DatabaseMagic)
-        {
-            return true;
-        }
-
-        foreach (var cb in DatabaseHeaderReader.PageSizes)
-        {
-            if (start.Length >= cb + 8 && BinaryPrimitives.ReadUInt32LittleEndian(start[(cb + 4)..]) == DatabaseHeader.DatabaseMagic)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private delegate void Sink(ReadOnlySpan<byte> data);

@@ -11,7 +11,8 @@ namespace ExternalBackup.Platform;
 /// <param name="Kind">What the entry is.</param>
 /// <param name="Device">The device holding it (major &lt;&lt; 32 | minor), 0 where unknown.</param>
 /// <param name="Inode">Its inode, 0 where unknown.</param>
-internal readonly record struct FileEntry(FileEntryKind Kind, ulong Device, ulong Inode)
+/// <param name="Length">Its size in bytes (Linux; 0 elsewhere).</param>
+internal readonly record struct FileEntry(FileEntryKind Kind, ulong Device, ulong Inode, long Length = 0)
 {
     private const int TypeMask = 0xF000;
 
@@ -61,21 +62,21 @@ internal readonly record struct FileEntry(FileEntryKind Kind, ulong Device, ulon
     /// <summary>Whether both describe the same file (Linux: same device and inode).</summary>
     public bool IsSameFileAs(FileEntry other) => Kind != FileEntryKind.Missing && Device == other.Device && Inode == other.Inode;
 
-    private static FileEntry Statx(int folder, string path, int flags, string shownPath)
+    /// <summary>
+    /// <c>statx(folder, path, flags)</c> (Linux): the entry, or <see langword="null"/> with the error number in
+    /// <paramref name="errno"/> when it cannot be looked at (<c>ENOENT</c> where nothing is there).
+    /// </summary>
+    internal static FileEntry? TryStatx(int folder, string path, int flags, out int errno)
     {
         Span<byte> buffer = stackalloc byte[LinuxFileCalls.StatxSize];
         buffer.Clear();
-        if (LinuxFileCalls.Statx(folder, path, flags, LinuxFileCalls.TypeAndInode, ref MemoryMarshal.GetReference(buffer)) != 0)
+        if (LinuxFileCalls.Statx(folder, path, flags, LinuxFileCalls.TypeInodeAndSize, ref MemoryMarshal.GetReference(buffer)) != 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno == LinuxFileCalls.NoEntry)
-            {
-                return new FileEntry(FileEntryKind.Missing, 0, 0);
-            }
-
-            throw new IOException($"{shownPath}: cannot look at it: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+            errno = Marshal.GetLastPInvokeError();
+            return null;
         }
 
+        errno = 0;
         var mode = MemoryMarshal.Read<ushort>(buffer[LinuxFileCalls.StatxModeOffset..]);
         var kind = (mode & TypeMask) switch
         {
@@ -89,8 +90,24 @@ internal readonly record struct FileEntry(FileEntryKind Kind, ulong Device, ulon
             _ => FileEntryKind.Other,
         };
         var inode = MemoryMarshal.Read<ulong>(buffer[LinuxFileCalls.StatxInodeOffset..]);
+        var length = (long)MemoryMarshal.Read<ulong>(buffer[LinuxFileCalls.StatxSizeOffset..]);
         var major = MemoryMarshal.Read<uint>(buffer[LinuxFileCalls.StatxDeviceOffset..]);
         var minor = MemoryMarshal.Read<uint>(buffer[(LinuxFileCalls.StatxDeviceOffset + 4)..]);
-        return new FileEntry(kind, ((ulong)major << 32) | minor, inode);
+        return new FileEntry(kind, ((ulong)major << 32) | minor, inode, length);
+    }
+
+    private static FileEntry Statx(int folder, string path, int flags, string shownPath)
+    {
+        if (TryStatx(folder, path, flags, out var errno) is { } entry)
+        {
+            return entry;
+        }
+
+        if (errno == LinuxFileCalls.NoEntry)
+        {
+            return new FileEntry(FileEntryKind.Missing, 0, 0);
+        }
+
+        throw new IOException($"{shownPath}: cannot look at it: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
     }
 }

@@ -29,7 +29,17 @@ internal static class RegularFile
                 : null;
         }
 
-        var fd = LinuxFileCalls.Open(path, LinuxFileCalls.ReadOnly | LinuxFileCalls.NoFollow | LinuxFileCalls.NonBlocking | LinuxFileCalls.NoControllingTerminal | LinuxFileCalls.CloseOnExec, 0);
+        return OpenHandleIfRegularAt(LinuxFileCalls.CurrentFolder, path, path, options, out kind);
+    }
+
+    /// <summary>
+    /// As <see cref="OpenHandleIfRegular"/> for <paramref name="name"/> in the open folder <paramref name="folder"/>
+    /// (Linux only: <c>openat</c>; <see cref="LinuxFileCalls.CurrentFolder"/> for a path), named <paramref name="shownPath"/> in errors.
+    /// </summary>
+    internal static SafeFileHandle? OpenHandleIfRegularAt(int folder, string name, string shownPath, FileOptions options, out FileEntryKind kind)
+    {
+        var path = shownPath;
+        var fd = LinuxFileCalls.OpenAt(folder, name, LinuxFileCalls.ReadOnly | LinuxFileCalls.NoFollow | LinuxFileCalls.NonBlocking | LinuxFileCalls.NoControllingTerminal | LinuxFileCalls.CloseOnExec);
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();

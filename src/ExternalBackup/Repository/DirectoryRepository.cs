@@ -1,4 +1,5 @@
 using ExternalBackup.Manifest;
+using ExternalBackup.Platform;
 using ExternalBackup.Sinks;
 
 namespace ExternalBackup.Repository;
@@ -6,7 +7,7 @@ namespace ExternalBackup.Repository;
 /// <summary>
 /// The sets of a folder as <see cref="Sinks.FileSystem.DirectorySink"/> writes them: one sub-folder per committed set
 /// holding <c>manifest.json</c>. Folders whose name starts with '.' (<c>.staging</c>) and entries that are links are
-/// never sets. Files are opened with <see cref="NoFollowFile"/>: no link on the way is followed and only regular
+/// never sets. Files are opened with <see cref="NoFollowPath"/>: no link on the way is followed and only regular
 /// files are opened.
 /// </summary>
 public sealed class DirectoryRepository : IBackupRepository
@@ -27,7 +28,7 @@ public sealed class DirectoryRepository : IBackupRepository
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<StoredSet>> ListSetsAsync(CancellationToken cancellationToken)
     {
-        if (NoFollowFile.TypeOf(Folder) != NoFollowFile.EntryType.Directory && !System.IO.Directory.Exists(Folder))
+        if (NoFollowPath.KindOf(Folder) != FileEntryKind.Folder && !System.IO.Directory.Exists(Folder))
         {
             throw new DirectoryNotFoundException($"the backup destination '{Folder}' does not exist");
         }
@@ -37,12 +38,12 @@ public sealed class DirectoryRepository : IBackupRepository
         {
             cancellationToken.ThrowIfCancellationRequested();
             var name = Path.GetFileName(folder);
-            if (name.StartsWith('.') || SetPath.Check(name) is not null || NoFollowFile.TypeOf(folder) != NoFollowFile.EntryType.Directory)
+            if (name.StartsWith('.') || SetPath.Check(name) is not null || NoFollowPath.KindOf(folder) != FileEntryKind.Folder)
             {
                 continue;
             }
 
-            if (NoFollowFile.TypeOf(Path.Combine(folder, BackupManifest.FileName)) == NoFollowFile.EntryType.Missing)
+            if (NoFollowPath.KindOf(Path.Combine(folder, BackupManifest.FileName)) == FileEntryKind.Missing)
             {
                 continue;
             }
@@ -62,12 +63,12 @@ public sealed class DirectoryRepository : IBackupRepository
             throw new InvalidDataException($"'{name}' is not a set name");
         }
 
-        var (stream, length, refused) = NoFollowFile.Open(Folder, [name, BackupManifest.FileName]);
+        var (stream, length, refused) = NoFollowPath.Open(Folder, [name, BackupManifest.FileName]);
         if (stream is null)
         {
-            throw new InvalidDataException(refused == NoFollowFile.EntryType.Missing
+            throw new InvalidDataException(refused == FileEntryKind.Missing
                 ? $"no committed set named '{name}' in {Folder}"
-                : $"{origin}: the manifest is {NoFollowFile.Describe(refused)}");
+                : $"{origin}: the manifest is {refused.DescribeInSet()}");
         }
 
         await using (stream.ConfigureAwait(false))
@@ -95,10 +96,10 @@ public sealed class DirectoryRepository : IBackupRepository
             throw new InvalidDataException($"{name}: unsafe path ({unsafePath})");
         }
 
-        var (stream, length, refused) = NoFollowFile.Open(Folder, [set.Name, .. file.Path.Split('/')]);
+        var (stream, length, refused) = NoFollowPath.Open(Folder, [set.Name, .. file.Path.Split('/')]);
         if (stream is null)
         {
-            throw new InvalidDataException($"{name} is {NoFollowFile.Describe(refused)}");
+            throw new InvalidDataException($"{name} is {refused.DescribeInSet()}");
         }
 
         if (length != file.Bytes)

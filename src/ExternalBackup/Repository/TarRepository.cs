@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using ExternalBackup.Manifest;
+using ExternalBackup.Platform;
 using ExternalBackup.Sinks;
 
 namespace ExternalBackup.Repository;
@@ -151,30 +152,30 @@ public sealed class TarRepository : IBackupRepository
         }
 
         var archives = new Dictionary<string, ArchiveIndex>(StringComparer.Ordinal);
-        var type = NoFollowFile.TypeOf(_path);
-        if (type == NoFollowFile.EntryType.Directory)
+        var type = NoFollowPath.KindOf(_path);
+        if (type == FileEntryKind.Folder)
         {
             foreach (var file in System.IO.Directory.EnumerateFiles(_path, "*.tar").Order(StringComparer.Ordinal))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (!Path.GetFileName(file).StartsWith('.') && NoFollowFile.TypeOf(file) == NoFollowFile.EntryType.Regular)
+                if (!Path.GetFileName(file).StartsWith('.') && NoFollowPath.KindOf(file) == FileEntryKind.RegularFile)
                 {
                     archives.Add(file, ArchiveIndex.Read(file));
                 }
             }
         }
-        else if (type == NoFollowFile.EntryType.Regular || (type == NoFollowFile.EntryType.SymbolicLink && File.Exists(_path)))
+        else if (type == FileEntryKind.RegularFile || (type == FileEntryKind.SymbolicLink && File.Exists(_path)))
         {
             // The archive named on the command line may be a link; links inside it are what is refused.
             archives.Add(_path, ArchiveIndex.Read(_path));
         }
-        else if (type == NoFollowFile.EntryType.Missing)
+        else if (type == FileEntryKind.Missing)
         {
             throw new DirectoryNotFoundException($"the backup archive '{_path}' does not exist");
         }
         else
         {
-            throw new InvalidDataException($"'{_path}' is {NoFollowFile.Describe(type)}");
+            throw new InvalidDataException($"'{_path}' is {type.DescribeInSet()}");
         }
 
         _archives = archives;

@@ -12,16 +12,16 @@ namespace ExternalBackup.Restore;
 public static class RestoreLayout
 {
     /// <summary>The folder of databases in a set and in a restore.</summary>
-    public const string DatabaseFolder = "databases";
+    public const string DatabaseFolder = Pipeline.SetLayout.DatabaseFolder;
 
     /// <summary>The folder of logs in a set and in a restore.</summary>
-    public const string LogFolder = "logs";
+    public const string LogFolder = Pipeline.SetLayout.LogFolder;
 
     /// <summary>The folder of the checkpoint in a set and in a restore.</summary>
-    public const string CheckpointFolder = "checkpoint";
+    public const string CheckpointFolder = Pipeline.SetLayout.CheckpointFolder;
 
     /// <summary>The folder of writer documents in a set and in a restore.</summary>
-    public const string DocumentFolder = "documents";
+    public const string DocumentFolder = Pipeline.SetLayout.DocumentFolder;
 
     private static readonly string[] LegacyFolders = ["db/", "logs/", "databases/", "checkpoint/", "documents/"];
 

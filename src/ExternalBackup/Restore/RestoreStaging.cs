@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ExternalBackup.Platform;
 using ExternalBackup.Repository;
 
 namespace ExternalBackup.Restore;
@@ -8,7 +9,7 @@ namespace ExternalBackup.Restore;
 /// target once every file is on the disk. A killed restore leaves only the staging folder, which the next restore
 /// of the same target removes; the target is never touched until the rename.
 /// </summary>
-internal static partial class RestoreStaging
+internal static class RestoreStaging
 {
     /// <summary>The suffix of staging folders.</summary>
     public const string Suffix = ".restoring";
@@ -17,26 +18,26 @@ internal static partial class RestoreStaging
     /// <exception cref="IOException">The target exists and is not an empty folder.</exception>
     public static string Prepare(string target)
     {
-        var type = NoFollowFile.TypeOf(target);
-        if (type == NoFollowFile.EntryType.Directory && System.IO.Directory.EnumerateFileSystemEntries(target).Any())
+        var type = NoFollowPath.KindOf(target);
+        if (type == FileEntryKind.Folder && System.IO.Directory.EnumerateFileSystemEntries(target).Any())
         {
             throw new IOException($"the restore target '{target}' is not empty");
         }
 
-        if (type is not (NoFollowFile.EntryType.Directory or NoFollowFile.EntryType.Missing))
+        if (type is not (FileEntryKind.Folder or FileEntryKind.Missing))
         {
-            throw new IOException($"the restore target '{target}' is {NoFollowFile.Describe(type)}");
+            throw new IOException($"the restore target '{target}' is {type.DescribeInSet()}");
         }
 
         var parent = Path.GetDirectoryName(target) ?? throw new IOException($"the restore target '{target}' has no parent folder");
         System.IO.Directory.CreateDirectory(parent);
         var staging = Path.Combine(parent, "." + Path.GetFileName(target) + Suffix);
-        var leftover = NoFollowFile.TypeOf(staging);
-        if (leftover == NoFollowFile.EntryType.Directory)
+        var leftover = NoFollowPath.KindOf(staging);
+        if (leftover == FileEntryKind.Folder)
         {
             System.IO.Directory.Delete(staging, recursive: true);
         }
-        else if (leftover != NoFollowFile.EntryType.Missing)
+        else if (leftover != FileEntryKind.Missing)
         {
             File.Delete(staging);
         }
@@ -57,7 +58,7 @@ internal static partial class RestoreStaging
     {
         if (SyncsWholeFileSystem)
         {
-            SyncFileSystemOf(staging);
+            FileSystemFlush.Flush(staging);
         }
         else
         {
@@ -69,7 +70,7 @@ internal static partial class RestoreStaging
 
         if (OperatingSystem.IsLinux())
         {
-            if (Rename(staging, target) != 0)
+            if (LinuxFileCalls.Rename(staging, target) != 0)
             {
                 throw new IOException($"cannot rename the restore into place '{target}' (errno {Marshal.GetLastPInvokeError()}; the target must be an empty folder or absent)");
             }
@@ -101,19 +102,4 @@ internal static partial class RestoreStaging
         {
         }
     }
-
-    private static void SyncFileSystemOf(string folder)
-    {
-        using var handle = File.OpenHandle(Path.Combine(folder, RestorePlan.FileName), FileMode.Open, FileAccess.Read);
-        if (SyncFs(handle) != 0)
-        {
-            throw new IOException($"syncfs of the restore staging folder '{folder}' failed (errno {Marshal.GetLastPInvokeError()})");
-        }
-    }
-
-    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
-    private static partial int SyncFs(Microsoft.Win32.SafeHandles.SafeFileHandle fd);
-
-    [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Rename(string from, string to);
 }

@@ -26,7 +26,7 @@ public sealed class EseFrozenFileFormat : IFrozenFileFormat
     /// <inheritdoc />
     public FrozenFileHeader? Identify(string path, ReadOnlySpan<byte> head, long length)
     {
-        if (LooksLikeDatabase(head))
+        if (DatabaseHeaderReader.HasDatabaseMagic(head))
         {
             return IdentifyDatabase(path, head);
         }
@@ -147,24 +147,6 @@ public sealed class EseFrozenFileFormat : IFrozenFileFormat
             RequiredLogLow = needsLogs ? db.GenMinRequired : 0,
             RequiredLogHigh = needsLogs ? db.GenMaxRequired : 0,
         };
-    }
-
-    private static bool LooksLikeDatabase(ReadOnlySpan<byte> head)
-    {
-        if (head.Length >= 8 && BinaryPrimitives.ReadUInt32LittleEndian(head[4..]) == DatabaseHeader.DatabaseMagic)
-        {
-            return true;
-        }
-
-        foreach (var cb in DatabaseHeaderReader.PageSizes)
-        {
-            if (head.Length >= cb + 8 && BinaryPrimitives.ReadUInt32LittleEndian(head[(cb + 4)..]) == DatabaseHeader.DatabaseMagic)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static string Text(Signature signature) => Chains.SignatureText.Of(signature);

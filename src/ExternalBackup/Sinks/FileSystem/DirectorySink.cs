@@ -1,4 +1,5 @@
 using ExternalBackup.Manifest;
+using ExternalBackup.Platform;
 using ExternalBackup.Sinks.Resilience;
 
 namespace ExternalBackup.Sinks.FileSystem;

@@ -17,14 +17,10 @@ internal static partial class LinuxWriteback
     /// <summary><c>SYNC_FILE_RANGE_WAIT_AFTER</c>: wait until the range's writeback has ended.</summary>
     public const uint WaitAfter = 4;
 
-    /// <summary><c>POSIX_FADV_DONTNEED</c>: the range's clean pages may leave the page cache.</summary>
+    /// <summary><c>POSIX_FADV_DONTNEED</c> for <see cref="Platform.LinuxFileCalls.Advise"/>: the range's clean pages may leave the page cache.</summary>
     public const int DontNeed = 4;
 
     /// <summary><c>int sync_file_range(int fd, off64_t offset, off64_t nbytes, unsigned int flags)</c>; -1 and errno on failure.</summary>
     [LibraryImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
     public static partial int SyncFileRange(int fd, long offset, long bytes, uint flags);
-
-    /// <summary><c>int posix_fadvise(int fd, off_t offset, off_t len, int advice)</c>; returns the error number (0 on success).</summary>
-    [LibraryImport("libc", EntryPoint = "posix_fadvise")]
-    public static partial int Advise(int fd, long offset, long length, int advice);
 }

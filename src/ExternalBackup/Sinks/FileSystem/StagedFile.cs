@@ -82,7 +82,7 @@ internal sealed class StagedFile : IDisposable
                     break;
                 }
 
-                _ = LinuxWriteback.Advise(Descriptor, _settled, _window, LinuxWriteback.DontNeed);
+                _ = Platform.LinuxFileCalls.Advise(Descriptor, _settled, _window, LinuxWriteback.DontNeed);
                 _settled += _window;
             }
         }
@@ -103,7 +103,7 @@ internal sealed class StagedFile : IDisposable
     /// <summary>
     /// With flush-behind: waits until every byte of the completed file has been written to the disk (an error names
     /// the file) and lets its pages leave the page cache. What is left to make the file durable is its metadata and
-    /// the device's cache (<see cref="FileSystemFlush"/>). Returns <see langword="false"/> when the file system
+    /// the device's cache (<see cref="Platform.FileSystemFlush"/>). Returns <see langword="false"/> when the file system
     /// refused range writeback; the file then needs <see cref="FlushToDisk"/>.
     /// </summary>
     public bool Settle()
@@ -113,7 +113,7 @@ internal sealed class StagedFile : IDisposable
             return false;
         }
 
-        _ = LinuxWriteback.Advise(Descriptor, 0, 0, LinuxWriteback.DontNeed);
+        _ = Platform.LinuxFileCalls.Advise(Descriptor, 0, 0, LinuxWriteback.DontNeed);
         _settled = Length;
         return true;
     }
@@ -125,7 +125,7 @@ internal sealed class StagedFile : IDisposable
         if (_flushBehind)
         {
             // Every page is clean now: none of the backup needs to stay in the cache.
-            _ = LinuxWriteback.Advise(Descriptor, 0, 0, LinuxWriteback.DontNeed);
+            _ = Platform.LinuxFileCalls.Advise(Descriptor, 0, 0, LinuxWriteback.DontNeed);
         }
     }
 
