@@ -1,3 +1,4 @@
+using ExternalBackup.Tests.Common;
 using System.Diagnostics;
 using ExternalBackup.Repository;
 using ExternalBackup.Restore;
@@ -29,6 +30,7 @@ public abstract class LocalRepositoryContract : BackupRepositoryContract
     /// <summary>Puts <paramref name="entry"/> where <paramref name="path"/> of set <paramref name="setName"/> was; <paramref name="outside"/> is a file outside the set.</summary>
     protected abstract Task PlaceAsync(string setName, string path, HostileEntry entry, string outside);
 
+    [LinuxOnly("Linux links, FIFOs and device nodes")]
     [TestCase(HostileEntry.LinkToDevZero)]
     [TestCase(HostileEntry.LinkOutside)]
     [TestCase(HostileEntry.Fifo)]

@@ -11,6 +11,7 @@ public class DirectoryLockTests
 {
     private static readonly TimeSpan Guard = TimeSpan.FromMinutes(3);
 
+    [LinuxOnly("the racers are Linux processes started through dotnet")]
     [Test]
     public async Task Processes_racing_for_the_lock_never_both_hold_it()
     {
@@ -138,6 +139,7 @@ public class DirectoryLockTests
         Assert.That(Directory.EnumerateFileSystemEntries(destination).Select(Path.GetFileName), Is.EqualTo(new[] { DirectorySink.LockFileName }), "no set, no staging; the link is the user's to remove");
     }
 
+    [LinuxOnly("a tmpfs remounted read-only")]
     [Test]
     public async Task A_read_only_destination_is_reported_as_read_only_and_left_as_it_was()
     {

@@ -9,6 +9,7 @@ namespace ExternalBackup.Tests.Sinks;
 /// visible set and every committed byte as it was, truncates nothing, and the next run succeeds; killed after the
 /// rename, the set is there and whole.
 /// </summary>
+[LinuxOnly("strace injects the kills")]
 public class DirectorySinkCommitKillTests
 {
     [TestCase("openat", "manifest.json", TestName = "Killed as the manifest is created: no new set")]

@@ -22,6 +22,7 @@ public class DirectorySinkCommitOrderTests
         Logs = new SyntheticLogSetOptions { Count = 40, LogFileSize = Mib, Checkpoint = new ExternalBackup.Formats.Primitives.LogPosition(1, 1, 0) },
     });
 
+    [LinuxOnly("strace observes the flush calls")]
     [Test]
     public async Task Every_file_and_folder_is_on_the_disk_before_the_manifest_and_the_manifest_before_the_rename()
     {
@@ -60,6 +61,7 @@ public class DirectorySinkCommitOrderTests
         Assert.That(calls.Any(c => c.Index > renamed && c.Name == "fsync" && c.Path == destination && c.Result.StartsWith('0')), Is.True, "the destination folder is flushed after the rename");
     }
 
+    [LinuxOnly("syncfs and strace are Linux")]
     [Test]
     public async Task On_ext4_a_set_of_many_files_is_flushed_with_one_syncfs_instead_of_an_fsync_per_file()
     {
