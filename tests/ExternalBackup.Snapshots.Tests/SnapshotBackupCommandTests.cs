@@ -10,56 +10,26 @@ namespace ExternalBackup.Snapshots.Tests;
 
 public sealed class SnapshotBackupCommandTests
 {
-    private const string Sig = "AAAA";
-    private ScratchDirectory _scratch = null!;
-    private string _live = null!;
-    private StringWriter _out = null!;
-    private StringWriter _err = null!;
-    private CliConsole _console = null!;
-    private MemorySink _sink = null!;
+    private const string Sig = SnapshotCommandBench.Signature;
+    private SnapshotCommandBench _bench = null!;
+
+    private string _live => _bench.Live;
+
+    private StringWriter _out => _bench.Out;
+
+    private StringWriter _err => _bench.Err;
+
+    private CliConsole _console => _bench.Console;
+
+    private MemorySink _sink => _bench.Sink;
 
     [SetUp]
-    public void SetUp()
-    {
-        _scratch = new ScratchDirectory("cmd");
-        _live = _scratch.Sub("live");
-        ToyEseFormat.WriteDatabase(Path.Combine(_live, "db", "app.edb"), Sig, pages: 16);
-        ToyEseFormat.WriteLog(Path.Combine(_live, "logs", "edb00007.log"), Sig, 7);
-        ToyEseFormat.WriteLog(Path.Combine(_live, "logs", "edb.log"), Sig, 8);
-        ToyEseFormat.WriteCheckpoint(Path.Combine(_live, "logs", "edb.chk"), Sig, 8);
-        _out = new StringWriter();
-        _err = new StringWriter();
-        _console = new CliConsole(_out, _err);
-        _sink = new MemorySink();
-    }
+    public void SetUp() => _bench = new SnapshotCommandBench("cmd");
 
     [TearDown]
-    public void TearDown()
-    {
-        _out.Dispose();
-        _err.Dispose();
-        _scratch.Dispose();
-    }
+    public void TearDown() => _bench.Dispose();
 
-    private SnapshotProviderModel ModelWithAppWriter()
-    {
-        var provider = new SnapshotProviderModel(_scratch.Sub("snapshots")).AddVolume(_live);
-        provider.AddComponent(new SnapshotComponent
-        {
-            WriterId = EseWriters.ExchangeStore,
-            InstanceId = Guid.NewGuid(),
-            WriterName = "Microsoft Exchange Writer",
-            LogicalPath = "Microsoft Exchange Server\\Microsoft Information Store\\SRV",
-            Name = "app",
-            Files =
-            [
-                new SnapshotFileSpec(SnapshotFileRole.Database, Path.Combine(_live, "db"), "app.edb"),
-                new SnapshotFileSpec(SnapshotFileRole.Log, Path.Combine(_live, "logs"), "edb*.log"),
-                new SnapshotFileSpec(SnapshotFileRole.Log, Path.Combine(_live, "logs"), "edb.chk"),
-            ],
-        });
-        return provider;
-    }
+    private SnapshotProviderModel ModelWithAppWriter() => _bench.ProviderWithAppWriter();
 
     [Test]
     public async Task FromSnapshotBacksUpAFrozenFolderAndSaysWhat()
