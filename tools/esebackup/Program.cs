@@ -20,6 +20,7 @@ public static class Program
         root.Subcommands.Add(ListCommand.Create(console));
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(SampleCommand.Create(console));
+        Logging.CliLogging.AddTo(root);
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
         {

@@ -24,14 +24,14 @@ public static class RepositoryAddress
 
     /// <summary>Opens the repository <paramref name="from"/> names.</summary>
     /// <exception cref="FormatException">The value is not a destination this tool reads.</exception>
-    public static IBackupRepository Open(string from, S3Settings? s3 = null, Func<string, string?>? environment = null)
+    public static IBackupRepository Open(string from, S3Settings? s3 = null, Func<string, string?>? environment = null, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         var address = SinkAddress.Parse(from);
         return address.Kind switch
         {
             SinkAddressKind.Directory => new DirectoryRepository(address.Location),
             SinkAddressKind.TarFile => new TarRepository(address.Location),
-            SinkAddressKind.S3 => new S3Repository(address.S3Options(s3, null, environment)),
+            SinkAddressKind.S3 => new S3Repository(address.S3Options(s3, null, environment), logger),
             _ => throw new FormatException($"--from {from}: a backup is read from a folder, tar:FILE, tar:DIR or s3://bucket/prefix, not from standard input"),
         };
     }

@@ -50,7 +50,7 @@ internal sealed class BackupSetWriter(IBackupSource source, IBackupSink sink, Ba
             begun = true;
             await source.BeginAsync(kind, extends, cancellationToken).ConfigureAwait(false);
             chain?.KnowInstance(source.Instance);
-            _logger.LogInformation(PipelineEvents.Began, "Backup {SetId} of {Instance} began ({Kind}, source {Source} {Producer})", setId, source.Instance, kind.Name(), source.Source, source.Producer);
+            PipelineEvents.Began(_logger, setId, source.Instance, kind.Name(), source.Source, source.Producer);
             var set = new BackupSetDescriptor(setId, kind, started, source.Instance);
             sinkBegun = true;
             await sink.BeginSetAsync(set, cancellationToken).ConfigureAwait(false);
@@ -81,6 +81,7 @@ internal sealed class BackupSetWriter(IBackupSource source, IBackupSink sink, Ba
             _phase = BackupPhase.Logs;
             var logs = await source.ListLogsAsync(cancellationToken).ConfigureAwait(false);
             chain?.ContinueWith(logs.Generations);
+            PipelineEvents.LogGenerations(_logger, setId, logs.Generations?.Low, logs.Generations?.High, logs.BaseName, logs.Files.Count);
             _filesKnown += logs.Files.Count;
             await _copier.CopyAllAsync(logs.Files, source.Open, Copied, cancellationToken).ConfigureAwait(false);
 
@@ -109,7 +110,7 @@ internal sealed class BackupSetWriter(IBackupSource source, IBackupSink sink, Ba
             };
             await sink.CommitAsync(manifest, cancellationToken).ConfigureAwait(false);
             committed = true;
-            _logger.LogInformation(PipelineEvents.Committed, "Backup {SetId} committed: {Databases} databases, {Logs} logs, {Bytes} bytes", setId, manifest.Counts.Databases, manifest.Counts.Logs, manifest.Counts.Bytes);
+            PipelineEvents.Committed(_logger, setId, manifest.Counts.Databases, manifest.Counts.Logs, manifest.Counts.Bytes);
 
             // Data first: the source truncates (or tells the writers they may) only now that the set is durable.
             _phase = BackupPhase.Truncating;
@@ -118,9 +119,10 @@ internal sealed class BackupSetWriter(IBackupSource source, IBackupSink sink, Ba
             begun = false;
             if (after.EndFailure is { } endFailure)
             {
-                _logger.LogError(PipelineEvents.EndFailed, "Backup {SetId} is committed{Truncated}, but the source did not record it: {Failure}", setId, after.LogsTruncated ? " and the logs truncated" : string.Empty, endFailure);
+                PipelineEvents.EndFailed(_logger, setId, after.LogsTruncated, endFailure);
             }
 
+            PipelineEvents.Succeeded(_logger, setId, kind.Name(), manifest.Files.Count, manifest.Counts.Bytes, after.LogsTruncated, after.EndFailure is null);
             _phase = BackupPhase.Completed;
             Report(progress, null);
             Status(JetSnt.Complete, 100);
@@ -128,10 +130,10 @@ internal sealed class BackupSetWriter(IBackupSource source, IBackupSink sink, Ba
         }
         catch (Exception e)
         {
-            _logger.LogError(PipelineEvents.Failed, e, "Backup {SetId} failed in phase {Phase}{Committed}", setId, _phase, committed ? " after the set was committed; it is kept" : "; nothing was committed or truncated");
+            PipelineEvents.Failed(_logger, e, setId, _phase, committed, e.Message);
             if (sinkBegun && !committed)
             {
-                await AbortSinkAsync().ConfigureAwait(false);
+                await AbortSinkAsync(setId).ConfigureAwait(false);
             }
 
             if (begun)
@@ -192,14 +194,14 @@ internal sealed class BackupSetWriter(IBackupSource source, IBackupSink sink, Ba
 
         foreach (var correction in copied.Corrections)
         {
-            _logger.LogWarning(PipelineEvents.EccCorrected, "{File}: page {Page} had a single-bit error at offset {Offset} (bit {Bit}); the set holds the corrected page", copied.Source.SourcePath, correction.Page, correction.Offset, correction.Bit);
+            PipelineEvents.EccCorrected(_logger, copied.Source.SourcePath, correction.Page, correction.Offset, correction.Bit);
             corrections.Add(correction);
         }
 
-        _logger.LogDebug(PipelineEvents.FileCopied, "Copied {Source} to {Path}: {Bytes} bytes, sha256 {Sha256}", copied.Source.SourcePath, copied.File.Path, copied.File.Bytes, copied.File.Sha256);
+        PipelineEvents.FileCopied(_logger, copied.Source.SourcePath, copied.File.Path, copied.File.Bytes, copied.File.Sha256);
     }
 
-    private async Task AbortSinkAsync()
+    private async Task AbortSinkAsync(string setId)
     {
         try
         {
@@ -207,7 +209,7 @@ internal sealed class BackupSetWriter(IBackupSource source, IBackupSink sink, Ba
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            _logger.LogWarning(PipelineEvents.CleanupFailed, e, "The sink could not discard the failed set");
+            PipelineEvents.CleanupFailed(_logger, e, setId);
         }
     }
 
@@ -236,12 +238,12 @@ internal sealed class BackupSetWriter(IBackupSource source, IBackupSink sink, Ba
             var answer = callback(JetSnp.Backup, snt, new JetSnProg(percent, 100));
             if (answer != JetError.Success)
             {
-                _logger.LogDebug(PipelineEvents.StatusCallback, "The status callback returned {Code}; like the engine, the backup ignores it", answer);
+                PipelineEvents.StatusCallbackIgnored(_logger, answer);
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            _logger.LogWarning(PipelineEvents.StatusCallback, e, "The status callback threw; the backup goes on");
+            PipelineEvents.StatusCallbackThrew(_logger, e);
         }
     }
 }

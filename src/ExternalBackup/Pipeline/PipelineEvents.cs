@@ -2,42 +2,81 @@ using Microsoft.Extensions.Logging;
 
 namespace ExternalBackup.Pipeline;
 
-/// <summary>The stable event ids of the pipeline's log lines: the set writer (11xx) and its sources (12xx).</summary>
-internal static class PipelineEvents
+/// <summary>
+/// The step events of a backup, with stable ids (docs/events.md): the set writer (11xx) and its sources (12xx).
+/// An integrator's Event Log or SIEM can alert on them; ids and names never change meaning.
+/// </summary>
+internal static partial class PipelineEvents
 {
-    /// <summary>The source's backup began.</summary>
-    public static readonly EventId Began = new(1101, "BackupBegan");
+    [LoggerMessage(EventId = 1101, EventName = "BackupBegan", Level = LogLevel.Information,
+        Message = "Backup {SetId} of {Instance} began ({Kind}, source {Source} {Producer})")]
+    public static partial void Began(ILogger logger, string setId, string instance, string kind, string source, string? producer);
 
-    /// <summary>A file was stored.</summary>
-    public static readonly EventId FileCopied = new(1102, "FileCopied");
+    [LoggerMessage(EventId = 1102, EventName = "FileCopied", Level = LogLevel.Information,
+        Message = "Copied {SourcePath} to {Path}: {Bytes} bytes, sha256 {Sha256}")]
+    public static partial void FileCopied(ILogger logger, string sourcePath, string path, long bytes, string sha256);
 
-    /// <summary>A single-bit error was corrected in the copy.</summary>
-    public static readonly EventId EccCorrected = new(1103, "EccCorrected");
+    [LoggerMessage(EventId = 1103, EventName = "EccCorrected", Level = LogLevel.Warning,
+        Message = "{SourcePath}: page {Page} had a single-bit error at offset {Offset} (bit {Bit}); the set holds the corrected page")]
+    public static partial void EccCorrected(ILogger logger, string sourcePath, long page, long offset, int bit);
 
-    /// <summary>The set was committed.</summary>
-    public static readonly EventId Committed = new(1104, "SetCommitted");
+    [LoggerMessage(EventId = 1104, EventName = "SetCommitted", Level = LogLevel.Information,
+        Message = "Backup {SetId} committed: {Databases} databases, {Logs} logs, {Bytes} bytes")]
+    public static partial void Committed(ILogger logger, string setId, int databases, int logs, long bytes);
 
-    /// <summary>The source could not record the backup after the commit and truncation.</summary>
-    public static readonly EventId EndFailed = new(1105, "EndAfterCommitFailed");
+    [LoggerMessage(EventId = 1105, EventName = "EndAfterCommitFailed", Level = LogLevel.Error,
+        Message = "Backup {SetId} is committed (logs truncated: {LogsTruncated}), but the source did not record it: {Failure}")]
+    public static partial void EndFailed(ILogger logger, string setId, bool logsTruncated, string failure);
 
-    /// <summary>The backup failed.</summary>
-    public static readonly EventId Failed = new(1106, "BackupFailed");
+    [LoggerMessage(EventId = 1106, EventName = "BackupFailed", Level = LogLevel.Error,
+        Message = "Backup {SetId} failed in phase {Phase} (set committed and kept: {Committed}; otherwise nothing was committed or truncated): {Cause}")]
+    public static partial void Failed(ILogger logger, Exception exception, string setId, BackupPhase phase, bool committed, string cause);
 
-    /// <summary>A cleanup step after a failure failed too.</summary>
-    public static readonly EventId CleanupFailed = new(1107, "CleanupFailed");
+    [LoggerMessage(EventId = 1107, EventName = "CleanupFailed", Level = LogLevel.Warning,
+        Message = "The sink could not discard the failed set {SetId}")]
+    public static partial void CleanupFailed(ILogger logger, Exception exception, string setId);
 
-    /// <summary>The status callback misbehaved.</summary>
-    public static readonly EventId StatusCallback = new(1108, "StatusCallback");
+    [LoggerMessage(EventId = 1108, EventName = "StatusCallbackIgnored", Level = LogLevel.Debug,
+        Message = "The status callback returned {Code}; like the engine, the backup ignores it")]
+    public static partial void StatusCallbackIgnored(ILogger logger, Engine.JetError code);
 
-    /// <summary>Ending the source's backup as failed failed too.</summary>
-    public static readonly EventId SourceAbortFailed = new(1201, "SourceAbortFailed");
+    [LoggerMessage(EventId = 1109, EventName = "LogGenerations", Level = LogLevel.Information,
+        Message = "Backup {SetId} copies logs {Low}..{High} (base name {BaseName}, {Files} files)")]
+    public static partial void LogGenerations(ILogger logger, string setId, long? low, long? high, string? baseName, int files);
 
-    /// <summary>Closing a file after a failure failed too.</summary>
-    public static readonly EventId SourceCloseFailed = new(1202, "SourceCloseFailed");
+    [LoggerMessage(EventId = 1110, EventName = "StatusCallbackThrew", Level = LogLevel.Warning,
+        Message = "The status callback threw; the backup goes on")]
+    public static partial void StatusCallbackThrew(ILogger logger, Exception exception);
 
-    /// <summary>A snapshot cleanup step failed.</summary>
-    public static readonly EventId SnapshotCleanupFailed = new(1203, "SnapshotCleanupFailed");
+    [LoggerMessage(EventId = 1111, EventName = "BackupSucceeded", Level = LogLevel.Information,
+        Message = "Backup {SetId} succeeded: {Kind}, {Files} files, {Bytes} bytes, logs truncated: {LogsTruncated}, recorded by the source: {Recorded}")]
+    public static partial void Succeeded(ILogger logger, string setId, string kind, int files, long bytes, bool logsTruncated, bool recorded);
 
-    /// <summary>The set is committed; the writers are being told the backup succeeded.</summary>
-    public static readonly EventId TellingWriters = new(1204, "TellingWriters");
+    [LoggerMessage(EventId = 1201, EventName = "SourceAbortFailed", Level = LogLevel.Warning,
+        Message = "JetEndExternalBackupInstance2(Abort) failed after the backup failed")]
+    public static partial void SourceAbortFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1202, EventName = "SourceCloseFailed", Level = LogLevel.Warning,
+        Message = "Closing {File} after a failure also failed")]
+    public static partial void SourceCloseFailed(ILogger logger, Exception exception, string file);
+
+    [LoggerMessage(EventId = 1203, EventName = "SnapshotCleanupFailed", Level = LogLevel.Warning,
+        Message = "Snapshot cleanup: could not {What}")]
+    public static partial void SnapshotCleanupFailed(ILogger logger, Exception exception, string what);
+
+    [LoggerMessage(EventId = 1204, EventName = "TellingWriters", Level = LogLevel.Information,
+        Message = "Snapshot backup {SetId} committed ({Files} files); reporting success to {Components} components")]
+    public static partial void TellingWriters(ILogger logger, string setId, int files, int components);
+
+    [LoggerMessage(EventId = 1205, EventName = "LogsTruncated", Level = LogLevel.Information,
+        Message = "Backup {SetId}: the engine truncated its logs, deleting {Count} generations {Generations}")]
+    public static partial void LogsTruncated(ILogger logger, string setId, int count, string generations);
+
+    [LoggerMessage(EventId = 1206, EventName = "BackupEnded", Level = LogLevel.Information,
+        Message = "Backup {SetId}: JetEndExternalBackupInstance2 ended the engine's backup normally")]
+    public static partial void Ended(ILogger logger, string setId);
+
+    [LoggerMessage(EventId = 1207, EventName = "TruncateListFailed", Level = LogLevel.Warning,
+        Message = "Backup {SetId}: JetGetTruncateLogInfoInstance failed, so the generations the truncation deletes are not known; truncating anyway")]
+    public static partial void TruncateListFailed(ILogger logger, Exception exception, string setId);
 }

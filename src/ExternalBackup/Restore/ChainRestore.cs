@@ -23,15 +23,35 @@ public static class ChainRestore
         return [.. result.AllProblems];
     }
 
+    /// <summary>Checks every set (or the chain of <paramref name="setId"/>); see <see cref="VerifyAsync(IBackupRepository, string?, RestoreOptions?, IProgress{VerificationProgress}?, CancellationToken)"/>.</summary>
+    public static Task<RepositoryVerification> VerifyAsync(IBackupRepository repository, string? setId, RestoreOptions? options, CancellationToken cancellationToken) =>
+        VerifyAsync(repository, setId, options, null, cancellationToken);
+
     /// <summary>
     /// Checks every set (or the chain of <paramref name="setId"/>): that there is one, that its chain reaches back to
     /// a full set without a gap, that its manifest names the folder that holds it, and that every file is there, of
     /// its size and SHA-256, and passes page, log or checkpoint verification. Files are read where the manifest is.
+    /// <paramref name="progress"/> hears of every file begun and every buffer checked, the bytes only ever going up.
     /// </summary>
-    public static async Task<RepositoryVerification> VerifyAsync(IBackupRepository repository, string? setId, RestoreOptions? options, CancellationToken cancellationToken)
+    public static async Task<RepositoryVerification> VerifyAsync(IBackupRepository repository, string? setId, RestoreOptions? options, IProgress<VerificationProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(repository);
         options ??= new RestoreOptions();
+        var result = await VerifyCoreAsync(repository, setId, options, progress, cancellationToken).ConfigureAwait(false);
+        if (result.Ok)
+        {
+            RestoreEvents.VerificationPassed(options.Logger, repository.Location, result.Sets.Count);
+        }
+        else
+        {
+            RestoreEvents.VerificationFailed(options.Logger, repository.Location, result.AllProblems.Count(), result.Sets.Count, result.AllProblems.FirstOrDefault() ?? "nothing to verify");
+        }
+
+        return result;
+    }
+
+    private static async Task<RepositoryVerification> VerifyCoreAsync(IBackupRepository repository, string? setId, RestoreOptions options, IProgress<VerificationProgress>? progress, CancellationToken cancellationToken)
+    {
         IReadOnlyList<StoredSet> sets;
         try
         {
@@ -63,6 +83,11 @@ public static class ChainRestore
         }
 
         var results = new List<SetVerification>();
+        var filesTotal = scope.Sum(s => s.Manifest.Files.Count);
+        var bytesTotal = scope.Sum(s => s.Manifest.Files.Sum(f => f.Bytes));
+        RestoreEvents.VerificationStarted(options.Logger, repository.Location, scope.Count, filesTotal, bytesTotal);
+        var setsDone = 0;
+        var tally = new ReadBackTally((files, bytes, current) => progress?.Report(new VerificationProgress(setsDone, scope.Count, files, filesTotal, bytes, bytesTotal, current)));
         foreach (var set in scope)
         {
             var setProblems = new List<string>();
@@ -81,10 +106,20 @@ public static class ChainRestore
             await Parallel.ForEachAsync(
                 Enumerable.Range(0, set.Manifest.Files.Count).OrderByDescending(i => set.Manifest.Files[i].Bytes),
                 new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelFiles, CancellationToken = cancellationToken },
-                async (i, ct) => found[i] = [.. await StoredFileCheck.RunAsync(repository, set, set.Manifest.Files[i], null, options.VerifyContent, ct).ConfigureAwait(false)]).ConfigureAwait(false);
+                async (i, ct) =>
+                {
+                    var file = set.Manifest.Files[i];
+                    tally.Started($"{set.Name}: {file.Path}");
+                    found[i] = [.. await StoredFileCheck.RunAsync(repository, set, file, null, options.VerifyContent, ct, onRead: tally.Read).ConfigureAwait(false)];
+                    tally.Completed();
+                    LogChecked(options.Logger, set, file, found[i]);
+                }).ConfigureAwait(false);
             setProblems.AddRange(found.SelectMany(f => f));
             results.Add(new SetVerification(set.Name, set.Manifest.SetId, set.Manifest.Kind.Name(), set.Manifest.Files.Count, set.Manifest.Files.Sum(f => f.Bytes), setProblems));
+            setsDone++;
         }
+
+        tally.Again();
 
         return new RepositoryVerification(repository.Location, results, problems);
     }
@@ -96,14 +131,34 @@ public static class ChainRestore
         return await RestoreAsync(repository, target, setId, null, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Restores the chain ending with <paramref name="setId"/> (the newest set when <see langword="null"/>) into <paramref name="target"/>, which must be empty or absent.</summary>
+    /// <summary>Restores the chain ending with <paramref name="setId"/>; see <see cref="RestoreAsync(IBackupRepository, string, string?, RestoreOptions?, IProgress{RestoreProgress}?, CancellationToken)"/>.</summary>
+    public static Task<RestorePlan> RestoreAsync(IBackupRepository repository, string target, string? setId, RestoreOptions? options, CancellationToken cancellationToken) =>
+        RestoreAsync(repository, target, setId, options, null, cancellationToken);
+
+    /// <summary>
+    /// Restores the chain ending with <paramref name="setId"/> (the newest set when <see langword="null"/>) into
+    /// <paramref name="target"/>, which must be empty or absent. <paramref name="progress"/> hears of every file begun
+    /// and every buffer written, the bytes only ever going up, then of the commit and the end.
+    /// </summary>
     /// <exception cref="InvalidDataException">Nothing to restore, the chain has a gap or no full set, or a file is missing or does not match its manifest (named).</exception>
     /// <exception cref="IOException">The target is not empty, or writing failed.</exception>
-    public static async Task<RestorePlan> RestoreAsync(IBackupRepository repository, string target, string? setId, RestoreOptions? options, CancellationToken cancellationToken)
+    public static async Task<RestorePlan> RestoreAsync(IBackupRepository repository, string target, string? setId, RestoreOptions? options, IProgress<RestoreProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentException.ThrowIfNullOrWhiteSpace(target);
         options ??= new RestoreOptions();
+        try
+        {
+            return await RestoreCoreAsync(repository, target, setId, options, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (LogFailure(options.Logger, target, e))
+        {
+            throw;
+        }
+    }
+
+    private static async Task<RestorePlan> RestoreCoreAsync(IBackupRepository repository, string target, string? setId, RestoreOptions options, IProgress<RestoreProgress>? progress, CancellationToken cancellationToken)
+    {
         IReadOnlyList<StoredSet> sets;
         try
         {
@@ -147,6 +202,11 @@ public static class ChainRestore
         }
 
         target = Path.GetFullPath(target);
+        var chainNames = string.Join(" + ", chain.Sets.Select(m => m.SetId));
+        var bytesTotal = work.Sum(w => w.File.Bytes);
+        RestoreEvents.Started(options.Logger, chainNames, repository.Location, target, work.Count, bytesTotal);
+        var phase = RestorePhase.Copying;
+        var tally = new ReadBackTally((files, bytes, current) => progress?.Report(new RestoreProgress(phase, files, work.Count, bytes, bytesTotal, current)));
         var staging = RestoreStaging.Prepare(target);
         try
         {
@@ -157,7 +217,13 @@ public static class ChainRestore
                 async (i, ct) =>
                 {
                     var (set, file, path) = work[i];
-                    problems[i] = [.. await StoredFileCheck.RunAsync(repository, set, file, Inside(staging, path), options.VerifyContentOnRestore, ct, flushCopy: !RestoreStaging.SyncsWholeFileSystem).ConfigureAwait(false)];
+                    tally.Started($"{set.Name}: {file.Path}");
+                    problems[i] = [.. await StoredFileCheck.RunAsync(repository, set, file, Inside(staging, path), options.VerifyContentOnRestore, ct, flushCopy: !RestoreStaging.SyncsWholeFileSystem, onRead: tally.Read).ConfigureAwait(false)];
+                    tally.Completed();
+                    if (problems[i].Count == 0)
+                    {
+                        RestoreEvents.FileRestored(options.Logger, set.Name, file.Path, Path.Combine(target, path.Replace('/', Path.DirectorySeparatorChar)), file.Bytes, file.Sha256);
+                    }
                 }).ConfigureAwait(false);
             var all = problems.SelectMany(p => p).ToList();
             if (all.Count > 0)
@@ -174,7 +240,13 @@ public static class ChainRestore
             }
 
             cancellationToken.ThrowIfCancellationRequested();
+            phase = RestorePhase.Committing;
+            tally.Again();
             RestoreStaging.Commit(staging, target);
+            RestoreEvents.Renamed(options.Logger, staging, target);
+            RestoreEvents.Succeeded(options.Logger, chainNames, target, plan.Databases.Count, plan.GenLow, plan.GenHigh);
+            phase = RestorePhase.Completed;
+            tally.Again();
             return plan;
         }
         catch
@@ -211,6 +283,26 @@ public static class ChainRestore
             CheckpointFolder = checkpoint is null ? null : Path.GetDirectoryName(Local(checkpoint)),
             Databases = databases,
         };
+    }
+
+    private static void LogChecked(Microsoft.Extensions.Logging.ILogger logger, StoredSet set, ManifestFile file, List<string> problems)
+    {
+        if (problems.Count == 0)
+        {
+            RestoreEvents.FileVerified(logger, set.Name, file.Path, file.Bytes, file.Sha256);
+        }
+
+        foreach (var problem in problems)
+        {
+            RestoreEvents.FileDamaged(logger, problem);
+        }
+    }
+
+    /// <summary>Logs a failed restore (an exception filter: never catches).</summary>
+    private static bool LogFailure(Microsoft.Extensions.Logging.ILogger logger, string target, Exception e)
+    {
+        RestoreEvents.Failed(logger, target, e is OperationCanceledException ? "cancelled" : e.Message);
+        return false;
     }
 
     private static BackupChain? TryResolve(IReadOnlyList<StoredSet> sets, int index, out string? problem)

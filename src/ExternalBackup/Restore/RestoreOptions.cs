@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace ExternalBackup.Restore;
 
 /// <summary>Tuning of restores and verification.</summary>
@@ -14,4 +17,7 @@ public sealed record RestoreOptions
 
     /// <summary>Whether a restore also checks every database page and log record (verification always does). Default off: the SHA-256 of every byte is checked either way.</summary>
     public bool VerifyContentOnRestore { get; init; }
+
+    /// <summary>Where the steps of restores, verifications and listings are logged (events 13xx to 15xx, docs/events.md). Default none.</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 }

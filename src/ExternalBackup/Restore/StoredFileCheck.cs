@@ -23,8 +23,12 @@ internal static class StoredFileCheck
     /// <summary>The largest checkpoint checked for its header (a checkpoint is a few KiB).</summary>
     public const int MaxCheckpointBytes = 1 << 20;
 
-    /// <summary>Reads <paramref name="file"/> of <paramref name="set"/> (copying it to <paramref name="copyTo"/>, flushed to the disk unless <paramref name="flushCopy"/> is off); returns the problems (empty when it matches).</summary>
-    public static async Task<IReadOnlyList<string>> RunAsync(IBackupRepository repository, StoredSet set, ManifestFile file, string? copyTo, bool verifyContent, CancellationToken cancellationToken, bool flushCopy = true)
+    /// <summary>
+    /// Reads <paramref name="file"/> of <paramref name="set"/> (copying it to <paramref name="copyTo"/>, flushed to the
+    /// disk unless <paramref name="flushCopy"/> is off), telling <paramref name="onRead"/> each read's byte count once
+    /// it is hashed (and written); returns the problems (empty when it matches).
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> RunAsync(IBackupRepository repository, StoredSet set, ManifestFile file, string? copyTo, bool verifyContent, CancellationToken cancellationToken, bool flushCopy = true, Action<int>? onRead = null)
     {
         var name = $"{set.Describe()}: '{file.Path}'";
         var problems = new List<string>();
@@ -80,6 +84,7 @@ internal static class StoredFileCheck
                     }
 
                     length += read;
+                    onRead?.Invoke(read);
                     var next = pending;
                     pending = default;
                     read = await next.ConfigureAwait(false);

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using ExternalBackup.Cli.Logging;
+using ExternalBackup.Cli.Progress;
 using ExternalBackup.Engine;
 using ExternalBackup.Manifest;
 using ExternalBackup.Pipeline;
@@ -41,6 +43,7 @@ public static class BackupCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
+            using var log = CliLogging.Open(parse, console, parse.GetValue(json));
             var backupKind = Enum.Parse<BackupKind>(parse.GetValue(kind)!, ignoreCase: true);
             if (parse.GetValue(instanceName) is not null && parse.GetValue(fromSnapshot) is null)
             {
@@ -56,7 +59,9 @@ public static class BackupCommand
                 {
                     CreateDestination = parse.GetValue(createDestination),
                     S3 = new S3Settings(Endpoint: parse.GetValue(s3Endpoint), Region: parse.GetValue(s3Region)),
+                    Logger = log.Default,
                 });
+                using var progress = CliProgress.Open(log, console, "backup");
                 var snapshotArguments = new SnapshotBackupArguments
                 {
                     Kind = backupKind,
@@ -66,6 +71,8 @@ public static class BackupCommand
                     Json = parse.GetValue(json),
                     AllowOrphan = parse.GetValue(allowOrphan),
                     InstanceName = parse.GetValue(instanceName),
+                    Logger = log.Default,
+                    Progress = progress.Backup(),
                 };
                 if (snapshotArguments.FromSnapshot is not null)
                 {
@@ -86,7 +93,7 @@ public static class BackupCommand
                 selected = EngineSelection.Open(parse.GetValue(engine)!, parse.GetValue(instance), parse);
                 var options = parse.GetValue(verify) ? new StreamingBackupOptions() : new StreamingBackupOptions { CreateVerifier = null };
                 options = options with { SetId = parse.GetValue(setId), AllowOrphan = parse.GetValue(allowOrphan) };
-                var result = await new StreamingBackup(selected, sink, options).RunAsync(backupKind, CrashSwitch.FromEnvironment(), cancellationToken).ConfigureAwait(false);
+                var result = await new StreamingBackup(selected, sink, options, log.For<StreamingBackup>()).RunAsync(backupKind, progress.Backup(CrashSwitch.FromEnvironment()), cancellationToken).ConfigureAwait(false);
                 if (parse.GetValue(json))
                 {
                     report.WriteLine(System.Text.Json.JsonSerializer.Serialize(Describe(result), ManifestJson.Options));

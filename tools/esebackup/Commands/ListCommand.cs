@@ -24,10 +24,11 @@ public static class ListCommand
         var command = new Command("list", "List the backup sets of a destination and whether each chain is complete") { from, json, s3Endpoint, s3Region };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            using var log = Logging.CliLogging.Open(parse, console, parse.GetValue(json));
             try
             {
-                await using var repository = RepositoryAddress.Open(parse.GetValue(from)!, new S3Settings(Endpoint: parse.GetValue(s3Endpoint), Region: parse.GetValue(s3Region)));
-                var sets = await repository.ListSetsAsync(cancellationToken).ConfigureAwait(false);
+                await using var repository = RepositoryAddress.Open(parse.GetValue(from)!, new S3Settings(Endpoint: parse.GetValue(s3Endpoint), Region: parse.GetValue(s3Region)), logger: log.Default);
+                var sets = await SetListing.ListAsync(repository, log.Default, cancellationToken).ConfigureAwait(false);
                 var rows = Describe(sets);
                 if (parse.GetValue(json))
                 {

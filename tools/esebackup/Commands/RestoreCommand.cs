@@ -1,4 +1,6 @@
 using System.CommandLine;
+using ExternalBackup.Cli.Logging;
+using ExternalBackup.Cli.Progress;
 using ExternalBackup.Restore;
 
 namespace ExternalBackup.Cli.Commands;
@@ -22,10 +24,11 @@ public static class RestoreCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            using var log = CliLogging.Open(parse, console, parse.GetValue(json));
             var s3 = new S3Settings(Endpoint: parse.GetValue(s3Endpoint), Region: parse.GetValue(s3Region));
             if (parse.GetValue(verifyOnly))
             {
-                return await VerifyDestination.RunAsync(console, parse.GetValue(from)!, parse.GetValue(set), parse.GetValue(json), s3, cancellationToken).ConfigureAwait(false);
+                return await VerifyDestination.RunAsync(console, parse.GetValue(from)!, parse.GetValue(set), parse.GetValue(json), s3, cancellationToken, log).ConfigureAwait(false);
             }
 
             try
@@ -35,8 +38,9 @@ public static class RestoreCommand
                     return console.Fail(CliConsole.UsageOrIo, "restore needs --to (or --verify-only)");
                 }
 
-                await using var repository = RepositoryAddress.Open(parse.GetValue(from)!, s3);
-                var plan = await ChainRestore.RestoreAsync(repository, target, parse.GetValue(set), null, cancellationToken).ConfigureAwait(false);
+                await using var repository = RepositoryAddress.Open(parse.GetValue(from)!, s3, logger: log.Default);
+                using var progress = CliProgress.Open(log, console, "restore");
+                var plan = await ChainRestore.RestoreAsync(repository, target, parse.GetValue(set), new RestoreOptions { Logger = log.Default }, progress.Restore(), cancellationToken).ConfigureAwait(false);
                 if (parse.GetValue(json))
                 {
                     console.WriteJson(plan);

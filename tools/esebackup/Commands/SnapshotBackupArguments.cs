@@ -31,4 +31,10 @@ public sealed record SnapshotBackupArguments
 
     /// <summary><c>--json</c>: print one JSON object describing the set.</summary>
     public bool Json { get; init; }
+
+    /// <summary>Where the backup's steps are logged (the root options' log).</summary>
+    public Microsoft.Extensions.Logging.ILogger? Logger { get; init; }
+
+    /// <summary>Where the backup's progress goes (the command's progress display).</summary>
+    public IProgress<Pipeline.BackupProgress>? Progress { get; init; }
 }

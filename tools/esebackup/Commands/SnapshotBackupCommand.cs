@@ -37,10 +37,10 @@ public static class SnapshotBackupCommand
         var layout = arguments.LogFolder is null
             ? FrozenFolderLayout.Single(arguments.FromSnapshot) with { InstanceName = arguments.InstanceName }
             : new FrozenFolderLayout([arguments.FromSnapshot], [arguments.LogFolder]) { InstanceName = arguments.InstanceName };
-        var source = new FrozenFolderSource(format, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration });
+        var source = new FrozenFolderSource(format, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration }, arguments.Progress);
         try
         {
-            var manifest = await new FrozenFolderBackup(source).RunAsync(layout, sink, arguments.Kind, allowOrphan: arguments.AllowOrphan, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var manifest = await new FrozenFolderBackup(source, logger: arguments.Logger).RunAsync(layout, sink, arguments.Kind, allowOrphan: arguments.AllowOrphan, cancellationToken: cancellationToken).ConfigureAwait(false);
             Report(console, arguments, manifest);
             return CliConsole.Ok;
         }
@@ -89,8 +89,8 @@ public static class SnapshotBackupCommand
             return new SnapshotBackupOutcome(console.Fail(CliConsole.UsageOrIo, $"{reason}; use --from-snapshot DIR for a snapshot mounted by other means, or --fallback streaming"), false);
         }
 
-        var source = new FrozenFolderSource(format, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration });
-        var coordinator = new SnapshotBackupCoordinator(provider, source, new SnapshotBackupOptions { AllowOrphan = arguments.AllowOrphan });
+        var source = new FrozenFolderSource(format, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration }, arguments.Progress);
+        var coordinator = new SnapshotBackupCoordinator(provider, source, new SnapshotBackupOptions { AllowOrphan = arguments.AllowOrphan, Logger = arguments.Logger });
         try
         {
             var result = await coordinator.RunAsync(new SnapshotRequest { Kind = arguments.Kind, WriterIds = arguments.Writers }, sink, cancellationToken).ConfigureAwait(false);

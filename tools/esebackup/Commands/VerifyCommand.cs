@@ -40,7 +40,7 @@ public static class VerifyCommand
             var output = console ?? new CliConsole(Console.Out, Console.Error);
             var given = parse.GetValue(paths) ?? [];
             return given.Length == 1 && RepositoryAddress.IsDestination(given[0])
-                ? VerifyDestination.RunAsync(output, given[0], null, parse.GetValue(json), new S3Settings(Endpoint: parse.GetValue(s3Endpoint), Region: parse.GetValue(s3Region)), ct)
+                ? VerifyDestination.RunAsync(output, given[0], null, parse.GetValue(json), new S3Settings(Endpoint: parse.GetValue(s3Endpoint), Region: parse.GetValue(s3Region)), ct, Logging.CliLogging.Open(parse, output, parse.GetValue(json)))
                 : RunAsync(given, parse.GetValue(json), output.Out, output.Error, ct);
         });
         return command;

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using ExternalBackup.Cli.Logging;
+using ExternalBackup.Cli.Progress;
 using ExternalBackup.Restore;
 
 namespace ExternalBackup.Cli.Commands;
@@ -11,14 +13,15 @@ namespace ExternalBackup.Cli.Commands;
 public static class VerifyDestination
 {
     /// <summary>Verifies <paramref name="from"/> (or the chain of <paramref name="setId"/>) and prints the result.</summary>
-    public static async Task<int> RunAsync(CliConsole console, string from, string? setId, bool json, S3Settings? s3, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliConsole console, string from, string? setId, bool json, S3Settings? s3, CancellationToken cancellationToken, CliLog? log = null)
     {
         ArgumentNullException.ThrowIfNull(console);
         RepositoryVerification result;
         try
         {
-            await using var repository = RepositoryAddress.Open(from, s3);
-            result = await ChainRestore.VerifyAsync(repository, setId, null, cancellationToken).ConfigureAwait(false);
+            await using var repository = RepositoryAddress.Open(from, s3, logger: log?.Default);
+            using var progress = log is null ? new CliProgress(null, "verify") : CliProgress.Open(log, console, "verify");
+            result = await ChainRestore.VerifyAsync(repository, setId, new RestoreOptions { Logger = log?.Default ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance }, progress.Verification(), cancellationToken).ConfigureAwait(false);
         }
         catch (FormatException e)
         {

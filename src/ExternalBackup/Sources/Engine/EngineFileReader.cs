@@ -43,7 +43,7 @@ internal sealed class EngineFileReader(IExternalBackupEngine engine, string name
         }
         catch (EseException e)
         {
-            logger.LogWarning(PipelineEvents.SourceCloseFailed, e, "Closing {File} after a failure also failed", name);
+            PipelineEvents.SourceCloseFailed(logger, e, name);
         }
     }
 }

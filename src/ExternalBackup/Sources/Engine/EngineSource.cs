@@ -79,6 +79,7 @@ internal sealed class EngineSource(IExternalBackupEngine engine, ILogger logger)
         var truncated = false;
         if (_kind.TruncatesLogs())
         {
+            var deleting = TruncationList(manifest.SetId);
             try
             {
                 engine.TruncateLog();
@@ -89,12 +90,17 @@ internal sealed class EngineSource(IExternalBackupEngine engine, ILogger logger)
             }
 
             truncated = true;
+            if (deleting is not null)
+            {
+                PipelineEvents.LogsTruncated(logger, manifest.SetId, deleting.Count, TruncatedGenerations.Describe(deleting));
+            }
         }
 
         try
         {
             engine.EndExternalBackup(EndBackupGrbits.Normal);
             _running = false;
+            PipelineEvents.Ended(logger, manifest.SetId);
             return ValueTask.FromResult(new AfterCommit(truncated));
         }
         catch (EseException e)
@@ -103,6 +109,30 @@ internal sealed class EngineSource(IExternalBackupEngine engine, ILogger logger)
             // engine's backup and say exactly what happened.
             Abort();
             return ValueTask.FromResult(new AfterCommit(truncated, $"JetEndExternalBackupInstance2 failed after the set was committed{(truncated ? " and the logs truncated" : string.Empty)}: {e.Message}; the set is good, but the engine did not record the backup in its database headers"));
+        }
+    }
+
+    /// <summary>
+    /// The logs <c>JetTruncateLogInstance</c> is about to delete (<c>JetGetTruncateLogInfoInstance</c>), asked only
+    /// when the truncation event is logged; a failure of that informational call never stops the truncation.
+    /// </summary>
+    private IReadOnlyList<string>? TruncationList(string setId)
+    {
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            return null;
+        }
+
+        try
+        {
+            return engine.GetTruncateLogInfo();
+        }
+#pragma warning disable CA1031 // informational only: whatever the library throws, the truncation goes on and the failure is logged
+        catch (Exception e) when (e is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            PipelineEvents.TruncateListFailed(logger, e, setId);
+            return null;
         }
     }
 
@@ -127,7 +157,7 @@ internal sealed class EngineSource(IExternalBackupEngine engine, ILogger logger)
         }
         catch (EseException e)
         {
-            logger.LogWarning(PipelineEvents.SourceAbortFailed, e, "JetEndExternalBackupInstance2(Abort) failed after the backup failed");
+            PipelineEvents.SourceAbortFailed(logger, e);
         }
     }
 }

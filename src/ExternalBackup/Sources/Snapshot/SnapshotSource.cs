@@ -89,7 +89,7 @@ internal sealed class SnapshotSource(ISnapshotProvider provider, SnapshotRequest
     public async ValueTask<AfterCommit> AfterCommitAsync(BackupManifest manifest, CancellationToken cancellationToken)
     {
         TellingWriters = true;
-        logger.LogInformation(PipelineEvents.TellingWriters, "snapshot backup {SetId} committed ({Files} files); reporting success to {Count} components", manifest.SetId, manifest.Files.Count, _selected.Count);
+        PipelineEvents.TellingWriters(logger, manifest.SetId, manifest.Files.Count, _selected.Count);
         foreach (var component in _selected)
         {
             await _session!.SetBackupSucceededAsync(component, true, cancellationToken).ConfigureAwait(false);
@@ -171,7 +171,7 @@ internal sealed class SnapshotSource(ISnapshotProvider provider, SnapshotRequest
 #pragma warning restore CA1031
         {
             _warnings.Add($"{what} failed: {e.Message}");
-            logger.LogWarning(PipelineEvents.SnapshotCleanupFailed, e, "could not {What}", what);
+            PipelineEvents.SnapshotCleanupFailed(logger, e, what);
         }
     }
 }
