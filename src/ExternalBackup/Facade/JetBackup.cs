@@ -72,7 +72,10 @@ public static class JetBackup
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                logger?.LogError(e, "Cannot create the backup folder {Folder}", folder);
+                if (logger is not null)
+                {
+                    JetBackupEvents.FolderFailed(logger, e, folder);
+                }
                 return JetError.InvalidPath;
             }
         }
@@ -92,7 +95,10 @@ public static class JetBackup
             {
                 // The set is committed and the logs truncated: deleting it now would lose data, so it stays and the
                 // call succeeds; the engine's headers do not record this backup.
-                logger?.LogError("JetBackup into {Folder}: {EndFailure}", folder, endFailure);
+                if (logger is not null)
+                {
+                    JetBackupEvents.NotRecorded(logger, folder, endFailure);
+                }
             }
 
             return JetError.Success;
@@ -105,7 +111,10 @@ public static class JetBackup
         }
         catch (Exception e) when (ToJetError(e) is { } code)
         {
-            logger?.LogError(e, "JetBackup into {Folder} failed with {Code}", folder, JetErrorNames.EseName(code));
+            if (logger is not null)
+            {
+                JetBackupEvents.Failed(logger, e, folder, JetErrorNames.EseName(code));
+            }
             return code;
         }
     }
