@@ -32,9 +32,22 @@ public sealed class CliProgress : IDisposable
         var time = TimeProvider.System;
         IProgressView? view = log.Quiet ? null
             : log.Json ? new JsonProgressLines(log.Lines, time)
-            : IsTerminal(console) ? new LiveProgressBar(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error), Interactive = InteractionSupport.Yes }), log.Lines, time, operation)
+            : IsTerminal(console) ? LiveOrLines(log.Lines, time, operation)
             : new PeriodicProgressLines(log.Lines, time);
         return new CliProgress(view, operation);
+    }
+
+    /// <summary>The live bar on standard error, or plain lines when the terminal cannot show it.</summary>
+    private static IProgressView LiveOrLines(StderrLines lines, TimeProvider time, string operation)
+    {
+        try
+        {
+            return new LiveProgressBar(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error), Interactive = InteractionSupport.Yes }), lines, time, operation);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or NotSupportedException)
+        {
+            return new PeriodicProgressLines(lines, time);
+        }
     }
 
     /// <summary>Reports of a backup (also passed to <paramref name="also"/>, e.g. the crash switch).</summary>

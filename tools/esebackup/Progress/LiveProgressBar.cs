@@ -19,6 +19,7 @@ public sealed class LiveProgressBar : IProgressView
     private volatile string _stats = string.Empty;
 
     /// <summary>Starts the bar on <paramref name="console"/>.</summary>
+    /// <exception cref="InvalidOperationException">The console cannot show it (the caller falls back to plain lines).</exception>
     public LiveProgressBar(IAnsiConsole console, StderrLines lines, TimeProvider time, string operation)
     {
         _console = console ?? throw new ArgumentNullException(nameof(console));
@@ -34,7 +35,15 @@ public sealed class LiveProgressBar : IProgressView
                 ready.SetResult(context.AddTask(Markup.Escape(operation), maxValue: 1));
                 await _done.Task.ConfigureAwait(false);
             }));
-        _task = ready.Task.GetAwaiter().GetResult();
+        // A console the bar cannot draw on ends the display before it starts: say so rather than wait for it.
+        Task.WaitAny(ready.Task, _display);
+        if (!ready.Task.IsCompleted)
+        {
+            _display.GetAwaiter().GetResult();
+            throw new InvalidOperationException("the progress bar ended before it started");
+        }
+
+        _task = ready.Task.Result;
         lines.Route(line => _console.WriteLine(line));
     }
 
