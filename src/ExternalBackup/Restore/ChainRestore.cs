@@ -2,6 +2,7 @@ using System.Text.Json;
 using ExternalBackup.Formats.Log;
 using ExternalBackup.Manifest;
 using ExternalBackup.Repository;
+using ExternalBackup.Telemetry;
 
 namespace ExternalBackup.Restore;
 
@@ -104,6 +105,7 @@ public static class ChainRestore
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentException.ThrowIfNullOrWhiteSpace(target);
         options ??= new RestoreOptions();
+        using var span = OperationSpan.Restore(setId, options.TimeProvider);
         IReadOnlyList<StoredSet> sets;
         try
         {
@@ -175,10 +177,12 @@ public static class ChainRestore
 
             cancellationToken.ThrowIfCancellationRequested();
             RestoreStaging.Commit(staging, target);
+            span.Succeeded(plan, work.Select(w => w.File));
             return plan;
         }
-        catch
+        catch (Exception e)
         {
+            span.Failed(e);
             RestoreStaging.Discard(staging);
             throw;
         }

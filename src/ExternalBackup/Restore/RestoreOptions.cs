@@ -14,4 +14,7 @@ public sealed record RestoreOptions
 
     /// <summary>Whether a restore also checks every database page and log record (verification always does). Default off: the SHA-256 of every byte is checked either way.</summary>
     public bool VerifyContentOnRestore { get; init; }
+
+    /// <summary>The clock a restore's duration is measured on (<see cref="Telemetry.ExternalBackupTelemetry.DurationHistogram"/>). Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }
