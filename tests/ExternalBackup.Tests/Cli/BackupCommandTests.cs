@@ -229,7 +229,7 @@ public class NativeEngineCommandTests
         Environment.SetEnvironmentVariable("ESE_NATIVE_LIBRARY", null);
         try
         {
-            var (exit, _, error) = await CliRun.InProcess("backup", "--engine", "native", "--engine", "model", "--instance", instance, "--to", destination);
+            var (exit, _, error) = await CliRun.InProcess("backup", "--engine", "native", "--instance", instance, "--to", destination);
             Assert.That(exit, Is.EqualTo(2));
             Assert.That(error.Trim().Split('\n'), Has.Length.EqualTo(1), error);
             Assert.That(error, Does.Contain("ESE_NATIVE_LIBRARY"));
