@@ -1,16 +1,27 @@
 using System.CommandLine;
 using ExternalBackup.Engine;
 using ExternalBackup.Interop.Esent;
-using ExternalBackup.Testing.EngineModel;
 
 namespace ExternalBackup.Cli;
 
 /// <summary>A requested engine cannot be opened (missing folder, missing native library).</summary>
 public sealed class EngineSelectionException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>Opens the engine <c>--engine</c> names: the in-process model, or the native ESE library.</summary>
+/// <summary>
+/// Opens the engine <c>--engine</c> names: the native ESE library, or the demo engine model. No code here names a type
+/// of ExternalBackup.Testing, so that assembly is loaded only when the model is chosen (<see cref="DemoEngine"/>).
+/// </summary>
 public static class EngineSelection
 {
+    /// <summary>The one line a streaming backup without <c>--engine</c> is refused with.</summary>
+    public const string Required = "backup needs --engine native (the ESE library serving --instance) or --engine model (the demo engine model, a test double that rewrites the instance folder), or --from-snapshot DIR or --vss instead";
+
+    /// <summary>The line a backup's text report adds when the engine was the model.</summary>
+    public const string DemoNote = "engine: the demo engine model (a test double that rewrites the instance folder), not a production engine; back up a live instance with --engine native";
+
+    /// <summary>Whether <paramref name="engine"/> names the demo engine model.</summary>
+    public static bool IsDemo(string engine) => engine == "model";
+
     private static readonly Option<string?> EseLibrary = new("--ese-library") { Description = "native: the ESE library (default: ESE_NATIVE_LIBRARY, then esent.dll on Windows)" };
     private static readonly Option<string?> LogPath = new("--log-path") { Description = "native: the log folder (default: --instance)" };
     private static readonly Option<string> BaseName = new("--base-name") { Description = "native: the log base name", DefaultValueFactory = _ => "edb" };
@@ -23,25 +34,10 @@ public static class EngineSelection
     /// <summary>Opens the engine; the caller disposes it when it is <see cref="IDisposable"/>.</summary>
     public static IExternalBackupEngine Open(string engine, string? instance, ParseResult parse) => engine switch
     {
-        "model" => OpenModel(instance),
+        "model" => DemoEngine.Open(instance),
         "native" => OpenNative(instance, parse),
         _ => throw new EngineSelectionException($"unknown engine '{engine}'"),
     };
-
-    private static EngineModel OpenModel(string? instance)
-    {
-        if (string.IsNullOrWhiteSpace(instance))
-        {
-            throw new EngineSelectionException("--engine model needs --instance DIR (a folder of ESE databases, logs and checkpoint)");
-        }
-
-        if (!Directory.Exists(instance))
-        {
-            throw new EngineSelectionException($"the instance folder '{instance}' does not exist");
-        }
-
-        return EngineModel.Open(instance);
-    }
 
     private static NativeEngineHost OpenNative(string? instance, ParseResult parse)
     {

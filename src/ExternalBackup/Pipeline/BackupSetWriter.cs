@@ -4,6 +4,7 @@ using ExternalBackup.Engine;
 using ExternalBackup.Manifest;
 using ExternalBackup.Sinks;
 using ExternalBackup.Sources;
+using ExternalBackup.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace ExternalBackup.Pipeline;
@@ -33,6 +34,7 @@ internal sealed class BackupSetWriter(IBackupSource source, IBackupSink sink, Ba
         var started = settings.Time.GetUtcNow();
         var setId = settings.SetId ?? SetName.For(started, kind);
         SetName.Validate(setId, nameof(settings.SetId));
+        using var span = OperationSpan.Backup(setId, kind, settings.Time);
         var (chain, extends) = await FindExtendedSetAsync(kind, cancellationToken).ConfigureAwait(false);
         if (chain is not null)
         {
@@ -126,6 +128,7 @@ internal sealed class BackupSetWriter(IBackupSource source, IBackupSink sink, Ba
             _phase = BackupPhase.Completed;
             Report(progress, null);
             Status(JetSnt.Complete, 100);
+            span.Succeeded(manifest, after.LogsTruncated);
             return new BackupResult(manifest, after.LogsTruncated) { EndFailure = after.EndFailure };
         }
         catch (Exception e)
@@ -142,6 +145,7 @@ internal sealed class BackupSetWriter(IBackupSource source, IBackupSink sink, Ba
             }
 
             Status(JetSnt.Fail, 0);
+            span.Failed(e);
             throw;
         }
     }

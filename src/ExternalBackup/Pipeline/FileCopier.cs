@@ -6,6 +6,7 @@ using ExternalBackup.Chains;
 using ExternalBackup.Manifest;
 using ExternalBackup.Sinks;
 using ExternalBackup.Sources;
+using ExternalBackup.Telemetry;
 
 namespace ExternalBackup.Pipeline;
 
@@ -63,6 +64,7 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
         var reading = Task.Factory.StartNew(() => ReadAll(files, open, read.Writer, linked.Token), linked.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var verifying = Task.Run(() => VerifyAllAsync(read.Reader, verified.Writer, linked), CancellationToken.None);
         var hashing = Task.Run(() => HashAllAsync(toHash.Reader, hash, linked), CancellationToken.None);
+        FileSpan? span = null;
         try
         {
             long written = 0;
@@ -73,6 +75,7 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
                 {
                     case Mark.Starts:
                         written = 0;
+                        span = FileSpan.Start(file.Descriptor);
                         OnFileStarts?.Invoke(file.Source, file.Descriptor.ExpectedLength);
                         await sink.OpenFileAsync(file.Descriptor, linked.Token).ConfigureAwait(false);
                         break;
@@ -94,6 +97,7 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
                         }
 
                         await sink.CompleteFileAsync(new CompletedFile(file.Descriptor, length, sha256), linked.Token).ConfigureAwait(false);
+                        span!.Stored(length);
                         copied(file.Copied(length, sha256));
                         break;
                 }
@@ -106,6 +110,7 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
         }
         catch (Exception e)
         {
+            span?.Failed(e);
             toHash.Writer.TryComplete();
             await linked.CancelAsync().ConfigureAwait(false);
             var laneFailure = await DrainAsync(reading, verifying, hashing, read.Reader, verified.Reader, toHash.Reader).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ExternalBackup.Formats.Log;
 using ExternalBackup.Manifest;
 using ExternalBackup.Repository;
+using ExternalBackup.Telemetry;
 
 namespace ExternalBackup.Restore;
 
@@ -159,6 +160,7 @@ public static class ChainRestore
 
     private static async Task<RestorePlan> RestoreCoreAsync(IBackupRepository repository, string target, string? setId, RestoreOptions options, IProgress<RestoreProgress>? progress, CancellationToken cancellationToken)
     {
+        using var span = OperationSpan.Restore(setId, options.TimeProvider);
         IReadOnlyList<StoredSet> sets;
         try
         {
@@ -245,12 +247,14 @@ public static class ChainRestore
             RestoreStaging.Commit(staging, target);
             RestoreEvents.Renamed(options.Logger, staging, target);
             RestoreEvents.Succeeded(options.Logger, chainNames, target, plan.Databases.Count, plan.GenLow, plan.GenHigh);
+            span.Succeeded(plan, work.Select(w => w.File));
             phase = RestorePhase.Completed;
             tally.Again();
             return plan;
         }
-        catch
+        catch (Exception e)
         {
+            span.Failed(e);
             RestoreStaging.Discard(staging);
             throw;
         }

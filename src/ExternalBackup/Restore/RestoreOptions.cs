@@ -20,4 +20,7 @@ public sealed record RestoreOptions
 
     /// <summary>Where the steps of restores, verifications and listings are logged (events 13xx to 15xx, docs/events.md). Default none.</summary>
     public ILogger Logger { get; init; } = NullLogger.Instance;
+
+    /// <summary>The clock a restore's duration is measured on (<see cref="Telemetry.ExternalBackupTelemetry.DurationHistogram"/>). Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

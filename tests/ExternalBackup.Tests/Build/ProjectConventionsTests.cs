@@ -6,7 +6,7 @@ namespace ExternalBackup.Tests.Build;
 
 /// <summary>
 /// Directory.Build.props classifies projects by folder (src/ and interop/ are shipped libraries with XML docs,
-/// tests/ are test projects) whatever the separator: on Windows the project folder has '\'. The props are evaluated by
+/// tests/ are test projects, tools/benchmark is not packed) whatever the separator: on Windows the project folder has '\'. The props are evaluated by
 /// MSBuild with the folder given as a Windows path.
 /// </summary>
 [LinuxOnly("evaluates Directory.Build.props with the .NET SDK's MSBuild, which the Windows lane (a published test program) does not have")]
@@ -16,6 +16,8 @@ public sealed class ProjectConventionsTests
     [TestCase(@"C:\build\repo\interop\ExternalBackup.Interop.Esent", "true", "true", "")]
     [TestCase(@"C:\build\repo\tests\ExternalBackup.Tests", "false", "false", "true")]
     [TestCase(@"C:\build\repo\tools\esebackup", "false", "true", "")]
+    [TestCase(@"C:\build\repo\tools\benchmark", "false", "false", "")]
+    [TestCase("/build/repo/tools/benchmark", "false", "false", "")]
     [TestCase("/build/repo/src/ExternalBackup", "true", "true", "")]
     [TestCase("/build/repo/tests/ExternalBackup.Tests", "false", "false", "true")]
     public void A_project_folder_is_classified_the_same_with_either_separator(string folder, string docs, string packable, string testProject)

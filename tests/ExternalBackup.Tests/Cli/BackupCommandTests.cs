@@ -45,17 +45,17 @@ public class BackupCommandTests
         using var scratch = new ScratchDirectory("cli-set-id");
         var instance = TestPaths.CopyCorpusSet("xp-catroot2-logset", scratch, "instance");
         var destination = scratch.Sub("backups");
-        var (exit, output, error) = await CliRun.InProcess("backup", "--instance", instance, "--to", destination, "--kind", "copy", "--set-id", "weekly-01", "--json");
+        var (exit, output, error) = await CliRun.InProcess("backup", "--engine", "model", "--instance", instance, "--to", destination, "--kind", "copy", "--set-id", "weekly-01", "--json");
         Assert.That(exit, Is.Zero, error);
         Assert.That(CliRun.Json(output).GetProperty("setId").GetString(), Is.EqualTo("weekly-01"));
         Assert.That(File.Exists(Path.Combine(destination, "weekly-01", BackupManifest.FileName)), Is.True);
         var before = DirectorySinkTests.Snapshot(destination);
 
-        (exit, _, error) = await CliRun.InProcess("backup", "--instance", instance, "--to", destination, "--kind", "copy", "--set-id", "weekly-01");
+        (exit, _, error) = await CliRun.InProcess("backup", "--engine", "model", "--instance", instance, "--to", destination, "--kind", "copy", "--set-id", "weekly-01");
         Assert.That(exit, Is.EqualTo(2), error);
         Assert.That(error, Does.Contain("'weekly-01' already exists"));
 
-        (exit, _, error) = await CliRun.InProcess("backup", "--instance", instance, "--to", destination, "--set-id", "../outside");
+        (exit, _, error) = await CliRun.InProcess("backup", "--engine", "model", "--instance", instance, "--to", destination, "--set-id", "../outside");
         Assert.That(exit, Is.EqualTo(2), error);
         Assert.That(error, Does.Contain("set name '../outside'"));
         Assert.That(DirectorySinkTests.Snapshot(destination), Is.EqualTo(before), "the refused runs changed nothing");
@@ -67,19 +67,19 @@ public class BackupCommandTests
     {
         using var scratch = new ScratchDirectory("cli-orphan");
         var instance = TestPaths.CopyCorpusSet("xp-catroot2-logset", scratch, "instance");
-        var (exit, _, error) = await CliRun.InProcess("backup", "--instance", instance, "--to", scratch.Sub("catalogued"));
+        var (exit, _, error) = await CliRun.InProcess("backup", "--engine", "model", "--instance", instance, "--to", scratch.Sub("catalogued"));
         Assert.That(exit, Is.EqualTo(0), error);
         var destination = scratch.Sub("backups");
         var logs = Directory.GetFiles(instance, "edb*.log").Select(Path.GetFileName).Order().ToList();
 
-        (exit, _, error) = await CliRun.InProcess("backup", "--instance", instance, "--to", destination, "--kind", "incremental");
+        (exit, _, error) = await CliRun.InProcess("backup", "--engine", "model", "--instance", instance, "--to", destination, "--kind", "incremental");
         Assert.That(exit, Is.EqualTo(1), error);
         Assert.That(error, Does.Contain("no committed full or incremental set of this instance").And.Contain("Nothing was truncated"));
         Assert.That(Directory.GetFiles(instance, "edb*.log").Select(Path.GetFileName).Order(), Is.EqualTo(logs), "refused before the engine's backup began: nothing rolled or truncated");
         Assert.That(Directory.EnumerateFileSystemEntries(destination), Is.Empty);
 
         string output;
-        (exit, output, error) = await CliRun.InProcess("backup", "--instance", instance, "--to", destination, "--kind", "incremental", "--allow-orphan", "--json");
+        (exit, output, error) = await CliRun.InProcess("backup", "--engine", "model", "--instance", instance, "--to", destination, "--kind", "incremental", "--allow-orphan", "--json");
         Assert.That(exit, Is.EqualTo(0), error);
         var set = Directory.EnumerateDirectories(destination).Single();
         var manifest = ManifestJson.Deserialize(File.ReadAllBytes(Path.Combine(set, BackupManifest.FileName)), set);
@@ -96,19 +96,19 @@ public class BackupCommandTests
         var instance = TestPaths.CopyCorpusSet("xp-catroot2-logset", scratch, "instance");
         var destination = scratch.Sub("backups");
 
-        var (exit, _, error) = await CliRun.InProcess("backup", "--instance", instance, "--to", destination, "--kind", "incremental");
+        var (exit, _, error) = await CliRun.InProcess("backup", "--engine", "model", "--instance", instance, "--to", destination, "--kind", "incremental");
         Assert.That(exit, Is.EqualTo(1), "an incremental with no base in the destination is refused");
         Assert.That(error, Does.Contain("refused before the backup began").And.Contain("--allow-orphan").And.Not.Contain("   at "));
 
-        (exit, _, error) = await CliRun.InProcess("backup", "--instance", instance, "--to", destination, "--kind", "incremental", "--allow-orphan");
+        (exit, _, error) = await CliRun.InProcess("backup", "--engine", "model", "--instance", instance, "--to", destination, "--kind", "incremental", "--allow-orphan");
         Assert.That(exit, Is.EqualTo(1), "allowed as an orphan, an incremental without a full backup fails in the engine");
         Assert.That(error, Does.Contain("JET_errMissingFullBackup").And.Contain("-560").And.Not.Contain("   at "));
 
-        (exit, _, error) = await CliRun.InProcess("backup", "--instance", Path.Combine(scratch.Path, "nope"), "--to", destination);
+        (exit, _, error) = await CliRun.InProcess("backup", "--engine", "model", "--instance", Path.Combine(scratch.Path, "nope"), "--to", destination);
         Assert.That(exit, Is.EqualTo(2));
         Assert.That(error, Does.Contain("does not exist"));
 
-        (exit, _, _) = await CliRun.InProcess("backup", "--instance", instance, "--to", destination, "--kind", "weekly");
+        (exit, _, _) = await CliRun.InProcess("backup", "--engine", "model", "--instance", instance, "--to", destination, "--kind", "weekly");
         Assert.That(exit, Is.Not.Zero);
         Assert.That(Directory.EnumerateFileSystemEntries(destination), Is.Empty);
     }
@@ -121,7 +121,7 @@ public class BackupCommandTests
         var destination = scratch.Sub("backups");
         foreach (var kind in new[] { "full", "incremental", "incremental" })
         {
-            var (exit, _, error) = await CliRun.InProcess("backup", "--instance", instance, "--to", destination, "--kind", kind);
+            var (exit, _, error) = await CliRun.InProcess("backup", "--engine", "model", "--instance", instance, "--to", destination, "--kind", kind);
             Assert.That(exit, Is.Zero, error);
         }
 
@@ -163,7 +163,7 @@ public class BackupCommandTests
         using var scratch = new ScratchDirectory("kill");
         var instance = TestPaths.CopyCorpusSet("xp-catroot2-logset", scratch, "instance");
         var destination = scratch.Sub("backups");
-        var (exit, _, error) = await CliRun.InProcess("backup", "--instance", instance, "--to", destination, "--kind", "copy");
+        var (exit, _, error) = await CliRun.InProcess("backup", "--engine", "model", "--instance", instance, "--to", destination, "--kind", "copy");
         Assert.That(exit, Is.Zero, error);
 
         // Make the backup long enough to kill mid-way: grow one database with never-written (zero) pages, which
@@ -177,7 +177,7 @@ public class BackupCommandTests
         var before = DirectorySinkTests.Snapshot(destination);
         var logs = Directory.GetFiles(instance, "edb0*.log").Select(Path.GetFileName).Order().ToList();
         // The child dies abruptly (FailFast: no finally blocks, no cleanup, as with kill -9) after 200 MiB of 1 GiB.
-        using var child = CliRun.Start(new Dictionary<string, string> { [ExternalBackup.Cli.CrashSwitch.Variable] = (200L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture) }, "backup", "--instance", instance, "--to", destination, "--kind", "full");
+        using var child = CliRun.Start(new Dictionary<string, string> { [ExternalBackup.Cli.CrashSwitch.Variable] = (200L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture) }, "backup", "--engine", "model", "--instance", instance, "--to", destination, "--kind", "full");
         var stderr = await child.StandardError.ReadToEndAsync();
         await child.WaitForExitAsync();
         Assert.That(child.ExitCode, Is.Not.Zero, "the child crashed");
@@ -194,7 +194,7 @@ public class BackupCommandTests
 
         // The next run cleans the leftovers and succeeds.
         File.Delete(big);
-        (exit, _, error) = await CliRun.InProcess("backup", "--instance", instance, "--to", destination, "--kind", "copy");
+        (exit, _, error) = await CliRun.InProcess("backup", "--engine", "model", "--instance", instance, "--to", destination, "--kind", "copy");
         Assert.That(exit, Is.Zero, error);
         Assert.That(Directory.Exists(staging), Is.False);
         Assert.That(await sink.ListSetsAsync(default), Has.Count.EqualTo(2));

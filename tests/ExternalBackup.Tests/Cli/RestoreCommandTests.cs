@@ -16,7 +16,7 @@ public class RestoreCommandTests
         var destination = scratch.Sub("backups");
         foreach (var kind in kinds)
         {
-            var (exit, _, error) = await CliRun.InProcess("backup", "--instance", instance, "--to", destination, "--kind", kind);
+            var (exit, _, error) = await CliRun.InProcess("backup", "--engine", "model", "--instance", instance, "--to", destination, "--kind", kind);
             Assert.That(exit, Is.Zero, error);
         }
 
@@ -137,7 +137,7 @@ public class RestoreCommandTests
             RandomAccess.SetLength(handle, 512L << 20);
         }
 
-        var (bexit, _, berror) = await CliRun.InProcess("backup", "--instance", instance, "--to", destination, "--kind", "copy", "--verify-stream", "false");
+        var (bexit, _, berror) = await CliRun.InProcess("backup", "--engine", "model", "--instance", instance, "--to", destination, "--kind", "copy", "--verify-stream", "false");
         Assert.That(bexit, Is.Zero, berror);
         var target = Path.Combine(scratch.Path, "target");
         using (var child = CliRun.Start(new Dictionary<string, string>(), "restore", "--from", destination, "--to", target))

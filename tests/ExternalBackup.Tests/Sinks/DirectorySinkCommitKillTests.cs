@@ -24,13 +24,13 @@ public class DirectorySinkCommitKillTests
         // A set already there (of another instance: this one's first full must take all of its logs).
         var other = Path.Combine(scratch.Path, "other");
         await DirectorySinkCommitOrderTests.WriteInstanceAsync(other);
-        var (exit, _, error) = await CliRun.InProcess("backup", "--instance", other, "--to", destination, "--kind", "full", "--set-id", "s0");
+        var (exit, _, error) = await CliRun.InProcess("backup", "--engine", "model", "--instance", other, "--to", destination, "--kind", "full", "--set-id", "s0");
         Assert.That(exit, Is.Zero, error);
         var before = DirectorySinkTests.Snapshot(destination);
         var logs = Directory.GetFiles(instance, "edb*.log").Select(Path.GetFileName).Order().ToList();
 
         var staging = Path.Combine(destination, DirectorySink.StagingFolderName, "s1");
-        (exit, error) = await TracedBackup.RunKilledAtAsync(calls, Path.Combine(staging, inStaging), "--instance", instance, "--to", destination, "--kind", "full", "--set-id", "s1");
+        (exit, error) = await TracedBackup.RunKilledAtAsync(calls, Path.Combine(staging, inStaging), "--engine", "model", "--instance", instance, "--to", destination, "--kind", "full", "--set-id", "s1");
         Assert.That(exit, Is.EqualTo(128 + 9), $"the backup was killed: {error}");
         Assert.That(Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories).Count(), Is.GreaterThan(40), "it died with the whole set staged");
 
@@ -41,7 +41,7 @@ public class DirectorySinkCommitKillTests
             Is.EqualTo(before.Split('\n')), "every committed byte is as it was");
         Assert.That(Directory.GetFiles(instance, "edb*.log").Select(Path.GetFileName).Order(), Is.SupersetOf(logs), "nothing was truncated (the backup began a new log)");
 
-        (exit, _, error) = await CliRun.InProcess("backup", "--instance", instance, "--to", destination, "--kind", "full", "--set-id", "s1");
+        (exit, _, error) = await CliRun.InProcess("backup", "--engine", "model", "--instance", instance, "--to", destination, "--kind", "full", "--set-id", "s1");
         Assert.That(exit, Is.Zero, error);
         Assert.That((await sink.ListSetsAsync(default)).Select(s => s.SetId), Is.EqualTo(new[] { "s0", "s1" }));
         Assert.That(Directory.Exists(Path.Combine(destination, DirectorySink.StagingFolderName)), Is.False, "the leftovers were removed");
@@ -56,7 +56,7 @@ public class DirectorySinkCommitKillTests
         var destination = scratch.Sub("backups");
 
         // The destination folder's flush follows the rename: the set is committed, only its entry's flush is lost.
-        var (exit, error) = await TracedBackup.RunKilledAtAsync("fsync", destination, "--instance", instance, "--to", destination, "--kind", "copy", "--set-id", "s1");
+        var (exit, error) = await TracedBackup.RunKilledAtAsync("fsync", destination, "--engine", "model", "--instance", instance, "--to", destination, "--kind", "copy", "--set-id", "s1");
         Assert.That(exit, Is.EqualTo(128 + 9), $"the backup was killed: {error}");
         Assert.That((await new DirectorySink(destination).ListSetsAsync(default)).Select(s => s.SetId), Is.EqualTo(new[] { "s1" }));
         var (vexit, output, verror) = await CliRun.InProcess("restore", "--from", destination, "--verify-only");

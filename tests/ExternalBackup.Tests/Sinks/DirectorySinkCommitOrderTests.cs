@@ -30,7 +30,7 @@ public class DirectorySinkCommitOrderTests
         var instance = Path.Combine(scratch.Path, "instance");
         await WriteInstanceAsync(instance);
         var destination = scratch.Sub("backups");
-        var (exit, error, calls) = await TracedBackup.RunAsync(Path.Combine(scratch.Path, "trace"), "--instance", instance, "--to", destination, "--kind", "full", "--set-id", "s1");
+        var (exit, error, calls) = await TracedBackup.RunAsync(Path.Combine(scratch.Path, "trace"), "--engine", "model", "--instance", instance, "--to", destination, "--kind", "full", "--set-id", "s1");
         Assert.That(exit, Is.Zero, error);
 
         var staging = Path.Combine(destination, DirectorySink.StagingFolderName, "s1");
@@ -70,7 +70,7 @@ public class DirectorySinkCommitOrderTests
         var instance = Path.Combine(scratch.Path, "instance");
         await WriteInstanceAsync(instance);
         var destination = scratch.Sub("backups");
-        var (exit, error, calls) = await TracedBackup.RunAsync(Path.Combine(scratch.Path, "trace"), "--instance", instance, "--to", destination, "--kind", "full", "--set-id", "s1");
+        var (exit, error, calls) = await TracedBackup.RunAsync(Path.Combine(scratch.Path, "trace"), "--engine", "model", "--instance", instance, "--to", destination, "--kind", "full", "--set-id", "s1");
         Assert.That(exit, Is.Zero, error);
 
         var staging = Path.Combine(destination, DirectorySink.StagingFolderName, "s1");

@@ -13,9 +13,9 @@ public static class BackupCommand
     /// <summary>Creates the command.</summary>
     public static Command Create(CliConsole console)
     {
-        var engine = new Option<string>("--engine") { Description = "model: the in-process engine model serving --instance; native: esent.dll or an ESE library for Linux", DefaultValueFactory = _ => "model" };
+        var engine = new Option<string?>("--engine") { Description = "required for a streaming backup (not with --from-snapshot or --vss): native: esent.dll or an ESE library for Linux serving --instance; model: the demo engine model (a test double that rewrites the instance folder)" };
         engine.AcceptOnlyFromAmong("model", "native");
-        var instance = new Option<string?>("--instance") { Description = "the instance folder (databases, logs, checkpoint) for --engine model" };
+        var instance = new Option<string?>("--instance") { Description = "the instance folder (databases, logs, checkpoint) the engine serves" };
         var to = new Option<string>("--to") { Description = "the destination: a folder, s3://bucket/prefix, tar:FILE or tar:-", Required = true };
         var kind = new Option<string>("--kind") { Description = "full, incremental, copy or differential", DefaultValueFactory = _ => "full" };
         kind.AcceptOnlyFromAmong("full", "incremental", "copy", "differential");
@@ -48,6 +48,11 @@ public static class BackupCommand
             if (parse.GetValue(instanceName) is not null && parse.GetValue(fromSnapshot) is null)
             {
                 return console.Fail(CliConsole.UsageOrIo, "--instance-name applies only with --from-snapshot (the engine and VSS name their instance themselves)");
+            }
+
+            if (parse.GetValue(engine) is null && parse.GetValue(fromSnapshot) is null && (!parse.GetValue(vss) || parse.GetValue(fallback) is not null))
+            {
+                return console.Fail(CliConsole.UsageOrIo, EngineSelection.Required);
             }
 
             IExternalBackupEngine? selected = null;
@@ -90,7 +95,8 @@ public static class BackupCommand
                     console.Error.WriteLine("esebackup: falling back to the streaming backup API");
                 }
 
-                selected = EngineSelection.Open(parse.GetValue(engine)!, parse.GetValue(instance), parse);
+                var engineName = parse.GetValue(engine)!;
+                selected = EngineSelection.Open(engineName, parse.GetValue(instance), parse);
                 var options = parse.GetValue(verify) ? new StreamingBackupOptions() : new StreamingBackupOptions { CreateVerifier = null };
                 options = options with { SetId = parse.GetValue(setId), AllowOrphan = parse.GetValue(allowOrphan) };
                 var result = await new StreamingBackup(selected, sink, options, log.For<StreamingBackup>()).RunAsync(backupKind, progress.Backup(CrashSwitch.FromEnvironment()), cancellationToken).ConfigureAwait(false);
@@ -103,6 +109,10 @@ public static class BackupCommand
                     var m = result.Manifest;
                     var c = result.Counts;
                     report.WriteLine($"{m.SetId}: {m.Kind.Name()} backup of {m.Instance}, {c.Databases} databases, {c.Logs} logs, {m.Files.Count} files, {c.Bytes} bytes, logs {m.LogGenerations?.Low}..{m.LogGenerations?.High}{(result.LogsTruncated ? ", logs truncated" : string.Empty)}{Corrections(m)}");
+                    if (EngineSelection.IsDemo(engineName))
+                    {
+                        report.WriteLine(EngineSelection.DemoNote);
+                    }
                 }
 
                 if (result.EndFailure is { } endFailure)

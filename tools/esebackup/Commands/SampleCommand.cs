@@ -13,7 +13,7 @@ namespace ExternalBackup.Cli.Commands;
 /// <summary>
 /// <c>esebackup sample</c>: the main job end to end on a sample the project makes itself. Writes a synthetic ESE
 /// instance (two databases, one with 32 KiB pages, a log set and a checkpoint), serves it with the engine model,
-/// takes a full and an incremental backup, checks every set against its manifest, restores the chain, and
+/// takes a full and an incremental backup (into <c>OUT/backups</c>), checks every set against its manifest, restores the chain, and
 /// verifies every page and log of the restored files.
 /// </summary>
 public static class SampleCommand
@@ -77,6 +77,7 @@ public static class SampleCommand
             console.Out.WriteLine($"{m.SetId}: {m.Files.Count} files, {m.Files.Sum(f => f.Bytes)} bytes, logs {m.LogGenerations?.Low}..{m.LogGenerations?.High}, every page and log verified inline{(result.LogsTruncated ? ", logs truncated" : string.Empty)}");
         }
 
+        console.Out.WriteLine($"backup sets: {backups} (engine: the demo engine model, a test double that rewrites the instance folder; back up a live instance with backup --engine native)");
         var problems = await ChainRestore.VerifyAsync(backups, null, cancellationToken).ConfigureAwait(false);
         if (problems.Count > 0)
         {

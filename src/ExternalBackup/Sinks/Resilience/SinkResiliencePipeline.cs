@@ -1,3 +1,4 @@
+using ExternalBackup.Telemetry;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -79,6 +80,7 @@ public static class SinkResiliencePipeline
                     var e = args.Outcome.Exception!;
                     var attempt = args.AttemptNumber + 1;
                     SinkResilienceLog.Retrying(logger, e, sink, $"{e.GetType().Name}: {e.Message}", attempt, options.MaxRetryAttempts, args.RetryDelay);
+                    SinkRetries.Record(sink, e, attempt, args.RetryDelay);
                     onRetry?.Invoke(e, attempt, args.RetryDelay);
                     return ValueTask.CompletedTask;
                 },

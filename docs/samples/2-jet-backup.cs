@@ -1,0 +1,19 @@
+using ExternalBackup.Engine;
+using ExternalBackup.Facade;
+
+namespace BackupAgent;
+
+public static class JetStyleBackup
+{
+    // The C-style contract: the exact JET_ERR; a failed backup leaves the folder as it was.
+    public static JetError Run(IExternalBackupEngine engine, string destination)
+    {
+        JetError Status(JetSnp snp, JetSnt snt, JetSnProg progress)
+        {
+            Console.WriteLine($"{snp} {snt} {progress.UnitsDone}/{progress.UnitsTotal}");
+            return JetError.Success;
+        }
+
+        return JetBackup.Backup(engine, destination, BackupGrbits.None, Status);
+    }
+}
