@@ -92,6 +92,7 @@ internal static class BackupBenchmark
                 var logsDurable = M("logs durable");
                 Row("256 logs of 1 MiB + 16 MiB database: cp -r && sync", logsCpSync.Time, logHeavyBytes, null, null, $"{Spread("logs cp+sync")}; {Cpu("logs cp+sync")}");
                 Row("  backup, defaults", logsDurable.Time, logHeavyBytes, logsCpSync.Time / logsDurable.Time, logsDurable.PeakRss, $"vs cp && sync (every file flushed before commit); {Spread("logs durable")}; {Cpu("logs durable")}");
+                Console.WriteLine($"    phases of the median round (start of each, wall/cpu): {logsDurable.Phases}");
                 var logsSink = M("logs sink");
                 Row("  the directory sink alone (files from memory)", logsSink.Time, logHeavyBytes, logsCpSync.Time / logsSink.Time, null, $"vs cp && sync: the durability work without engine, verify, hash; {Spread("logs sink")}; {Cpu("logs sink")}");
             }
@@ -168,11 +169,11 @@ internal static class BackupBenchmark
             Console.WriteLine($"{"what",-52} {"seconds",8} {"GB/s",7} {"ratio",7} {"peak RSS",10}");
             Row("memory copy (same bytes)", M("memory").Time, bytes, null, null);
             Row("cp -r (into the page cache)", cp, bytes, null, null);
-            Row("cp -r && sync (on the disk)", cpSync, bytes, null, null);
+            Row("cp -r && sync (on the disk)", cpSync, bytes, null, null, Cpu("cp+sync"));
             Row("dd bs=1M oflag=direct conv=fsync (database file)", dd, bytes, null, null);
             Row("sha256sum", sha, bytes, null, null);
             Row("SHA-256 in memory, one core", shaMemory, bytes, cp / shaMemory, null, "vs cp: the most any backup that hashes every byte can reach here");
-            Row("backup, defaults: SHA-256, verify, flush-behind, fsync", durable.Time, bytes, cp / durable.Time, durable.PeakRss, "vs cp");
+            Row("backup, defaults: SHA-256, verify, flush-behind, fsync", durable.Time, bytes, cp / durable.Time, durable.PeakRss, $"vs cp; {Cpu("durable")}");
             Row("  same", durable.Time, bytes, cpSync / durable.Time, null, "vs cp && sync (same durability)");
             Row("  same", durable.Time, bytes, dd / durable.Time, null, "vs dd oflag=direct");
             Row("  same", durable.Time, bytes, sha / durable.Time, null, "vs sha256sum");
@@ -180,7 +181,7 @@ internal static class BackupBenchmark
             Row("backup without flush-behind (fsync at the end only)", noBehind.Time, bytes, cpSync / noBehind.Time, noBehind.PeakRss, "vs cp && sync");
             Row("backup into the page cache (no flush-behind, no fsync)", pageCache.Time, bytes, cp / pageCache.Time, pageCache.PeakRss, "vs cp");
             Row("  same without verification (SHA-256 only)", shaOnly.Time, bytes, cp / shaOnly.Time, shaOnly.PeakRss, "vs cp");
-            Row("snapshot (frozen folder), defaults: SHA-256, verify, fsync", snapshotDurable.Time, bytes, cp / snapshotDurable.Time, snapshotDurable.PeakRss, "vs cp");
+            Row("snapshot (frozen folder), defaults: SHA-256, verify, fsync", snapshotDurable.Time, bytes, cp / snapshotDurable.Time, snapshotDurable.PeakRss, $"vs cp; {Cpu("snapshot durable")}");
             Row("  same", snapshotDurable.Time, bytes, cpSync / snapshotDurable.Time, null, "vs cp && sync (same durability)");
             Row("  same", snapshotDurable.Time, bytes, sha / snapshotDurable.Time, null, "vs sha256sum");
             Row("  same", snapshotDurable.Time, bytes, durable.Time / snapshotDurable.Time, null, "vs the streaming backup (1.0 = as fast)");
@@ -333,7 +334,8 @@ internal static class BackupBenchmark
         var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement;
         Directory.Delete(to, true);
         TimeSpan Seconds(string name) => TimeSpan.FromSeconds(json.GetProperty(name).GetDouble());
-        return new Run(Seconds("seconds"), json.GetProperty("peakRss").GetInt64(), new CpuTime(Seconds("userSeconds"), Seconds("sysSeconds")), Seconds("jitSeconds"), Seconds("processCpuSeconds"));
+        var phases = json.TryGetProperty("phases", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+        return new Run(Seconds("seconds"), json.GetProperty("peakRss").GetInt64(), new CpuTime(Seconds("userSeconds"), Seconds("sysSeconds")), Seconds("jitSeconds"), Seconds("processCpuSeconds"), phases);
     }
 
     private static async Task<long> MakeInstanceAsync(string folder, double sizeGib, int logs = 8)

@@ -4,9 +4,10 @@ namespace ExternalBackup.Benchmarks.Measurement;
 
 /// <summary>
 /// One measured run: its wall time, peak RSS (0 when not measured), and where known the CPU time (user + system) of
-/// the timed region, the JIT's compile time inside it, and the CPU time of the whole process (its start included).
+/// the timed region, the JIT's compile time inside it, the CPU time of the whole process (its start included), and
+/// when each phase of a backup began (<see cref="PhaseClock"/>).
 /// </summary>
-internal sealed record Run(TimeSpan Time, long PeakRss, CpuTime? Cpu = null, TimeSpan? Jit = null, TimeSpan? ProcessCpu = null)
+internal sealed record Run(TimeSpan Time, long PeakRss, CpuTime? Cpu = null, TimeSpan? Jit = null, TimeSpan? ProcessCpu = null, string? Phases = null)
 {
     /// <summary>Times an external command; its CPU time is that of the processes it started and waited for.</summary>
     public static Run OfCommand(string file, params string[] arguments)
