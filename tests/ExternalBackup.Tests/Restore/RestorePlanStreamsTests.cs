@@ -106,7 +106,7 @@ public sealed class RestorePlanStreamsTests
     }
 
     /// <summary>A committed full set of the given files (distinct bytes each) written through the directory sink.</summary>
-    private static async Task WriteSetAsync(string destination, string setId, string? logBaseName, LogGenerationRange? generations, params (string Path, BackupFileKind Kind, long? Generation)[] specs)
+    internal static async Task WriteSetAsync(string destination, string setId, string? logBaseName, LogGenerationRange? generations, params (string Path, BackupFileKind Kind, long? Generation)[] specs)
     {
         var descriptor = new BackupSetDescriptor(setId, BackupKind.Full, Start, "two-components");
         var files = new List<ManifestFile>();
