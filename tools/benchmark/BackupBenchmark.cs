@@ -63,8 +63,8 @@ internal static class BackupBenchmark
 
             // Rounds interleave every baseline with every backup variant, so a slow spell of a shared machine
             // (disk or CPU taken by others) hits all of them alike; each figure is the median over the rounds.
-            var measured = new Dictionary<string, List<(TimeSpan Time, long PeakRss)>>();
-            void Measure((string What, Func<(TimeSpan, long)> Measure)[] steps)
+            var measured = new Dictionary<string, List<Run>>();
+            void Measure((string What, Func<Run> Measure)[] steps)
             {
                 for (var round = 0; round < runs; round++)
                 {
@@ -85,23 +85,27 @@ internal static class BackupBenchmark
                 Clean();
             }
 
-            (TimeSpan Time, long PeakRss) M(string what) => measured[what].OrderBy(m => m.Time).ElementAt(measured[what].Count / 2);
+            Run M(string what) => measured[what].OrderBy(m => m.Time).ElementAt(measured[what].Count / 2);
             void PrintLogRows()
             {
                 var logsCpSync = M("logs cp+sync");
                 var logsDurable = M("logs durable");
-                Row("256 logs of 1 MiB + 16 MiB database: cp -r && sync", logsCpSync.Time, logHeavyBytes, null, null, Spread("logs cp+sync"));
-                Row("  backup, defaults", logsDurable.Time, logHeavyBytes, logsCpSync.Time / logsDurable.Time, logsDurable.PeakRss, $"vs cp && sync (every file flushed before commit); {Spread("logs durable")}");
+                Row("256 logs of 1 MiB + 16 MiB database: cp -r && sync", logsCpSync.Time, logHeavyBytes, null, null, $"{Spread("logs cp+sync")}; {Cpu("logs cp+sync")}");
+                Row("  backup, defaults", logsDurable.Time, logHeavyBytes, logsCpSync.Time / logsDurable.Time, logsDurable.PeakRss, $"vs cp && sync (every file flushed before commit); {Spread("logs durable")}; {Cpu("logs durable")}");
+                Console.WriteLine($"    phases of the median round (start of each, wall/cpu): {logsDurable.Phases}");
                 var logsSink = M("logs sink");
-                Row("  the directory sink alone (files from memory)", logsSink.Time, logHeavyBytes, logsCpSync.Time / logsSink.Time, null, $"vs cp && sync: the durability work without engine, verify, hash; {Spread("logs sink")}");
+                Row("  the directory sink alone (files from memory)", logsSink.Time, logHeavyBytes, logsCpSync.Time / logsSink.Time, null, $"vs cp && sync: the durability work without engine, verify, hash; {Spread("logs sink")}; {Cpu("logs sink")}");
             }
 
             // The rounds' fastest and slowest, so a reader sees how much this machine swung during the run.
             string Spread(string what) => $"rounds {measured[what].Min(m => m.Time).TotalSeconds:F2}..{measured[what].Max(m => m.Time).TotalSeconds:F2} s";
 
-            (string What, Func<(TimeSpan, long)> Measure)[] logSteps =
+            // CPU time is what the shared machine's load changes least: the median of the rounds, beside the wall time.
+            string Cpu(string what) => Run.CpuMedian(measured[what]);
+
+            (string What, Func<Run> Measure)[] logSteps =
             [
-                ("logs cp+sync", () => (Baselines.TimeCommand("sh", "-c", $"cp -r '{logHeavy}' '{logHeavyCopy}' && sync"), 0)),
+                ("logs cp+sync", () => Run.OfCommand("sh", "-c", $"cp -r '{logHeavy}' '{logHeavyCopy}' && sync")),
                 ("logs durable", () =>
                 {
                     Baselines.TimeCommand("cp", "-r", logHeavy, logHeavyRun);
@@ -122,23 +126,23 @@ internal static class BackupBenchmark
             Baselines.TimeCommand("sh", "-c", $"find '{large}' -type f -exec cat {{}} + > /dev/null"); // warm the page cache
             var dbFile = Directory.GetFiles(large, "ntds.dit", SearchOption.AllDirectories)[0];
             var dbShare = (double)bytes / new FileInfo(dbFile).Length;
-            (string What, Func<(TimeSpan, long)> Measure)[] steps =
+            (string What, Func<Run> Measure)[] steps =
             [
                 // cp copies inside the kernel (copy_file_range) into the page cache; nothing is on the disk yet.
-                ("cp", () => (Baselines.TimeCommand("cp", "-r", large, copy), 0)),
-                ("cp+sync", () => (Baselines.TimeCommand("sh", "-c", $"cp -r '{large}' '{copy}' && sync"), 0)),
+                ("cp", () => Run.OfCommand("cp", "-r", large, copy)),
+                ("cp+sync", () => Run.OfCommand("sh", "-c", $"cp -r '{large}' '{copy}' && sync")),
                 // dd moves the bytes through user memory in 1 MiB blocks, straight to the disk.
-                ("dd", () => (Baselines.TimeCommand("dd", $"if={dbFile}", $"of={ddTarget}", "bs=1M", "oflag=direct", "conv=fsync", "status=none") * dbShare, 0)),
+                ("dd", () => new Run(Baselines.TimeCommand("dd", $"if={dbFile}", $"of={ddTarget}", "bs=1M", "oflag=direct", "conv=fsync", "status=none") * dbShare, 0)),
                 ("durable", () => ChildRun(large, work, "--flush")),
                 ("durable-no-behind", () => ChildRun(large, work, "--flush", "--buffered")),
                 ("page-cache", () => ChildRun(large, work, "--buffered")),
                 ("sha-only", () => ChildRun(large, work, "--buffered", "--no-verify")),
                 ("snapshot durable", () => ChildRun(large, work, "--flush", "--frozen")),
                 ("snapshot page-cache", () => ChildRun(large, work, "--buffered", "--frozen")),
-                ("sha256sum", () => (Baselines.TimeCommand("sha256sum", files), 0)),
+                ("sha256sum", () => Run.OfCommand("sha256sum", files)),
                 .. logSteps,
-                ("memory", () => (Baselines.TimeMemoryCopy(bytes), 0)),
-                ("sha-memory", () => (Baselines.TimeSha256(bytes), 0)),
+                ("memory", () => new Run(Baselines.TimeMemoryCopy(bytes), 0)),
+                ("sha-memory", () => new Run(Baselines.TimeSha256(bytes), 0)),
             ];
             Measure(steps);
             var cp = M("cp").Time;
@@ -165,11 +169,11 @@ internal static class BackupBenchmark
             Console.WriteLine($"{"what",-52} {"seconds",8} {"GB/s",7} {"ratio",7} {"peak RSS",10}");
             Row("memory copy (same bytes)", M("memory").Time, bytes, null, null);
             Row("cp -r (into the page cache)", cp, bytes, null, null);
-            Row("cp -r && sync (on the disk)", cpSync, bytes, null, null);
+            Row("cp -r && sync (on the disk)", cpSync, bytes, null, null, Cpu("cp+sync"));
             Row("dd bs=1M oflag=direct conv=fsync (database file)", dd, bytes, null, null);
             Row("sha256sum", sha, bytes, null, null);
             Row("SHA-256 in memory, one core", shaMemory, bytes, cp / shaMemory, null, "vs cp: the most any backup that hashes every byte can reach here");
-            Row("backup, defaults: SHA-256, verify, flush-behind, fsync", durable.Time, bytes, cp / durable.Time, durable.PeakRss, "vs cp");
+            Row("backup, defaults: SHA-256, verify, flush-behind, fsync", durable.Time, bytes, cp / durable.Time, durable.PeakRss, $"vs cp; {Cpu("durable")}");
             Row("  same", durable.Time, bytes, cpSync / durable.Time, null, "vs cp && sync (same durability)");
             Row("  same", durable.Time, bytes, dd / durable.Time, null, "vs dd oflag=direct");
             Row("  same", durable.Time, bytes, sha / durable.Time, null, "vs sha256sum");
@@ -177,7 +181,7 @@ internal static class BackupBenchmark
             Row("backup without flush-behind (fsync at the end only)", noBehind.Time, bytes, cpSync / noBehind.Time, noBehind.PeakRss, "vs cp && sync");
             Row("backup into the page cache (no flush-behind, no fsync)", pageCache.Time, bytes, cp / pageCache.Time, pageCache.PeakRss, "vs cp");
             Row("  same without verification (SHA-256 only)", shaOnly.Time, bytes, cp / shaOnly.Time, shaOnly.PeakRss, "vs cp");
-            Row("snapshot (frozen folder), defaults: SHA-256, verify, fsync", snapshotDurable.Time, bytes, cp / snapshotDurable.Time, snapshotDurable.PeakRss, "vs cp");
+            Row("snapshot (frozen folder), defaults: SHA-256, verify, fsync", snapshotDurable.Time, bytes, cp / snapshotDurable.Time, snapshotDurable.PeakRss, $"vs cp; {Cpu("snapshot durable")}");
             Row("  same", snapshotDurable.Time, bytes, cpSync / snapshotDurable.Time, null, "vs cp && sync (same durability)");
             Row("  same", snapshotDurable.Time, bytes, sha / snapshotDurable.Time, null, "vs sha256sum");
             Row("  same", snapshotDurable.Time, bytes, durable.Time / snapshotDurable.Time, null, "vs the streaming backup (1.0 = as fast)");
@@ -233,14 +237,35 @@ internal static class BackupBenchmark
                 FlushBehind = !args.Contains("--buffered"),
                 FlushBehindWindow = Option(args, "--window-mib") is { } window ? int.Parse(window, CultureInfo.InvariantCulture) << 20 : new DirectorySinkOptions().FlushBehindWindow,
             });
+        var cpu = CpuTime.OfSelf();
+        var jit = System.Runtime.JitInfo.GetCompilationTime();
+        var phases = new PhaseClock();
         var watch = Stopwatch.StartNew();
         var manifest = args.Contains("--frozen")
             ? await new ExternalBackup.Snapshots.FrozenFolderBackup(new ExternalBackup.Snapshots.FrozenFolderSource(null, new ExternalBackup.Snapshots.FrozenFolderSourceOptions { Verify = !args.Contains("--no-verify") }))
                 .RunAsync(ExternalBackup.Snapshots.FrozenFolderLayout.Single(instance), sink, BackupKind.Copy).ConfigureAwait(false)
-            : (await new StreamingBackup(engine, sink, options).RunAsync(BackupKind.Copy).ConfigureAwait(false)).Manifest;
+            : (await new StreamingBackup(engine, sink, options).RunAsync(BackupKind.Copy, phases).ConfigureAwait(false)).Manifest;
         watch.Stop();
-        Console.WriteLine(JsonSerializer.Serialize(new { seconds = watch.Elapsed.TotalSeconds, bytes = manifest.Files.Sum(f => f.Bytes), peakRss = ProcessMemory.PeakResidentBytes() }));
+        PrintChildFigures(watch.Elapsed, manifest.Files.Sum(f => f.Bytes), cpu, jit, phases.ToString());
         return 0;
+    }
+
+    /// <summary>The child's one line: wall time, bytes, peak RSS, and the CPU and JIT time of the timed region (and of the whole process, start included).</summary>
+    private static void PrintChildFigures(TimeSpan elapsed, long bytes, CpuTime cpuBefore, TimeSpan jitBefore, string? phases)
+    {
+        var cpu = CpuTime.OfSelf() - cpuBefore;
+        var process = CpuTime.OfSelf();
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            seconds = elapsed.TotalSeconds,
+            bytes,
+            peakRss = ProcessMemory.PeakResidentBytes(),
+            userSeconds = cpu.User.TotalSeconds,
+            sysSeconds = cpu.Kernel.TotalSeconds,
+            jitSeconds = (System.Runtime.JitInfo.GetCompilationTime() - jitBefore).TotalSeconds,
+            processCpuSeconds = process.Total.TotalSeconds,
+            phases,
+        }));
     }
 
     private static async Task<int> RunSinkOnlyAsync(string instance, string to)
@@ -251,6 +276,8 @@ internal static class BackupBenchmark
         var started = DateTimeOffset.UnixEpoch;
         var manifest = new BackupManifest { SetId = "sink", Kind = BackupKind.Copy, StartedUtc = started, CompletedUtc = started, Instance = "sink", Source = "ebbench", Files = manifestFiles };
         const int Chunk = 1 << 20;
+        var cpu = CpuTime.OfSelf();
+        var jit = System.Runtime.JitInfo.GetCompilationTime();
         var watch = Stopwatch.StartNew();
         await using (var sink = new DirectorySink(to))
         {
@@ -272,11 +299,11 @@ internal static class BackupBenchmark
         }
 
         watch.Stop();
-        Console.WriteLine(JsonSerializer.Serialize(new { seconds = watch.Elapsed.TotalSeconds, bytes = files.Sum(f => (long)f.Bytes.Length), peakRss = ProcessMemory.PeakResidentBytes() }));
+        PrintChildFigures(watch.Elapsed, files.Sum(f => (long)f.Bytes.Length), cpu, jit, null);
         return 0;
     }
 
-    private static (TimeSpan Time, long PeakRss) ChildRun(string instance, string work, params string[] extra)
+    private static Run ChildRun(string instance, string work, params string[] extra)
     {
         var to = Path.Combine(work, "backup-target");
         if (Directory.Exists(to))
@@ -306,7 +333,9 @@ internal static class BackupBenchmark
 
         var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement;
         Directory.Delete(to, true);
-        return (TimeSpan.FromSeconds(json.GetProperty("seconds").GetDouble()), json.GetProperty("peakRss").GetInt64());
+        TimeSpan Seconds(string name) => TimeSpan.FromSeconds(json.GetProperty(name).GetDouble());
+        var phases = json.TryGetProperty("phases", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+        return new Run(Seconds("seconds"), json.GetProperty("peakRss").GetInt64(), new CpuTime(Seconds("userSeconds"), Seconds("sysSeconds")), Seconds("jitSeconds"), Seconds("processCpuSeconds"), phases);
     }
 
     private static async Task<long> MakeInstanceAsync(string folder, double sizeGib, int logs = 8)

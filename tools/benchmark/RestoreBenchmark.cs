@@ -93,6 +93,8 @@ internal static class RestoreBenchmark
         _ = await ours().ConfigureAwait(false);
         var a = new List<TimeSpan>();
         var b = new List<TimeSpan>();
+        var cpuA = new List<Run>();
+        var cpuB = new List<Run>();
         for (var round = 0; round < rounds; round++)
         {
             // Alternate which goes first so neither always finds the other's dirty pages.
@@ -101,12 +103,17 @@ internal static class RestoreBenchmark
                 clean();
                 warm?.Invoke();
                 Baselines.TimeCommand("sync");
-                (first ? a : b).Add(await (first ? ours : baseline)().ConfigureAwait(false));
+                // CPU time of this process (nothing else runs in it meanwhile) and of the processes it ran (cp, sync).
+                var (self, children) = (CpuTime.OfSelf(), CpuTime.OfChildren());
+                var time = await (first ? ours : baseline)().ConfigureAwait(false);
+                (first ? a : b).Add(time);
+                (first ? cpuA : cpuB).Add(new Run(time, 0, CpuTime.OfSelf() - self + (CpuTime.OfChildren() - children)));
             }
         }
 
         clean();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    rounds (s): ours {string.Join(' ', a.Select(t => t.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)))}; baseline {string.Join(' ', b.Select(t => t.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)))}"));
+        Console.WriteLine($"    median {Run.CpuMedian(cpuA)} ours; {Run.CpuMedian(cpuB)} baseline");
         a.Sort();
         b.Sort();
         return (a[a.Count / 2], b[b.Count / 2]);

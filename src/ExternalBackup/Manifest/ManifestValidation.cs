@@ -4,7 +4,8 @@ namespace ExternalBackup.Manifest;
 
 /// <summary>
 /// What a manifest read back must satisfy before anything trusts it: a safe set id, non-null lists, every file
-/// once with a safe path, a defined kind, a plausible size and a SHA-256, every log generation once, and an
+/// once with a safe path, a defined kind, a plausible size and a SHA-256, every log generation once in its log
+/// folder (a set of several components holds one log stream per component, <c>logs/&lt;component&gt;/</c>), and an
 /// ordered generation range.
 /// </summary>
 public static class ManifestValidation
@@ -50,7 +51,7 @@ public static class ManifestValidation
         }
 
         var paths = new HashSet<string>(StringComparer.Ordinal);
-        var generations = new Dictionary<long, string>();
+        var generations = new Dictionary<(string Folder, long Generation), string>();
         for (var i = 0; i < manifest.Files.Count; i++)
         {
             var file = manifest.Files[i];
@@ -96,9 +97,10 @@ public static class ManifestValidation
                     return $"files[{i}] '{file.Path}' has negative log generation {generation}";
                 }
 
-                if (file.Kind == BackupFileKind.Log && !generations.TryAdd(generation, file.Path))
+                var stream = (file.Path[..Math.Max(0, file.Path.LastIndexOf('/'))], generation);
+                if (file.Kind == BackupFileKind.Log && !generations.TryAdd(stream, file.Path))
                 {
-                    return $"files[{i}] '{file.Path}' is log generation {generation}, which '{generations[generation]}' already is";
+                    return $"files[{i}] '{file.Path}' is log generation {generation}, which '{generations[stream]}' already is";
                 }
             }
         }

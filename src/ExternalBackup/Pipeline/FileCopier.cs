@@ -12,24 +12,27 @@ namespace ExternalBackup.Pipeline;
 
 /// <summary>
 /// Copies a run of files of any source into the sink through four lanes that live for the whole run, over pooled,
-/// page-aligned buffers: one reader on a thread of its own (source reads block) opens, reads to the end and closes
-/// each file in turn, then opens the next (the engine allows one open file, closed after its last read), and puts
-/// "file starts", chunk and "file ends" items in one bounded queue; the verify lane (pages and log segments checked,
-/// ECC-correctable bits corrected, before anything of the chunk is stored) decides each file at its end
-/// (<see cref="FileVerdict"/>); the hashing lane (SHA-256 in order) and the sink write neither wait for the other, and
-/// the write lane opens, writes and completes the sink's files one at a time, in order, completing a file once its
-/// digest is known. So file N's verdict, hash and sink write can still be in flight while N+1 is read; a chunk's buffer
-/// returns to the pool when hash and write are done with it, and the pool bounds how far any lane runs ahead, so
-/// memory is <c>pool size × chunk size</c> whatever the files. Any lane's failure or cancellation stops every lane;
-/// the run's failure names the file it is about.
+/// page-aligned buffers, each chunk passing every lane in turn: one reader on a thread of its own (source reads block)
+/// opens, reads to the end and closes each file in turn, then opens the next (the engine allows one open file, closed
+/// after its last read), and puts the file's chunks in one bounded queue, the first marked "file starts" and the last
+/// "file ends" (a file of one chunk is one item; an empty file one item without bytes); the verify lane (pages and log
+/// segments checked, ECC-correctable bits corrected, before anything of the chunk is stored) decides each file at its
+/// end (<see cref="FileVerdict"/>); the hashing lane (SHA-256 in order) has the file's digest when its end passes on;
+/// and the write lane opens, writes and completes the sink's files one at a time, in order, never waiting for a digest.
+/// So file N's verdict, hash and sink write can still be in flight while N+1 is read, and many small files stream
+/// without a stop at each file's end; a chunk's buffer returns to the pool once written, and the pool bounds how far
+/// any lane runs ahead, so memory is <c>pool size × chunk size</c> whatever the files. Any lane's failure or
+/// cancellation stops every lane; the run's failure names the file it is about.
 /// </summary>
 internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int queueDepth, StreamIdentityReader identity)
 {
+    /// <summary>What an item of the run's queue marks besides its bytes: the file's start, its end, or both.</summary>
+    [Flags]
     private enum Mark
     {
-        Chunk,
-        Starts,
-        Ends,
+        None = 0,
+        Starts = 1,
+        Ends = 2,
     }
 
     /// <summary>Bytes stored so far, over every file.</summary>
@@ -59,51 +62,48 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var read = Channel.CreateBounded<Item>(new BoundedChannelOptions(queueDepth) { SingleReader = true, SingleWriter = true });
         var verified = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var toHash = Channel.CreateUnbounded<HashItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var hashed = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var reading = Task.Factory.StartNew(() => ReadAll(files, open, read.Writer, linked.Token), linked.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        var verifying = Task.Run(() => VerifyAllAsync(read.Reader, verified.Writer, linked), CancellationToken.None);
-        var hashing = Task.Run(() => HashAllAsync(toHash.Reader, hash, linked), CancellationToken.None);
+        var verifying = Task.Run(() => PassOnAsync(read.Reader, verified.Writer, Verify, linked), CancellationToken.None);
+        var hashing = Task.Run(() => PassOnAsync(verified.Reader, hashed.Writer, item => Hash(item, hash), linked), CancellationToken.None);
         FileSpan? span = null;
         try
         {
             long written = 0;
-            await foreach (var item in verified.Reader.ReadAllAsync(linked.Token).ConfigureAwait(false))
+            await foreach (var item in hashed.Reader.ReadAllAsync(linked.Token).ConfigureAwait(false))
             {
                 var file = item.File;
-                switch (item.Mark)
+                if (item.Mark.HasFlag(Mark.Starts))
                 {
-                    case Mark.Starts:
-                        written = 0;
-                        span = FileSpan.Start(file.Descriptor);
-                        OnFileStarts?.Invoke(file.Source, file.Descriptor.ExpectedLength);
-                        await sink.OpenFileAsync(file.Descriptor, linked.Token).ConfigureAwait(false);
-                        break;
-                    case Mark.Chunk:
-                        await WriteAsync(item, toHash.Writer, linked.Token).ConfigureAwait(false);
-                        written += item.Count;
-                        break;
-                    default:
-                        if (!toHash.Writer.TryWrite(new HashItem(null, file)))
-                        {
-                            throw new InvalidOperationException("the hashing lane closed before the file ended");
-                        }
+                    written = 0;
+                    span = FileSpan.Start(file.Descriptor);
+                    OnFileStarts?.Invoke(file.Source, file.Descriptor.ExpectedLength);
+                    await OpenAsync(item, linked.Token).ConfigureAwait(false);
+                }
 
-                        var sha256 = await file.Sha256.Task.WaitAsync(linked.Token).ConfigureAwait(false);
-                        var length = item.Offset;
-                        if (written != length)
-                        {
-                            throw new InvalidDataException($"'{file.Source.SourcePath}': {written} bytes reached the sink of the {length} read");
-                        }
+                if (item.Buffer is not null)
+                {
+                    await WriteAsync(item, linked.Token).ConfigureAwait(false);
+                    written += item.Count;
+                }
 
-                        await sink.CompleteFileAsync(new CompletedFile(file.Descriptor, length, sha256), linked.Token).ConfigureAwait(false);
-                        span!.Stored(length);
-                        copied(file.Copied(length, sha256));
-                        break;
+                if (item.Mark.HasFlag(Mark.Ends))
+                {
+                    var length = item.Length;
+                    if (written != length)
+                    {
+                        throw new InvalidDataException($"'{file.Source.SourcePath}': {written} bytes reached the sink of the {length} read");
+                    }
+
+                    // The hashing lane took the digest before it passed the file's end on.
+                    var sha256 = file.Sha256 ?? throw new InvalidOperationException("the file's end reached the sink before its digest");
+                    await sink.CompleteFileAsync(new CompletedFile(file.Descriptor, length, sha256), linked.Token).ConfigureAwait(false);
+                    span!.Stored(length);
+                    copied(file.Copied(length, sha256));
                 }
             }
 
-            toHash.Writer.Complete();
             await hashing.ConfigureAwait(false);
             await verifying.ConfigureAwait(false);
             await reading.ConfigureAwait(false);
@@ -111,9 +111,8 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
         catch (Exception e)
         {
             span?.Failed(e);
-            toHash.Writer.TryComplete();
             await linked.CancelAsync().ConfigureAwait(false);
-            var laneFailure = await DrainAsync(reading, verifying, hashing, read.Reader, verified.Reader, toHash.Reader).ConfigureAwait(false);
+            var laneFailure = await DrainAsync([reading, verifying, hashing], [read.Reader, verified.Reader, hashed.Reader]).ConfigureAwait(false);
             if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested && laneFailure is not null)
             {
                 // Another lane failed and stopped this one: its error is the cause.
@@ -124,22 +123,33 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
         }
     }
 
-    private async ValueTask WriteAsync(Item chunk, ChannelWriter<HashItem> toHash, CancellationToken cancellationToken)
+    private async ValueTask OpenAsync(Item item, CancellationToken cancellationToken)
     {
-        var lease = new ChunkLease(chunk.Buffer!, chunk.Count);
-        if (!toHash.TryWrite(new HashItem(lease, null)))
+        try
         {
-            pool.Return(chunk.Buffer!);
-            throw new InvalidOperationException("the hashing lane closed before the file ended");
+            await sink.OpenFileAsync(item.File.Descriptor, cancellationToken).ConfigureAwait(false);
         }
+        catch
+        {
+            // The item's bytes will not be written.
+            if (item.Buffer is { } unwritten)
+            {
+                pool.Return(unwritten);
+            }
 
+            throw;
+        }
+    }
+
+    private async ValueTask WriteAsync(Item chunk, CancellationToken cancellationToken)
+    {
         try
         {
             await sink.WriteAsync(new BackupChunk(chunk.Offset, chunk.Buffer!.Memory[..chunk.Count]), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            lease.Release(pool);
+            pool.Return(chunk.Buffer!);
         }
 
         BytesDone += chunk.Count;
@@ -156,16 +166,7 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
                 cancellationToken.ThrowIfCancellationRequested();
                 using var reader = open(source);
                 var file = new FileInFlight(source, new BackupFileDescriptor(source.SetPath, source.Kind, reader.Length, source.SourcePath));
-                Post(queue, new Item(file, Mark.Starts, null, 0, 0), cancellationToken);
-                var length = ReadFile(reader, file, queue, cancellationToken);
-                if (length != reader.Length)
-                {
-                    throw new InvalidDataException(reader.LengthMismatch(length));
-                }
-
-                // The source's file is closed now, before the next opens; its verdict, hash and write may still be in flight.
-                reader.Complete();
-                Post(queue, new Item(file, Mark.Ends, null, 0, length), cancellationToken);
+                ReadFile(reader, file, queue, cancellationToken);
             }
 
             queue.Complete();
@@ -177,54 +178,108 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
         }
     }
 
-    private long ReadFile(ISourceFileReader reader, FileInFlight file, ChannelWriter<Item> queue, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads one file to its end and queues its chunks, each one read late: a chunk is queued once the next read
+    /// returned bytes, and the last one, marked as the file's end, once the source said there is no more and the file
+    /// is closed. So a file of one chunk is one item, and the file's end travels with its last bytes.
+    /// </summary>
+    private void ReadFile(ISourceFileReader reader, FileInFlight file, ChannelWriter<Item> queue, CancellationToken cancellationToken)
     {
+        Item? held = null;
+        var mark = Mark.Starts;
         long offset = 0;
-        while (true)
+        try
         {
-            var buffer = pool.Rent(cancellationToken);
-            int count;
-            try
+            while (true)
             {
-                count = reader.Read(buffer.GetSpan(), offset);
-                if (count < 0 || count > buffer.Length)
+                var buffer = pool.Rent(cancellationToken);
+                int count;
+                try
                 {
-                    throw new InvalidDataException($"'{file.Source.SourcePath}': the source returned {count} bytes for a {buffer.Length}-byte read at offset {offset}");
+                    count = reader.Read(buffer.GetSpan(), offset);
+                    if (count < 0 || count > buffer.Length)
+                    {
+                        throw new InvalidDataException($"'{file.Source.SourcePath}': the source returned {count} bytes for a {buffer.Length}-byte read at offset {offset}");
+                    }
+
+                    if (offset + count > reader.Length)
+                    {
+                        throw new InvalidDataException(reader.LengthMismatch(offset + count));
+                    }
+                }
+                catch
+                {
+                    pool.Return(buffer);
+                    throw;
                 }
 
                 if (count == 0)
                 {
                     pool.Return(buffer);
-                    return offset;
+                    break;
                 }
 
-                if (offset + count > reader.Length)
+                if (held is { } previous)
                 {
-                    throw new InvalidDataException(reader.LengthMismatch(offset + count));
+                    held = null;
+                    Post(queue, previous, cancellationToken);
                 }
 
-                Post(queue, new Item(file, Mark.Chunk, buffer, count, offset), cancellationToken);
-            }
-            catch
-            {
-                pool.Return(buffer);
-                throw;
+                held = new Item(file, mark, buffer, count, offset, 0);
+                mark = Mark.None;
+                offset += count;
             }
 
-            offset += count;
+            if (offset != reader.Length)
+            {
+                throw new InvalidDataException(reader.LengthMismatch(offset));
+            }
+
+            // The source's file is closed now, before the next opens; its verdict, hash and write may still be in flight.
+            reader.Complete();
+            var last = held is { } chunk ? chunk with { Mark = chunk.Mark | Mark.Ends, Length = offset } : new Item(file, Mark.Starts | Mark.Ends, null, 0, 0, 0);
+            held = null;
+            Post(queue, last, cancellationToken);
+        }
+        catch
+        {
+            if (held?.Buffer is { } unsent)
+            {
+                pool.Return(unsent);
+            }
+
+            throw;
         }
     }
 
-    private static void Post(ChannelWriter<Item> queue, Item item, CancellationToken cancellationToken)
+    /// <summary>Queues an item; when it cannot be queued its buffer goes back to the pool.</summary>
+    private void Post(ChannelWriter<Item> queue, Item item, CancellationToken cancellationToken)
     {
-        if (!queue.TryWrite(item))
+        if (queue.TryWrite(item))
+        {
+            return;
+        }
+
+        try
         {
             queue.WriteAsync(item, cancellationToken).AsTask().GetAwaiter().GetResult();
         }
+        catch
+        {
+            if (item.Buffer is { } unsent)
+            {
+                pool.Return(unsent);
+            }
+
+            throw;
+        }
     }
 
-    /// <summary>The verify lane: each file's check begins at its start, sees every chunk, and decides at its end.</summary>
-    private async Task VerifyAllAsync(ChannelReader<Item> items, ChannelWriter<Item> verified, CancellationTokenSource lanes)
+    /// <summary>
+    /// The verify lane and the hashing lane: each item through <paramref name="step"/>, then on to the next lane, in
+    /// order. A failure stops every lane.
+    /// </summary>
+    private async Task PassOnAsync(ChannelReader<Item> items, ChannelWriter<Item> next, Action<Item> step, CancellationTokenSource lanes)
     {
         try
         {
@@ -232,7 +287,7 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
             {
                 try
                 {
-                    Verify(item);
+                    step(item);
                 }
                 catch
                 {
@@ -244,24 +299,25 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
                     throw;
                 }
 
-                if (!verified.TryWrite(item))
+                if (!next.TryWrite(item))
                 {
                     if (item.Buffer is { } unsent)
                     {
                         pool.Return(unsent);
                     }
 
-                    throw new InvalidOperationException("the write lane closed before the run ended");
+                    throw new InvalidOperationException("the next lane closed before the run ended");
                 }
             }
 
-            verified.Complete();
+            next.Complete();
         }
         catch (Exception e)
         {
-            verified.TryComplete(e is OperationCanceledException ? null : e);
+            next.TryComplete(e is OperationCanceledException ? null : e);
             if (e is not OperationCanceledException)
             {
+                // Stop the other lanes too: with this lane gone, the buffers it would have passed on never come back.
                 await lanes.CancelAsync().ConfigureAwait(false);
             }
 
@@ -269,64 +325,50 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
         }
     }
 
+    /// <summary>The verify lane's step: each file's check begins at its start, sees every chunk, and decides at its end.</summary>
     private void Verify(Item item)
     {
         var file = item.File;
         var source = file.Source;
-        switch (item.Mark)
+        if (item.Mark.HasFlag(Mark.Starts))
         {
-            case Mark.Starts:
-                // Declared here, on the lane that reads the stream's headers, so the identity sees its files in order.
-                identity.Declare(source.Kind, source.SetPath, source.SourcePath, source.LogSignature, source.DatabaseSignature);
-                file.Check = identity.Begin(file.Descriptor);
-                break;
-            case Mark.Chunk:
-                file.Check!.Append(item.Buffer!.GetSpan()[..item.Count], item.Offset);
-                break;
-            default:
-                var facts = file.Check!.Complete(item.Offset);
-                file.Facts = facts;
-                FileVerdict.ThrowIfAny(source.SourcePath, facts.Problems, source.Kind == BackupFileKind.Log ? source.Generation ?? facts.LogGeneration : null);
-                break;
+            // Declared here, on the lane that reads the stream's headers, so the identity sees its files in order.
+            identity.Declare(source.Kind, source.SetPath, source.SourcePath, source.LogSignature, source.DatabaseSignature);
+            file.Check = identity.Begin(file.Descriptor);
+        }
+
+        if (item.Buffer is { } buffer)
+        {
+            file.Check!.Append(buffer.GetSpan()[..item.Count], item.Offset);
+        }
+
+        if (item.Mark.HasFlag(Mark.Ends))
+        {
+            var facts = file.Check!.Complete(item.Length);
+            file.Facts = facts;
+            FileVerdict.ThrowIfAny(source.SourcePath, facts.Problems, source.Kind == BackupFileKind.Log ? source.Generation ?? facts.LogGeneration : null);
         }
     }
 
-    /// <summary>The hashing lane: one SHA-256 over the run, its digest taken and reset at each file's end.</summary>
-    private async Task HashAllAsync(ChannelReader<HashItem> items, IncrementalHash hash, CancellationTokenSource lanes)
+    /// <summary>The hashing lane's step: one SHA-256 over the run, its digest taken and reset at each file's end.</summary>
+    private static void Hash(Item item, IncrementalHash hash)
     {
-        try
+        if (item.Buffer is { } buffer)
         {
-            await foreach (var item in items.ReadAllAsync(lanes.Token).ConfigureAwait(false))
-            {
-                if (item.Ends is { } ended)
-                {
-                    ended.Sha256.TrySetResult(Convert.ToHexStringLower(hash.GetHashAndReset()));
-                    continue;
-                }
-
-                try
-                {
-                    hash.AppendData(item.Lease!.Buffer.GetSpan()[..item.Lease.Count]);
-                }
-                finally
-                {
-                    item.Lease!.Release(pool);
-                }
-            }
+            hash.AppendData(buffer.GetSpan()[..item.Count]);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+
+        if (item.Mark.HasFlag(Mark.Ends))
         {
-            // Stop the other lanes too: with this lane gone, the buffers it would have released never come back.
-            await lanes.CancelAsync().ConfigureAwait(false);
-            throw;
+            item.File.Sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
         }
     }
 
     /// <summary>Waits for every lane to stop, gives back what they left; returns the first lane's own failure (not a cancellation).</summary>
-    private async Task<Exception?> DrainAsync(Task reading, Task verifying, Task hashing, ChannelReader<Item> read, ChannelReader<Item> verified, ChannelReader<HashItem> toHash)
+    private async Task<Exception?> DrainAsync(Task[] lanes, ChannelReader<Item>[] queues)
     {
         Exception? failure = null;
-        foreach (var lane in new[] { reading, verifying, hashing })
+        foreach (var lane in lanes)
         {
             try
             {
@@ -346,7 +388,7 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
             }
         }
 
-        foreach (var queue in new[] { read, verified })
+        foreach (var queue in queues)
         {
             while (queue.TryRead(out var item))
             {
@@ -357,19 +399,15 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
             }
         }
 
-        while (toHash.TryRead(out var item))
-        {
-            item.Lease?.Release(pool);
-        }
-
         return failure;
     }
 
-    /// <summary>One item of the run's queue: a file's start, a chunk of it (a pooled buffer), or its end (offset = length).</summary>
-    private readonly record struct Item(FileInFlight File, Mark Mark, AlignedBuffer? Buffer, int Count, long Offset);
-
-    /// <summary>A chunk for the hashing lane, or a file's end (its digest is due).</summary>
-    private readonly record struct HashItem(ChunkLease? Lease, FileInFlight? Ends);
+    /// <summary>
+    /// One item of the run's queue: a chunk of a file (a pooled buffer of <paramref name="Count"/> bytes at
+    /// <paramref name="Offset"/>), marked when it is the file's first or last (then <paramref name="Length"/> is the
+    /// file's length); an empty file is one item marked both, without a buffer.
+    /// </summary>
+    private readonly record struct Item(FileInFlight File, Mark Mark, AlignedBuffer? Buffer, int Count, long Offset, long Length);
 
     /// <summary>A file between its start and its completion in the sink: what the lanes learn of it.</summary>
     private sealed class FileInFlight(SourceFile source, BackupFileDescriptor descriptor)
@@ -381,11 +419,11 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
         /// <summary>The verify lane's check (set at the start, used only on that lane).</summary>
         public IFileStreamCheck? Check { get; set; }
 
-        /// <summary>The verify lane's facts, set at the end before the end item reaches the write lane.</summary>
+        /// <summary>The verify lane's facts, set at the end before the end item reaches the next lane.</summary>
         public FileCheckResult? Facts { get; set; }
 
-        /// <summary>The hashing lane's digest, set once it hashed the file's last chunk.</summary>
-        public TaskCompletionSource<string> Sha256 { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>The hashing lane's digest, set at the file's end before the end item reaches the write lane.</summary>
+        public string? Sha256 { get; set; }
 
         public CopiedFile Copied(long length, string sha256)
         {
@@ -400,24 +438,6 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
             };
             var database = Facts?.Database ?? Source.Facts;
             return new CopiedFile(Source, manifestFile, database is null ? null : database with { Path = Source.SetPath }, Facts?.Corrections ?? []);
-        }
-    }
-
-    /// <summary>A pooled chunk shared by the hashing and writing lanes; its buffer returns to the pool when both released it.</summary>
-    private sealed class ChunkLease(AlignedBuffer buffer, int count)
-    {
-        private int _holders = 2;
-
-        public AlignedBuffer Buffer { get; } = buffer;
-
-        public int Count { get; } = count;
-
-        public void Release(AlignedBufferPool pool)
-        {
-            if (Interlocked.Decrement(ref _holders) == 0)
-            {
-                pool.Return(Buffer);
-            }
         }
     }
 }

@@ -23,11 +23,15 @@ public sealed class BackupChain
     /// <summary>Every set of the chain, oldest first (the full set first).</summary>
     public IReadOnlyList<BackupManifest> Sets { get; }
 
-    /// <summary>Each log generation of the chain, in order, with the set and file it is taken from (the newest set that holds it).</summary>
+    /// <summary>
+    /// Each log generation of the chain, with the set and file it is taken from (the newest set that holds it): in
+    /// generation order per log stream (<see cref="RestoreLayout.LogStreamOf"/>), the streams in ordinal order of
+    /// their folders. A set of several components holds one stream per component, each numbered on its own.
+    /// </summary>
     public IReadOnlyList<(long Generation, BackupManifest Set, ManifestFile File)> Logs { get; }
 
-    /// <summary>The last generation of the chain.</summary>
-    public long? LastGeneration => Logs.Count == 0 ? null : Logs[^1].Generation;
+    /// <summary>The last generation of the chain (of its only log stream; the highest of all with several).</summary>
+    public long? LastGeneration => Logs.Count == 0 ? null : Logs.Max(l => l.Generation);
 
     /// <summary>
     /// Resolves the chain that ends with <paramref name="targetSetId"/> (or with the newest set when
@@ -80,7 +84,7 @@ public sealed class BackupChain
 
         chain.Reverse();
         var full = chain[0];
-        var byGeneration = new SortedDictionary<long, (BackupManifest, ManifestFile)>();
+        var byGeneration = new SortedDictionary<(string Stream, long Generation), (BackupManifest, ManifestFile)>(StreamOrder.Instance);
         var high = full.LogGenerations?.High ?? 0;
         foreach (var set in chain)
         {
@@ -94,16 +98,18 @@ public sealed class BackupChain
         }
 
         var logs = new List<(long, BackupManifest, ManifestFile)>(byGeneration.Count);
-        long? previous = null;
-        foreach (var (generation, (set, file)) in byGeneration)
+        (string Stream, long Generation)? previous = null;
+        var streams = byGeneration.Keys.Select(k => k.Stream).Distinct(StringComparer.Ordinal).Count();
+        foreach (var ((stream, generation), (set, file)) in byGeneration)
         {
-            if (previous is { } p && generation != p + 1)
+            if (previous is { } p && p.Stream == stream && generation != p.Generation + 1)
             {
-                throw new InvalidDataException($"the chain from '{full.SetId}' lacks log generations {p + 1}..{generation - 1}");
+                var where = streams > 1 ? $" in {stream}" : string.Empty;
+                throw new InvalidDataException($"the chain from '{full.SetId}' lacks log generations {p.Generation + 1}..{generation - 1}{where}");
             }
 
             logs.Add((generation, set, file));
-            previous = generation;
+            previous = (stream, generation);
         }
 
         return new BackupChain(full, chain, logs);
@@ -209,14 +215,26 @@ public sealed class BackupChain
         throw new InvalidDataException($"no committed set named '{setId}'");
     }
 
-    private static void AddLogs(BackupManifest set, SortedDictionary<long, (BackupManifest, ManifestFile)> byGeneration)
+    private static void AddLogs(BackupManifest set, SortedDictionary<(string Stream, long Generation), (BackupManifest, ManifestFile)> byGeneration)
     {
         foreach (var file in set.Files)
         {
             if (file.Kind == BackupFileKind.Log && file.Generation is { } generation)
             {
-                byGeneration[generation] = (set, file);
+                byGeneration[(RestoreLayout.LogStreamOf(file), generation)] = (set, file);
             }
+        }
+    }
+
+    /// <summary>Log streams in ordinal order of their folders, each by generation.</summary>
+    private sealed class StreamOrder : IComparer<(string Stream, long Generation)>
+    {
+        public static readonly StreamOrder Instance = new();
+
+        public int Compare((string Stream, long Generation) x, (string Stream, long Generation) y)
+        {
+            var byStream = string.CompareOrdinal(x.Stream, y.Stream);
+            return byStream != 0 ? byStream : x.Generation.CompareTo(y.Generation);
         }
     }
 }

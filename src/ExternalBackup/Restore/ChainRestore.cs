@@ -234,7 +234,11 @@ public static class ChainRestore
             }
 
             var plan = Plan(chain, work, full, target);
-            Directory.CreateDirectory(Path.Combine(staging, RestoreLayout.LogFolder));
+            foreach (var stream in plan.LogStreams.Select(l => l.LogFolder).Append(plan.LogFolder))
+            {
+                // Every stream's log folder exists, with or without logs: the engine's recovery writes its logs there.
+                Directory.CreateDirectory(Path.Combine(staging, Path.GetRelativePath(target, stream)));
+            }
             await using (var stream = new FileStream(Path.Combine(staging, RestorePlan.FileName), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
             {
                 await stream.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(plan, ManifestJson.Options), cancellationToken).ConfigureAwait(false);
@@ -263,29 +267,56 @@ public static class ChainRestore
     private static RestorePlan Plan(BackupChain chain, List<(StoredSet Set, ManifestFile File, string Path)> work, StoredSet full, string target)
     {
         string Local(string path) => Path.Combine(target, path.Replace('/', Path.DirectorySeparatorChar));
-        var databases = work.Where(w => w.File.Kind == BackupFileKind.Database).Select(w => new RestoredDatabase(
+        static string FolderOf(string path) => path[..path.LastIndexOf('/')];
+        var databases = work.Where(w => w.File.Kind == BackupFileKind.Database).Select(w => (w.Path, Restored: new RestoredDatabase(
             w.File.SourcePath ?? w.File.Path,
             Local(w.Path),
             w.File.Sha256,
-            chain.Full.Databases.FirstOrDefault(d => d.Path == w.File.Path)?.HasTrailerPage ?? chain.Full.Source != "snapshot")).ToList();
-        var logFolders = work.Where(w => w.File.Kind == BackupFileKind.Log).Select(w => w.Path[..w.Path.LastIndexOf('/')]).Distinct(StringComparer.Ordinal).ToList();
-        var checkpoint = work.Where(w => w.File.Kind == BackupFileKind.Checkpoint).Select(w => w.Path).FirstOrDefault();
-        var baseName = chain.Sets[^1].LogBaseName ?? chain.Full.LogBaseName
-            ?? chain.Logs.Select(l => LogFileName.TryParse(l.File.Path.Split('/')[^1])?.BaseName).FirstOrDefault(b => b is not null)
-            ?? (checkpoint is null ? null : Path.GetFileNameWithoutExtension(checkpoint));
+            chain.Full.Databases.FirstOrDefault(d => d.Path == w.File.Path)?.HasTrailerPage ?? chain.Full.Source != "snapshot"))).ToList();
+        var logs = work.Where(w => w.File.Kind == BackupFileKind.Log).ToList();
+        var checkpoints = work.Where(w => w.File.Kind == BackupFileKind.Checkpoint).Select(w => w.Path).ToList();
+
+        // One stream per component: its logs' folder (logs/<component>), or its checkpoint's when it has no log.
+        var components = logs.Select(w => RestoreLayout.ComponentOf(FolderOf(w.Path)))
+            .Concat(checkpoints.Select(c => RestoreLayout.ComponentOf(FolderOf(c))))
+            .Distinct().OrderBy(c => c, StringComparer.Ordinal).DefaultIfEmpty(null).ToList();
+        var several = components.Count > 1;
+        var streams = components.Select(component =>
+        {
+            string Role(string role) => component is null ? role : $"{role}/{component}";
+            var streamLogs = logs.Where(w => FolderOf(w.Path) == Role(RestoreLayout.LogFolder)).Select(w => w.File).ToList();
+            var checkpoint = checkpoints.FirstOrDefault(c => FolderOf(c) == Role(RestoreLayout.CheckpointFolder));
+            var baseName = (several ? null : chain.Sets[^1].LogBaseName ?? chain.Full.LogBaseName)
+                ?? streamLogs.Select(l => LogFileName.TryParse(l.Path.Split('/')[^1])?.BaseName).FirstOrDefault(b => b is not null)
+                ?? (checkpoint is null ? null : Path.GetFileNameWithoutExtension(checkpoint));
+            return new RestoredLogStream
+            {
+                Component = component,
+                LogFolder = Local(Role(RestoreLayout.LogFolder)),
+                LogBaseName = baseName,
+                GenLow = streamLogs.Count == 0 ? null : streamLogs.Min(l => l.Generation),
+                GenHigh = streamLogs.Count == 0 ? null : streamLogs.Max(l => l.Generation),
+                CheckpointPath = checkpoint is null ? null : Local(checkpoint),
+                CheckpointFolder = checkpoint is null ? null : Path.GetDirectoryName(Local(checkpoint)),
+                // A set of one component recovers every database with its one stream; with several, each its component's.
+                Databases = [.. databases.Where(d => !several || d.Path.StartsWith(Role(RestoreLayout.DatabaseFolder) + "/", StringComparison.Ordinal)).Select(d => d.Restored)],
+            };
+        }).ToList();
+        var only = streams.Count == 1 ? streams[0] : null;
         return new RestorePlan
         {
             Sets = [.. chain.Sets.Select(s => s.SetId)],
             Kinds = [.. chain.Sets.Select(s => s.Kind.Name())],
             Instance = chain.Full.Instance,
             Source = full.Manifest.Source,
-            LogFolder = Local(logFolders.Count == 1 ? logFolders[0] : RestoreLayout.LogFolder),
-            LogBaseName = baseName,
-            GenLow = chain.Logs.Count == 0 ? null : chain.Logs[0].Generation,
-            GenHigh = chain.LastGeneration,
-            CheckpointPath = checkpoint is null ? null : Local(checkpoint),
-            CheckpointFolder = checkpoint is null ? null : Path.GetDirectoryName(Local(checkpoint)),
-            Databases = databases,
+            LogFolder = only?.LogFolder ?? Local(RestoreLayout.LogFolder),
+            LogBaseName = only?.LogBaseName,
+            GenLow = only?.GenLow,
+            GenHigh = only?.GenHigh,
+            CheckpointPath = only?.CheckpointPath,
+            CheckpointFolder = only?.CheckpointFolder,
+            Databases = [.. databases.Select(d => d.Restored)],
+            LogStreams = streams,
         };
     }
 

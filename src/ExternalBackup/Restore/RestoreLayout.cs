@@ -34,6 +34,27 @@ public static class RestoreLayout
         _ => DocumentFolder,
     };
 
+    /// <summary>
+    /// The log stream a log file belongs to: its folder in the restore target, <c>logs</c> for a set of one stream,
+    /// <c>logs/&lt;component&gt;</c> for each component of a set of several. Generations are numbered per stream.
+    /// </summary>
+    public static string LogStreamOf(ManifestFile file)
+    {
+        var path = TargetPath(file);
+        return path[..path.LastIndexOf('/')];
+    }
+
+    /// <summary>
+    /// The component a log stream or checkpoint folder (<c>logs/&lt;component&gt;</c>, <c>checkpoint/&lt;component&gt;</c>)
+    /// names, or <see langword="null"/> for the role folder itself (a set of one component).
+    /// </summary>
+    public static string? ComponentOf(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        var slash = folder.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? null : folder[(slash + 1)..];
+    }
+
     /// <summary>The '/'-separated path of <paramref name="file"/> inside the restore target.</summary>
     public static string TargetPath(ManifestFile file)
     {

@@ -4,7 +4,10 @@ namespace ExternalBackup.Restore;
 
 /// <summary>
 /// What a restore wrote (<c>restore.json</c> in the target folder): the inputs of <c>JetExternalRestore2</c>
-/// (the database map, the log folder and generation range, the base name) for the engine's hard recovery.
+/// (the database map, the log folder and generation range, the base name) for the engine's hard recovery, once per
+/// log stream in <see cref="LogStreams"/>. The top-level log fields describe the only stream of a set of one
+/// component; with several components (a snapshot set's <c>logs/&lt;component&gt;/</c>) they are
+/// <see langword="null"/> (the log folder is the <c>logs</c> root) and each stream is recovered on its own.
 /// </summary>
 public sealed record RestorePlan
 {
@@ -43,6 +46,9 @@ public sealed record RestorePlan
 
     /// <summary>Each database: original path → restored path (<c>JET_RSTMAP</c>).</summary>
     public required IReadOnlyList<RestoredDatabase> Databases { get; init; }
+
+    /// <summary>Each log stream with its databases: one <c>JetExternalRestore2</c> call each (one entry per component).</summary>
+    public IReadOnlyList<RestoredLogStream> LogStreams { get; init; } = [];
 }
 
 /// <summary>A restored database.</summary>

@@ -42,6 +42,24 @@ public class RestoreCommandTests
     }
 
     [Test]
+    public async Task Restore_of_a_set_of_two_components_reports_each_log_streams_generations()
+    {
+        using var scratch = new ScratchDirectory("restore-two-streams");
+        var destination = scratch.Sub("backups");
+        await Restore.RestorePlanStreamsTests.WriteSetAsync(destination, "two-components-full", null, null,
+            ("databases/DB01/DB01.edb", ExternalBackup.Manifest.BackupFileKind.Database, null),
+            ("databases/DB02/DB02.edb", ExternalBackup.Manifest.BackupFileKind.Database, null),
+            ("logs/DB01/E0000001.log", ExternalBackup.Manifest.BackupFileKind.Log, 1),
+            ("logs/DB01/E0000002.log", ExternalBackup.Manifest.BackupFileKind.Log, 2),
+            ("logs/DB02/E0100001.log", ExternalBackup.Manifest.BackupFileKind.Log, 1));
+
+        var (exit, output, error) = await CliRun.InProcess("restore", "--from", destination, "--to", Path.Combine(scratch.Path, "t"));
+
+        Assert.That(exit, Is.Zero, error);
+        Assert.That(output, Does.Contain("2 databases, logs DB01 1..2, DB02 1..1 into"));
+    }
+
+    [Test]
     public async Task Verify_only_exits_1_when_there_is_nothing_to_verify()
     {
         using var scratch = new ScratchDirectory("verify-nothing");

@@ -157,6 +157,130 @@ public class FileCopierTests
         Assert.That(DirectorySinkTests.Snapshot(scratch.Path), Is.EqualTo(before));
     }
 
+    [TestCase(1)]
+    [TestCase(4)]
+    public async Task Files_of_part_of_one_exactly_one_and_several_chunks_are_each_opened_written_whole_in_order_and_completed_once(int queueDepth)
+    {
+        const int Chunk = 96 * 1024;
+        using var scratch = new ScratchDirectory("copier-sizes");
+        int[] sizes = [1, Chunk - 1, Chunk, Chunk + 1, 3 * Chunk, 2];
+        var engine = new ScriptedEngine().AddDatabase("/inst/db/ntds.dit", Bytes(5 * 32768, 1));
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            engine.AddLog($"/inst/logs/edb{i + 1:X5}.log", Bytes(sizes[i], (byte)(i + 7)));
+        }
+
+        engine.LogInfo = new JetLogInfo(1, (uint)sizes.Length, "edb");
+        var violations = WatchOneOpenFile(engine);
+        await using var sink = new RecordingSink(new DirectorySink(scratch.Path));
+
+        var result = await new StreamingBackup(engine, sink, new StreamingBackupOptions { CreateVerifier = null, ChunkSize = Chunk, QueueDepth = queueDepth }).RunAsync(BackupKind.Full);
+
+        var sources = engine.Databases.Concat(engine.Logs).ToList();
+        var expectedSinkCalls = new List<string>();
+        foreach (var file in result.Manifest.Files)
+        {
+            expectedSinkCalls.Add($"open {file.Path}");
+            for (long offset = 0; offset < file.Bytes; offset += Chunk)
+            {
+                expectedSinkCalls.Add($"write {offset} {Math.Min(Chunk, file.Bytes - offset)}");
+            }
+
+            expectedSinkCalls.Add($"complete {file.Path} {file.Bytes}");
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(violations, Is.Empty);
+            Assert.That(result.Manifest.Files.Select(f => f.SourcePath), Is.EqualTo(sources));
+            Assert.That(result.Manifest.Files.Skip(1).Select(f => f.Bytes), Is.EqualTo(sizes.Select(n => (long)n)));
+            Assert.That(sink.Calls, Is.EqualTo(expectedSinkCalls), "one open, the chunks in order, one completion per file");
+        });
+        foreach (var file in result.Manifest.Files)
+        {
+            var stored = File.ReadAllBytes(Path.Combine(scratch.Path, result.Manifest.SetId, file.Path));
+            Assert.That((stored.Length, file.Sha256), Is.EqualTo((file.Bytes, Convert.ToHexStringLower(SHA256.HashData(stored)))), file.Path);
+            Assert.That(stored, Is.EqualTo(engine.Read(file.SourcePath!)), $"{file.Path} holds its source's bytes");
+        }
+    }
+
+    [Test]
+    public async Task A_read_failure_in_the_middle_of_a_file_aborts_naming_it_completes_nothing_of_it_and_leaves_the_destination_as_it_was()
+    {
+        using var scratch = new ScratchDirectory("copier-mid-file");
+        var engine = new ScriptedEngine().AddDatabase("/inst/db/ntds.dit", Bytes(5 * 32768, 1));
+        for (var g = 1; g <= 3; g++)
+        {
+            engine.AddLog($"/inst/logs/edb{g:X5}.log", Bytes(3 * 96 * 1024, (byte)g));
+        }
+
+        engine.LogInfo = new JetLogInfo(1, 3, "edb");
+        var violations = WatchOneOpenFile(engine);
+        var watch = engine.BeforeCall!;
+        string? open = null;
+        var reads = 0;
+        engine.BeforeCall = call =>
+        {
+            watch(call);
+            if (call.StartsWith("OpenFile(", StringComparison.Ordinal))
+            {
+                open = call;
+                reads = 0;
+            }
+            else if (call == "ReadFile" && open == "OpenFile(/inst/logs/edb00002.log)" && ++reads == 2)
+            {
+                throw new EseException("JetReadFileInstance", JetError.DiskIO, "/inst/logs/edb00002.log");
+            }
+        };
+        var before = DirectorySinkTests.Snapshot(scratch.Path);
+        await using var sink = new CompletionGatedSink(new DirectorySink(scratch.Path));
+
+        var error = Assert.CatchAsync(async () => await new StreamingBackup(engine, sink, new StreamingBackupOptions { CreateVerifier = null, ChunkSize = 96 * 1024 }).RunAsync(BackupKind.Full));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error, Is.InstanceOf<EseException>());
+            Assert.That(error!.Message, Does.Contain("/inst/logs/edb00002.log"));
+            Assert.That(violations, Is.Empty);
+            Assert.That(engine.Calls[^1], Is.EqualTo("End(Abort)"));
+            Assert.That(engine.Calls, Does.Not.Contain("TruncateLog"));
+            Assert.That(sink.Completed, Does.Not.Contain("logs/edb00002.log"));
+            Assert.That(DirectorySinkTests.Snapshot(scratch.Path), Is.EqualTo(before));
+        });
+    }
+
+    /// <summary>A sink that records what the copier asks of it: each open, write (offset and length) and completion.</summary>
+    private sealed class RecordingSink(IBackupSink inner) : IBackupSink
+    {
+        public List<string> Calls { get; } = [];
+
+        public ValueTask BeginSetAsync(BackupSetDescriptor set, CancellationToken cancellationToken) => inner.BeginSetAsync(set, cancellationToken);
+
+        public ValueTask OpenFileAsync(BackupFileDescriptor file, CancellationToken cancellationToken)
+        {
+            Calls.Add($"open {file.Path}");
+            return inner.OpenFileAsync(file, cancellationToken);
+        }
+
+        public ValueTask WriteAsync(BackupChunk chunk, CancellationToken cancellationToken)
+        {
+            Calls.Add($"write {chunk.Offset} {chunk.Data.Length}");
+            return inner.WriteAsync(chunk, cancellationToken);
+        }
+
+        public ValueTask CompleteFileAsync(CompletedFile file, CancellationToken cancellationToken)
+        {
+            Calls.Add($"complete {file.File.Path} {file.Length}");
+            return inner.CompleteFileAsync(file, cancellationToken);
+        }
+
+        public ValueTask CommitAsync(BackupManifest manifest, CancellationToken cancellationToken) => inner.CommitAsync(manifest, cancellationToken);
+
+        public ValueTask AbortAsync(CancellationToken cancellationToken) => inner.AbortAsync(cancellationToken);
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
+
     /// <summary>A verifier that finds one problem in one file, and decides that file only after <c>waitForNextOpen</c> returned.</summary>
     private sealed class SlowVerdictVerifier(string failing, Func<bool> waitForNextOpen) : IStreamVerifier
     {

@@ -40,6 +40,9 @@ internal sealed class ScriptedEngine : IExternalBackupEngine
         return this;
     }
 
+    /// <summary>The bytes this engine serves for <paramref name="path"/>.</summary>
+    public byte[] Read(string path) => _files[path];
+
     public ScriptedEngine AddLog(string path, byte[] bytes, long? announced = null)
     {
         Logs.Add(path);

@@ -47,7 +47,9 @@ public static class RestoreCommand
                 }
                 else
                 {
-                    console.Out.WriteLine($"restored {string.Join(" + ", plan.Sets)}: {plan.Databases.Count} databases, logs {plan.GenLow}..{plan.GenHigh} into {target}");
+                    // One range per log stream: "logs 4..9", or "logs DB01 1..3, DB02 1..2" for a set of several components.
+                    var logs = string.Join(", ", plan.LogStreams.Select(l => $"{(l.Component is null ? "" : l.Component + " ")}{l.GenLow}..{l.GenHigh}"));
+                    console.Out.WriteLine($"restored {string.Join(" + ", plan.Sets)}: {plan.Databases.Count} databases, logs {logs} into {target}");
                 }
 
                 return CliConsole.Ok;
