@@ -42,11 +42,6 @@ public static class BackupCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var backupKind = Enum.Parse<BackupKind>(parse.GetValue(kind)!, ignoreCase: true);
-            if (parse.GetValue(instanceName) is not null && parse.GetValue(fromSnapshot) is null)
-            {
-                return console.Fail(CliConsole.UsageOrIo, "--instance-name applies only with --from-snapshot (the engine and VSS name their instance themselves)");
-            }
-
             IExternalBackupEngine? selected = null;
             try
             {
@@ -66,6 +61,7 @@ public static class BackupCommand
                     Json = parse.GetValue(json),
                     AllowOrphan = parse.GetValue(allowOrphan),
                     InstanceName = parse.GetValue(instanceName),
+                    SetId = parse.GetValue(setId),
                 };
                 if (snapshotArguments.FromSnapshot is not null)
                 {
@@ -104,10 +100,6 @@ public static class BackupCommand
                 }
 
                 return ExitCode(result);
-            }
-            catch (OperationCanceledException)
-            {
-                return console.Fail(CliConsole.Failed, "backup cancelled; the engine's backup was ended with abort and nothing was truncated");
             }
             catch (Exception e) when (e is EseException or BackupVerificationException or LogTruncationException or InvalidDataException or ExternalBackup.Chains.ChainBaseNotFoundException)
             {

@@ -18,14 +18,14 @@ namespace ExternalBackup.Cli.Commands;
 public static class InspectCommand
 {
     /// <summary>Creates the command.</summary>
-    public static Command Create()
+    public static Command Create(CliConsole? console = null)
     {
         var file = new Argument<string>("file") { Description = "A database, log or checkpoint file" };
         var json = new Option<bool>("--json") { Description = "Print the header fields as one JSON object" };
         var command = new Command("inspect", "Print a database, log or checkpoint header, like eseutil /mh, /ml and /mk");
         command.Arguments.Add(file);
         command.Options.Add(json);
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(file)!, parse.GetValue(json), Console.Out, Console.Error, ct));
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(file)!, parse.GetValue(json), console?.Out ?? Console.Out, console?.Error ?? Console.Error, ct));
         return command;
     }
 

@@ -44,7 +44,7 @@ public static class ListCommand
             {
                 return console.Fail(CliConsole.Failed, e.Message);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or Amazon.Runtime.AmazonClientException or HttpRequestException or Polly.Timeout.TimeoutRejectedException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
             {
                 return console.Fail(CliConsole.UsageOrIo, e.Message);
             }

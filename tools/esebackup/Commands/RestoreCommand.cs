@@ -52,7 +52,7 @@ public static class RestoreCommand
             {
                 return console.Fail(CliConsole.Failed, e.Message);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or FormatException or Amazon.Runtime.AmazonClientException or HttpRequestException or Polly.Timeout.TimeoutRejectedException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or FormatException)
             {
                 return console.Fail(CliConsole.UsageOrIo, e.Message);
             }

@@ -40,13 +40,9 @@ public static class SnapshotBackupCommand
         var source = new FrozenFolderSource(format, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration });
         try
         {
-            var manifest = await new FrozenFolderBackup(source).RunAsync(layout, sink, arguments.Kind, allowOrphan: arguments.AllowOrphan, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var manifest = await new FrozenFolderBackup(source).RunAsync(layout, sink, arguments.Kind, setId: arguments.SetId, allowOrphan: arguments.AllowOrphan, cancellationToken: cancellationToken).ConfigureAwait(false);
             Report(console, arguments, manifest);
             return CliConsole.Ok;
-        }
-        catch (OperationCanceledException)
-        {
-            return console.Fail(CliConsole.Failed, "backup cancelled; the set was aborted");
         }
         catch (Exception e) when (e is FrozenSetException or BackupVerificationException or InvalidDataException)
         {
@@ -106,10 +102,6 @@ public static class SnapshotBackupCommand
         {
             console.Error.WriteLine($"esebackup: the VSS session could not start or run ({e.Message}); falling back to the streaming backup API");
             return SnapshotBackupOutcome.FallBackToStreaming;
-        }
-        catch (OperationCanceledException)
-        {
-            return new SnapshotBackupOutcome(console.Fail(CliConsole.Failed, "backup cancelled; the writers were told to abort and nothing was truncated"), false);
         }
         catch (Exception e) when (e is SnapshotException or FrozenSetException or BackupVerificationException or InvalidDataException)
         {

@@ -24,7 +24,7 @@ public static class VerifyDestination
         {
             return console.Fail(CliConsole.UsageOrIo, e.Message);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Amazon.Runtime.AmazonClientException or HttpRequestException or Polly.Timeout.TimeoutRejectedException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Nothing could be read: nothing is verified.
             result = new RepositoryVerification(from, [], [e.Message]);
