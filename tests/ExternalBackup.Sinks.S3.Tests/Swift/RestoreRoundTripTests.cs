@@ -60,7 +60,7 @@ public sealed class RestoreRoundTripTests
         {
             var (exit, output, error) = await Cli("list", "--from", destination, "--json", "--s3-endpoint", endpoint);
             Assert.That(exit, Is.Zero, error);
-            var rows = JsonDocument.Parse(output).RootElement.EnumerateArray().ToList();
+            var rows = JsonDocument.Parse(output).RootElement.GetProperty("sets").EnumerateArray().ToList();
             Assert.That(rows.Select(r => r.GetProperty("setId").GetString()), Is.EqualTo(ids), destination);
             Assert.That(rows.All(r => r.GetProperty("chainComplete").GetBoolean()), Is.True, destination);
 
@@ -80,7 +80,7 @@ public sealed class RestoreRoundTripTests
             Assert.That(exit, Is.Zero, $"{destination}: {error}");
             var partialPlan = JsonDocument.Parse(output).RootElement;
             Assert.That(partialPlan.GetProperty("sets").EnumerateArray().Select(s => s.GetString()), Is.EqualTo(ids.Take(2)));
-            Assert.That(partialPlan.GetProperty("genHigh").GetInt64(), Is.EqualTo(results[1].Manifest.LogGenerations!.High));
+            Assert.That(partialPlan.GetProperty("logGenerations").GetProperty("high").GetInt64(), Is.EqualTo(results[1].Manifest.LogGenerations!.High));
         }
 
         var reference = Tree(restores[folder]);

@@ -85,7 +85,7 @@ public static class BackupCommand
                 var result = await new StreamingBackup(selected, sink, options).RunAsync(backupKind, CrashSwitch.FromEnvironment(), cancellationToken).ConfigureAwait(false);
                 if (parse.GetValue(json))
                 {
-                    report.WriteLine(System.Text.Json.JsonSerializer.Serialize(Describe(result), ManifestJson.Options));
+                    report.WriteLine(Json.CliJson.Text(Json.CliJson.Result("backup", result.EndFailure is null, Describe(result))));
                 }
                 else
                 {
@@ -129,27 +129,11 @@ public static class BackupCommand
         return result.EndFailure is null ? CliConsole.Ok : CliConsole.CommittedButNotRecorded;
     }
 
-    /// <summary>The JSON the command prints with <c>--json</c>.</summary>
-    public static object Describe(BackupResult result)
+    /// <summary>The fields of the JSON object the command prints with <c>--json</c> (<see cref="Json.BackupJson"/>).</summary>
+    public static System.Text.Json.Nodes.JsonObject Describe(BackupResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var m = result.Manifest;
-        return new
-        {
-            setId = m.SetId,
-            kind = m.Kind,
-            instance = m.Instance,
-            source = m.Source,
-            producer = m.Producer,
-            logsTruncated = result.LogsTruncated,
-            engineRecordedBackup = result.EndFailure is null,
-            endFailure = result.EndFailure,
-            counts = result.Counts,
-            logGenerations = m.LogGenerations is { } g ? new { low = g.Low, high = g.High } : null,
-            extends = m.Extends?.SetId,
-            eccCorrections = m.EccCorrections,
-            files = m.Files.Select(f => new { path = f.Path, kind = f.Kind, bytes = f.Bytes, sha256 = f.Sha256, sourcePath = f.SourcePath }),
-        };
+        return Json.BackupJson.Describe(result.Manifest, result.EndFailure);
     }
 
     /// <summary>The text report's note of single-bit errors corrected in the copy, or empty.</summary>

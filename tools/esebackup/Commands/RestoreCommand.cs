@@ -39,7 +39,7 @@ public static class RestoreCommand
                 var plan = await ChainRestore.RestoreAsync(repository, target, parse.GetValue(set), null, cancellationToken).ConfigureAwait(false);
                 if (parse.GetValue(json))
                 {
-                    console.WriteJson(plan);
+                    console.WriteResult(true, Json.RestoreJson.Describe(plan, target));
                 }
                 else
                 {

@@ -122,32 +122,14 @@ public static class SnapshotBackupCommand
         e is SnapshotException { Step: <= SnapshotStep.GetSnapshotPaths }
             or DllNotFoundException or EntryPointNotFoundException or System.Runtime.InteropServices.COMException or System.Runtime.InteropServices.SEHException;
 
-    /// <summary>The JSON printed with <c>--json</c>.</summary>
-    public static object Describe(BackupManifest manifest)
-    {
-        ArgumentNullException.ThrowIfNull(manifest);
-        return new
-        {
-            setId = manifest.SetId,
-            kind = manifest.Kind,
-            instance = manifest.Instance,
-            source = manifest.Source,
-            producer = manifest.Producer,
-            logsTruncated = manifest.TruncatesLogs,
-            counts = manifest.Counts,
-            eccCorrections = manifest.EccCorrections,
-            logGenerations = manifest.LogGenerations is { } g ? new { low = g.Low, high = g.High } : null,
-            logBaseName = manifest.LogBaseName,
-            databases = manifest.Databases.Select(d => new { path = d.Path, state = d.State, pageSize = d.PageSize, logSignature = d.LogSignature, requiredLogLow = d.RequiredLogLow, requiredLogHigh = d.RequiredLogHigh }),
-            files = manifest.Files.Select(f => new { path = f.Path, kind = f.Kind, bytes = f.Bytes, sha256 = f.Sha256, generation = f.Generation, sourcePath = f.SourcePath }),
-        };
-    }
+    /// <summary>The fields of the JSON object printed with <c>--json</c> (<see cref="Json.BackupJson"/>, as for the streaming backup).</summary>
+    public static System.Text.Json.Nodes.JsonObject Describe(BackupManifest manifest) => Json.BackupJson.Describe(manifest);
 
     private static void Report(CliConsole console, SnapshotBackupArguments arguments, BackupManifest m)
     {
         if (arguments.Json)
         {
-            console.WriteJson(Describe(m));
+            console.WriteResult(true, Describe(m));
             return;
         }
 

@@ -51,7 +51,7 @@ public static class S3Failures
             { } c when RefusedKeyCodes.Contains(c) => CliFailure.Of(CliConsole.UsageOrIo, FailureCodes.S3KeysRefused, $"the store refused the keys ({code}); check {KeyVariables}"),
             "AccessDenied" or "AllAccessDisabled" => CliFailure.Of(CliConsole.UsageOrIo, FailureCodes.S3AccessDenied, $"access denied ({code}); check {KeyVariables} and the bucket's policy"),
             _ when status == 404 && e.Message.Contains("bucket", StringComparison.OrdinalIgnoreCase) => CliFailure.Of(CliConsole.UsageOrIo, FailureCodes.S3BucketNotFound, $"the bucket does not exist ({code})"),
-            _ when status is 401 or 403 => CliFailure.Of(CliConsole.UsageOrIo, FailureCodes.S3AccessDenied, $"access denied ({code}: {e.Message}); check {KeyVariables} and the bucket's policy"),
+            _ when status is 401 or 403 => CliFailure.Of(CliConsole.UsageOrIo, FailureCodes.S3AccessDenied, $"the store refused the request (HTTP {status}{(e.ErrorCode is { Length: > 0 } c && c != e.StatusCode.ToString() ? $", {c}" : string.Empty)}): the keys in {KeyVariables} are wrong or may not use this bucket"),
             _ => CliFailure.Of(CliConsole.UsageOrIo, FailureCodes.S3Error, $"the store answered {code}: {e.Message}"),
         };
     }

@@ -54,9 +54,6 @@ public static class CliJson
     /// <summary>An enum value or a PascalCase name as the vocabulary spells it: camelCase (<c>CleanShutdown</c> → <c>cleanShutdown</c>).</summary>
     public static string? Name(string? value) => value is null ? null : JsonNamingPolicy.CamelCase.ConvertName(value);
 
-    /// <summary>A time as the vocabulary writes it: ISO 8601 in UTC, as the manifest's times (<c>2026-12-08T01:02:03.456+00:00</c>).</summary>
-    public static string Time(DateTimeOffset value) => JsonSerializer.Serialize(value.ToUniversalTime(), ManifestJson.Options).Trim('"');
-
     private static JsonObject Envelope(string command, bool ok) => new()
     {
         ["schemaVersion"] = SchemaVersion,
