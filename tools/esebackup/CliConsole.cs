@@ -59,6 +59,9 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
     public int Fail(int exitCode, string message, string? code = null) =>
         Report(CliFailure.Of(exitCode, code ?? (exitCode == UsageOrIo ? FailureCodes.Usage : FailureCodes.BackupFailed), message));
 
+    /// <summary>Reports <paramref name="exception"/> as <see cref="FailureMapping.Describe"/> maps it (one line, its exit code and code); returns the exit code.</summary>
+    public int Fail(Exception exception) => Report(FailureMapping.Describe(exception));
+
     /// <summary>Reports <paramref name="failure"/>: one line on standard error, and with <c>--json</c> the error object on standard output (unless a result was written); returns its exit code.</summary>
     internal int Report(CliFailure failure)
     {

@@ -107,7 +107,7 @@ public static class BackupCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or EngineSelectionException or NotSupportedException)
             {
-                return console.Fail(CliConsole.UsageOrIo, e.Message);
+                return console.Fail(e);
             }
             catch (Interop.Esent.EseLibraryException e)
             {

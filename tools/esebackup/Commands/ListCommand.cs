@@ -42,11 +42,11 @@ public static class ListCommand
             }
             catch (InvalidDataException e)
             {
-                return console.Fail(CliConsole.Failed, e.Message);
+                return console.Fail(e);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
             {
-                return console.Fail(CliConsole.UsageOrIo, e.Message);
+                return console.Fail(e);
             }
         });
         return command;

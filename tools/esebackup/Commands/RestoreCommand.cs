@@ -50,11 +50,11 @@ public static class RestoreCommand
             }
             catch (InvalidDataException e)
             {
-                return console.Fail(CliConsole.Failed, e.Message);
+                return console.Fail(e);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or FormatException)
             {
-                return console.Fail(CliConsole.UsageOrIo, e.Message);
+                return console.Fail(e);
             }
         });
         return command;

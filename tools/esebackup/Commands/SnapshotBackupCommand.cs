@@ -50,7 +50,7 @@ public static class SnapshotBackupCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            return console.Fail(CliConsole.UsageOrIo, e.Message);
+            return console.Fail(e);
         }
     }
 
@@ -109,7 +109,7 @@ public static class SnapshotBackupCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            return new SnapshotBackupOutcome(console.Fail(CliConsole.UsageOrIo, e.Message), false);
+            return new SnapshotBackupOutcome(console.Fail(e), false);
         }
     }
 

@@ -22,7 +22,7 @@ public static class VerifyDestination
         }
         catch (FormatException e)
         {
-            return console.Fail(CliConsole.UsageOrIo, e.Message);
+            return console.Fail(e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -19,11 +19,12 @@ public static class FailureMapping
     {
         ArgumentNullException.ThrowIfNull(exception);
         ArgumentException.ThrowIfNullOrWhiteSpace(what);
-        var failure = Classify(exception);
+        var failure = Describe(exception);
         return failure with { Message = CliFailure.OneLine($"{what}: {failure.Message}") };
     }
 
-    private static CliFailure Classify(Exception exception) => exception switch
+    /// <summary>The failure <paramref name="exception"/> is, its message being the exception's own (for a command whose exceptions already name what failed).</summary>
+    public static CliFailure Describe(Exception exception) => exception switch
     {
         _ when S3Failures.Describe(exception) is { } s3 => s3,
         EseException or BackupVerificationException or LogTruncationException or ChainBaseNotFoundException or FrozenSetException or SnapshotException or EseLibraryException
