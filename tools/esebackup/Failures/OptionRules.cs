@@ -34,7 +34,7 @@ public static class OptionRules
         var streaming = !snapshot && (!vss || g.Has("--fallback"));
         if (snapshot && vss)
         {
-            return "--from-snapshot and --vss are two sources: give one";
+            return "--vss does not apply with --from-snapshot (two sources: give one)";
         }
 
         foreach (var option in new[] { "--log-folder", "--instance-name" })
