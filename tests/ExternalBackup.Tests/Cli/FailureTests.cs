@@ -99,4 +99,34 @@ public sealed class FailureTests
             Assert.That(unexpected, Is.EqualTo(new CliFailure(1, FailureCodes.Internal, "backup to d: unexpected NullReferenceException: two; lines")), "one line even for a defect");
         });
     }
+
+    [Test]
+    public async Task A_cancelled_restore_or_backup_says_what_was_left_as_it_was_and_exits_130()
+    {
+        using var scratch = new ScratchDirectory("cancelled");
+        var instance = TestPaths.CopyCorpusSet("xp-catroot2-logset", scratch, "instance");
+        var destination = Path.Combine(scratch.Path, "backups");
+        var (exit, _, error) = await CliRun.InProcess("backup", "--engine", "model", "--instance", instance, "--to", destination, "--create-destination");
+        Assert.That(exit, Is.Zero, error);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        var target = Path.Combine(scratch.Path, "restored");
+        using (var output = new StringWriter())
+        using (var errors = new StringWriter())
+        {
+            exit = await ExternalBackup.Cli.Program.MainAsync(["restore", "--from", destination, "--to", target], output, errors, cancelled.Token);
+            Assert.That(exit, Is.EqualTo(130));
+            Assert.That(errors.ToString().TrimEnd(), Is.EqualTo($"esebackup: cancelled: the restore was abandoned; {target} is as it was"));
+            Assert.That(Directory.Exists(target), Is.False);
+        }
+
+        using (var output = new StringWriter())
+        using (var errors = new StringWriter())
+        {
+            exit = await ExternalBackup.Cli.Program.MainAsync(["backup", "--engine", "model", "--instance", instance, "--to", destination, "--json"], output, errors, cancelled.Token);
+            Assert.That(exit, Is.EqualTo(130));
+            Assert.That(errors.ToString().TrimEnd(), Is.EqualTo($"esebackup: cancelled: the backup was aborted; nothing was truncated and {destination} is as it was"));
+            Assert.That(CliRun.Json(output.ToString()).GetProperty("error").GetProperty("code").GetString(), Is.EqualTo(FailureCodes.Cancelled));
+        }
+    }
 }

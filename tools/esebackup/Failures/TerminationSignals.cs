@@ -13,7 +13,7 @@ public sealed class TerminationSignals : IDisposable
     private readonly PosixSignalRegistration[] _registrations;
 
     /// <summary>Starts handling the signals (until <see cref="Dispose"/>).</summary>
-    public TerminationSignals() => _registrations = [Register(PosixSignal.SIGINT), Register(PosixSignal.SIGTERM)];
+    public TerminationSignals() => _registrations = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM }.Select(Register).OfType<PosixSignalRegistration>()];
 
     /// <summary>Cancelled by the first signal.</summary>
     public CancellationToken Token => _cancel.Token;
@@ -29,7 +29,20 @@ public sealed class TerminationSignals : IDisposable
         _cancel.Dispose();
     }
 
-    private PosixSignalRegistration Register(PosixSignal signal) => PosixSignalRegistration.Create(signal, context =>
+    /// <summary>Handles <paramref name="signal"/>, or returns <see langword="null"/> where the platform cannot (the signal then keeps its default).</summary>
+    private PosixSignalRegistration? Register(PosixSignal signal)
+    {
+        try
+        {
+            return PosixSignalRegistration.Create(signal, Handle);
+        }
+        catch (Exception e) when (e is PlatformNotSupportedException or IOException)
+        {
+            return null;
+        }
+    }
+
+    private void Handle(PosixSignalContext context)
     {
         if (_cancel.IsCancellationRequested)
         {
@@ -48,5 +61,5 @@ public sealed class TerminationSignals : IDisposable
                 // The command had already ended.
             }
         });
-    });
+    }
 }
