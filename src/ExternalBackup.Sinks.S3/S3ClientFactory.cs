@@ -8,7 +8,7 @@ public static class S3ClientFactory
 {
     /// <summary>
     /// A client for <paramref name="options"/>: path-style when asked, checksums only when required, the SDK's own
-    /// retries off (the sink retries with Polly), the per-attempt timeout as the HTTP timeout, and explicit keys or
+    /// retries off (the sink retries with Polly), the per-attempt timeout as the HTTP timeout, a short connect timeout, and explicit keys or
     /// the SDK's default credential sources.
     /// </summary>
     public static AmazonS3Client Create(S3SinkOptions options)
@@ -23,6 +23,7 @@ public static class S3ClientFactory
             ResponseChecksumValidation = options.ChecksumsOnlyWhenRequired ? ResponseChecksumValidation.WHEN_REQUIRED : ResponseChecksumValidation.WHEN_SUPPORTED,
             MaxErrorRetry = 0,
             Timeout = options.Retry.AttemptTimeout,
+            ConnectTimeout = options.ConnectTimeout < options.Retry.AttemptTimeout ? options.ConnectTimeout : options.Retry.AttemptTimeout,
             MaxConnectionsPerServer = Math.Max(options.MaxConcurrentUploads + 2, 8),
         };
         if (options.ServiceUrl is not null)

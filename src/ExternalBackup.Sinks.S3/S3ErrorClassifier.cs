@@ -17,14 +17,25 @@ public sealed class S3ErrorClassifier : ISinkFaultClassifier
     };
 
     private readonly TimeProvider _time;
+    private readonly S3EndpointContact? _contact;
 
-    /// <summary>A classifier reading a <c>Retry-After</c> date against <paramref name="timeProvider"/> (default <see cref="TimeProvider.System"/>).</summary>
-    public S3ErrorClassifier(TimeProvider? timeProvider = null) => _time = timeProvider ?? TimeProvider.System;
+    /// <summary>
+    /// A classifier reading a <c>Retry-After</c> date against <paramref name="timeProvider"/> (default
+    /// <see cref="TimeProvider.System"/>), applying the first-contact rule of <paramref name="contact"/> when given
+    /// (a failure to connect to an endpoint that never answered is permanent after a few attempts).
+    /// </summary>
+    public S3ErrorClassifier(TimeProvider? timeProvider = null, S3EndpointContact? contact = null)
+    {
+        _time = timeProvider ?? TimeProvider.System;
+        _contact = contact;
+    }
 
     /// <summary>
     /// Transient: throttling (503 SlowDown, 429 and the throttling codes), server errors (5xx), 408 and the request
     /// timeout codes, with the <c>Retry-After</c> the store sent; a failure without an S3 status as
-    /// <see cref="SinkFaults.Classify"/> says (timeouts, broken or refused connections). Permanent: access denied,
+    /// <see cref="SinkFaults.Classify"/> says (timeouts, broken or refused connections), except that with an
+    /// <see cref="S3EndpointContact"/> a failure to connect to an endpoint that has never answered is permanent after
+    /// <see cref="S3EndpointContact.FirstContactRetries"/> retries. Permanent: access denied,
     /// no such bucket or upload, an invalid argument, any other 4xx, and a cancellation by the caller.
     /// </summary>
     public SinkFault Classify(Exception exception)
@@ -32,6 +43,7 @@ public sealed class S3ErrorClassifier : ISinkFaultClassifier
         ArgumentNullException.ThrowIfNull(exception);
         if (exception is AmazonServiceException { StatusCode: not 0 } service)
         {
+            _contact?.Answered();
             var status = (int)service.StatusCode;
             if ((service.ErrorCode is { } code && TransientCodes.Contains(code)) || status is >= 500 or 429 or 408)
             {
@@ -42,6 +54,11 @@ public sealed class S3ErrorClassifier : ISinkFaultClassifier
             {
                 return SinkFault.Permanent;
             }
+        }
+
+        if (_contact?.GivesUp(exception) == true)
+        {
+            return SinkFault.Permanent;
         }
 
         return SinkFaults.Classify(exception);

@@ -45,7 +45,9 @@ public sealed class S3Repository : IBackupRepository
         _options = options;
         _layout = new S3ObjectLayout(options.Prefix);
         var time = TimeProvider.System;
-        _pipeline = SinkResiliencePipeline.Create(options.Retry, new S3ErrorClassifier(time), nameof(S3Repository), logger ?? NullLogger.Instance, time);
+        var contact = new S3EndpointContact();
+        contact.Watch(client);
+        _pipeline = SinkResiliencePipeline.Create(options.Retry, new S3ErrorClassifier(time, contact), nameof(S3Repository), logger ?? NullLogger.Instance, time);
     }
 
     /// <inheritdoc />

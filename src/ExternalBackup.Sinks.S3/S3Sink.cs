@@ -74,7 +74,9 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog, ISinkFaultClassifie
         _layout = new S3ObjectLayout(options.Prefix);
         _logger = logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
-        _classifier = new S3ErrorClassifier(_time);
+        var contact = new S3EndpointContact();
+        contact.Watch(client);
+        _classifier = new S3ErrorClassifier(_time, contact);
         _pipeline = SinkResiliencePipeline.Create(options.Retry, _classifier, nameof(S3Sink), _logger, _time);
         _buffers = new PartBufferPool(options.MaxConcurrentUploads + 1);
     }

@@ -14,6 +14,17 @@ public sealed record S3SinkOptions
     /// <summary>The most parts one multipart upload may have: 10,000.</summary>
     public const int S3MaximumPartCount = 10_000;
 
+    /// <summary>
+    /// The default of <see cref="ConnectTimeout"/>: 10 s. A TCP connection to a store is made in milliseconds; one
+    /// that takes ten seconds goes to an address where nothing answers (a firewall that drops, a wrong host), and
+    /// each attempt should fail then rather than after the whole <see cref="SinkResilienceOptions.AttemptTimeout"/>
+    /// (2 minutes, sized for sending a part, not for connecting).
+    /// </summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long making one connection may take; at most the retry's attempt timeout. Default <see cref="DefaultConnectTimeout"/>.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = DefaultConnectTimeout;
+
     /// <summary>The bucket. Required; it must exist.</summary>
     public required string Bucket { get; init; }
 
@@ -129,6 +140,11 @@ public sealed record S3SinkOptions
         if ((AccessKey is null) != (SecretKey is null))
         {
             throw new ArgumentException("S3 sink: give both AccessKey and SecretKey, or neither (then the SDK's default credential sources are used)", nameof(AccessKey));
+        }
+
+        if (ConnectTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"S3 sink: ConnectTimeout must be more than zero (was {ConnectTimeout})", nameof(ConnectTimeout));
         }
 
         Retry.Validate();

@@ -97,13 +97,13 @@ public class CliTests
         var j = JsonNode.Parse(output)!;
         Assert.Multiple(() =>
         {
-            Assert.That(j["fileType"]!.GetValue<string>(), Is.EqualTo("Database"));
+            Assert.That(j["fileType"]!.GetValue<string>(), Is.EqualTo("database"));
             Assert.That(j["formatVersion"]!.GetValue<uint>(), Is.EqualTo(0x620u));
             Assert.That(j["formatRevision"]!.GetValue<uint>(), Is.EqualTo(20u));
             Assert.That(j["pageSize"]!.GetValue<int>(), Is.EqualTo(4096));
-            Assert.That(j["state"]!.GetValue<string>(), Is.EqualTo("Dirty Shutdown"));
+            Assert.That(j["state"]!.GetValue<string>(), Is.EqualTo("dirtyShutdown"));
             Assert.That(j["logSignature"]!.GetValue<string>(), Is.EqualTo("a9106739"));
-            Assert.That(j["genMinRequired"]!.GetValue<int>(), Is.EqualTo(124));
+            Assert.That(j["requiredLogLow"]!.GetValue<int>(), Is.EqualTo(124));
             Assert.That(j["lastConsistent"]!["generation"]!.GetValue<int>(), Is.EqualTo(124));
         });
     }
@@ -119,13 +119,13 @@ public class CliTests
         var chk = JsonNode.Parse(output2)!;
         Assert.Multiple(() =>
         {
-            Assert.That(log["fileType"]!.GetValue<string>(), Is.EqualTo("Log"));
+            Assert.That(log["fileType"]!.GetValue<string>(), Is.EqualTo("log"));
             Assert.That(log["generation"]!.GetValue<int>(), Is.EqualTo(131));
             Assert.That(log["formatVersion"]!.GetValue<uint>(), Is.EqualTo(7u));
             Assert.That(log["formatRevision"]!.GetValue<uint>(), Is.EqualTo(3704u));
             Assert.That(log["logSignature"]!.GetValue<string>(), Is.EqualTo("0000fced"));
             Assert.That(log["pageSize"]!.GetValue<int>(), Is.EqualTo(4096));
-            Assert.That(chk["fileType"]!.GetValue<string>(), Is.EqualTo("Checkpoint"));
+            Assert.That(chk["fileType"]!.GetValue<string>(), Is.EqualTo("checkpoint"));
             Assert.That(chk["checkpoint"]!.GetValue<string>(), Is.EqualTo("(0x83,2F,CC)"));
             Assert.That(chk["logSignature"]!.GetValue<string>(), Is.EqualTo("0000fced"));
         });

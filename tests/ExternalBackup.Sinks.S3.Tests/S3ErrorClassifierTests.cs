@@ -96,4 +96,27 @@ public sealed class S3ErrorClassifierTests
 
         public Amazon.Runtime.EventStreams.IEventStreamHeader GetEventStreamHeader(string headerName) => throw new NotSupportedException("no event stream in this test response");
     }
+
+    [Test]
+    public void A_refused_connection_before_the_endpoint_ever_answered_is_permanent_after_the_first_contact_retries()
+    {
+        var contact = new S3EndpointContact();
+        var classifier = new S3ErrorClassifier(contact: contact);
+        var refused = new HttpRequestException("Connection refused", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused));
+        var verdicts = Enumerable.Range(0, S3EndpointContact.DefaultFirstContactRetries + 1).Select(_ => classifier.Classify(refused).IsTransient).ToList();
+        Assert.That(verdicts, Is.EqualTo(Enumerable.Repeat(true, S3EndpointContact.DefaultFirstContactRetries).Append(false)));
+        Assert.That(classifier.Classify(new HttpRequestException("reset", new IOException("connection reset"))).IsTransient, Is.True, "only failures to connect are cut short");
+    }
+
+    [Test]
+    public void Once_the_endpoint_answered_a_refused_connection_is_transient_under_the_full_policy()
+    {
+        var contact = new S3EndpointContact();
+        var classifier = new S3ErrorClassifier(contact: contact);
+        Assert.That(classifier.Classify(new AmazonS3Exception("slow") { StatusCode = HttpStatusCode.ServiceUnavailable, ErrorCode = "SlowDown" }).IsTransient, Is.True);
+        Assert.That(contact.HasAnswered, Is.True, "an S3 error is an answer");
+        var refused = new HttpRequestException("Connection refused", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused));
+        Assert.That(Enumerable.Range(0, 20).All(_ => classifier.Classify(refused).IsTransient), Is.True, "a store restarting mid-backup is waited for");
+        Assert.That(new S3ErrorClassifier().Classify(refused).IsTransient, Is.True, "without a contact (a client whose answers cannot be seen) the rule is off");
+    }
 }

@@ -155,9 +155,9 @@ public sealed record SinkAddress(SinkAddressKind Kind, string Location, string P
 
         var settings = (s3 ?? new S3Settings()).WithEnvironment(environment);
         Uri? endpoint = null;
-        if (settings.Endpoint is { } text && !Uri.TryCreate(text, UriKind.Absolute, out endpoint))
+        if (settings.Endpoint is { } text && (!Uri.TryCreate(text, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https") || endpoint.Host.Length == 0))
         {
-            throw new FormatException($"S3 endpoint '{text}' is not an absolute URL (e.g. http://127.0.0.1:8080)");
+            throw new FormatException($"S3 endpoint '{text}' (--s3-endpoint or S3_ENDPOINT) is not an http:// or https:// URL (e.g. http://127.0.0.1:8080)");
         }
 
         var baseline = tuning ?? new S3SinkOptions { Bucket = Location };

@@ -6,7 +6,13 @@ using ExternalBackup.Formats.Primitives;
 
 namespace ExternalBackup.Formats.Inspection;
 
-/// <summary>Headers as JSON objects (camelCase field names; the common keys fileType, formatVersion, formatRevision, pageSize, state, logSignature).</summary>
+/// <summary>
+/// Headers as JSON objects in the command line's vocabulary (<c>docs/json.md</c>): camelCase field names and enum
+/// values, times in ISO 8601 (a time ESE stored as UTC ends in <c>+00:00</c>; one it stored as the writer's local time has no
+/// offset, as the header does not say the zone), log ranges as <c>{low, high}</c> and the manifest's names where the
+/// manifest has the same fact (<c>requiredLogLow</c>, <c>requiredLogHigh</c>); the common keys fileType,
+/// formatVersion, formatRevision, pageSize, state, logSignature.
+/// </summary>
 public static class HeaderJson
 {
     /// <summary>A database header.</summary>
@@ -15,9 +21,9 @@ public static class HeaderJson
         ArgumentNullException.ThrowIfNull(h);
         return new JsonObject
         {
-            ["fileType"] = h.Attributes == 0 ? "Database" : h.Attributes == 1 ? "StreamingFile" : "Unknown",
+            ["fileType"] = h.Attributes == 0 ? "database" : h.Attributes == 1 ? "streamingFile" : "unknown",
             ["fileTypeField"] = (int)h.FileType,
-            ["headerStatus"] = status.ToString(),
+            ["headerStatus"] = Name(status.ToString()),
             ["checksum"] = $"0x{h.Checksum:x8}",
             ["magic"] = $"0x{h.Magic:x8}",
             ["formatVersion"] = h.FormatVersion,
@@ -28,13 +34,13 @@ public static class HeaderJson
             ["createdRevision"] = h.CreateRevision,
             ["pageSize"] = h.PageSize,
             ["dbTime"] = h.DbTime,
-            ["state"] = h.State.ToEseutilText(),
+            ["state"] = Name(h.State.ToString()),
             ["stateValue"] = (int)h.State,
             ["databaseSignature"] = Signature(h.DatabaseSignature),
             ["logSignature"] = h.LogSignature.ShortHex,
             ["logSignatureDetail"] = Signature(h.LogSignature),
-            ["genMinRequired"] = h.GenMinRequired,
-            ["genMaxRequired"] = h.GenMaxRequired,
+            ["requiredLogLow"] = h.GenMinRequired,
+            ["requiredLogHigh"] = h.GenMaxRequired,
             ["genMaxCommitted"] = h.GenMaxCommitted,
             ["genMinConsistent"] = h.GenMinConsistent,
             ["genRecovering"] = h.GenRecovering,
@@ -45,7 +51,7 @@ public static class HeaderJson
             ["shadowed"] = h.IsShadowed,
             ["lastObjid"] = h.LastObjectId,
             ["repairCount"] = h.RepairCount,
-            ["repairDate"] = h.RepairTime.ToString(),
+            ["repairDate"] = Time(h.RepairTime),
             ["osVersion"] = $"{h.OsMajorVersion}.{h.OsMinorVersion}.{h.OsBuildNumber} SP {h.OsServicePack}",
             ["previousFullBackup"] = Backup(h.PreviousFullBackup, h.PreviousFullBackupType),
             ["previousIncrementalBackup"] = Backup(h.PreviousIncrementalBackup, h.PreviousIncrementalBackupType),
@@ -62,7 +68,7 @@ public static class HeaderJson
         ArgumentNullException.ThrowIfNull(h);
         return new JsonObject
         {
-            ["fileType"] = "Log",
+            ["fileType"] = "log",
             ["fileTypeField"] = (int)h.FileType,
             ["checksum"] = $"0x{h.Checksum:x8}",
             ["generation"] = h.Generation,
@@ -76,8 +82,8 @@ public static class HeaderJson
             ["sectorSize"] = (int)h.SectorSize,
             ["headerSectors"] = (int)h.HeaderSectors,
             ["fileSectors"] = (int)h.FileSectors,
-            ["creationTime"] = h.CreateTime.ToString(),
-            ["previousGenerationTime"] = h.PreviousGenerationTime.ToString(),
+            ["creationTime"] = Time(h.CreateTime),
+            ["previousGenerationTime"] = Time(h.PreviousGenerationTime),
             ["previousGenerationSegmentChecksum"] = $"0x{h.PreviousLogSegmentChecksum:x16}",
             ["logSignature"] = h.LogSignature.ShortHex,
             ["logSignatureDetail"] = Signature(h.LogSignature),
@@ -93,9 +99,9 @@ public static class HeaderJson
         ArgumentNullException.ThrowIfNull(h);
         return new JsonObject
         {
-            ["fileType"] = "Checkpoint",
+            ["fileType"] = "checkpoint",
             ["fileTypeField"] = (int)h.FileType,
-            ["headerStatus"] = status.ToString(),
+            ["headerStatus"] = Name(status.ToString()),
             ["formatVersion"] = null,
             ["formatRevision"] = null,
             ["pageSize"] = CheckpointHeader.Size,
@@ -114,9 +120,8 @@ public static class HeaderJson
     private static JsonObject Signature(Signature s) => new()
     {
         ["random"] = s.Random,
-        ["created"] = s.Created.ToString(),
+        ["created"] = Time(s.Created),
         ["computer"] = s.ComputerName,
-        ["text"] = s.ToString(),
     };
 
     private static JsonObject Position(LogPosition p, LogTime t) => new()
@@ -125,15 +130,24 @@ public static class HeaderJson
         ["sector"] = (int)p.Sector,
         ["offset"] = (int)p.ByteOffset,
         ["text"] = p.ToString(),
-        ["time"] = t.ToString(),
+        ["time"] = Time(t),
     };
 
     private static JsonObject Backup(BackupInfo b, BackupInfoType? type) => new()
     {
-        ["genLow"] = b.GenLow,
-        ["genHigh"] = b.GenHigh,
+        ["logGenerations"] = new JsonObject { ["low"] = b.GenLow, ["high"] = b.GenHigh },
         ["mark"] = b.Mark.ToString(),
-        ["markTime"] = b.MarkTime.ToString(),
-        ["type"] = type?.ToString(),
+        ["markTime"] = Time(b.MarkTime),
+        ["type"] = type is { } t ? Name(t.ToString()) : null,
     };
+
+    /// <summary>
+    /// ISO 8601: <c>2014-06-08T09:35:13.000+00:00</c> for a UTC time (the manifest's form), <c>2014-06-08T09:35:13.000</c> (no offset) for a
+    /// time the writer stored in its own zone; <see langword="null"/> when unset or not a date.
+    /// </summary>
+    public static string? Time(LogTime time) => time.ToDateTime() is { } t
+        ? t.ToString(time.IsUtc ? "yyyy-MM-dd'T'HH:mm:ss.fff'+00:00'" : "yyyy-MM-dd'T'HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture)
+        : null;
+
+    private static string Name(string value) => value.Length == 0 ? value : char.ToLowerInvariant(value[0]) + value[1..];
 }

@@ -134,8 +134,8 @@ public class BackupCommandTests
         Assert.That(rexit, Is.Zero, rerror);
         var plan = CliRun.Json(routput);
         Assert.That(plan.GetProperty("sets").GetArrayLength(), Is.EqualTo(3));
-        var genLow = plan.GetProperty("genLow").GetInt64();
-        var genHigh = plan.GetProperty("genHigh").GetInt64();
+        var genLow = plan.GetProperty("logGenerations").GetProperty("low").GetInt64();
+        var genHigh = plan.GetProperty("logGenerations").GetProperty("high").GetInt64();
         for (var g = genLow; g <= genHigh; g++)
         {
             Assert.That(File.Exists(Path.Combine(target, "logs", $"edb{g:X5}.log")), Is.True, $"generation {g}");

@@ -260,7 +260,7 @@ public class RestoreCommandTests
         Assert.That(plan.GetProperty("checkpointPath").GetString(), Is.EqualTo(Path.Combine(target, "checkpoint", "edb.chk")));
         Assert.That(plan.GetProperty("logFolder").GetString(), Is.EqualTo(Path.Combine(target, "logs")));
         Assert.That(plan.GetProperty("logBaseName").GetString(), Is.EqualTo("edb"));
-        Assert.That((plan.GetProperty("genLow").GetInt64(), plan.GetProperty("genHigh").GetInt64()), Is.EqualTo((126L, 131L)));
+        Assert.That((plan.GetProperty("logGenerations").GetProperty("low").GetInt64(), plan.GetProperty("logGenerations").GetProperty("high").GetInt64()), Is.EqualTo((126L, 131L)));
         var databases = plan.GetProperty("databases").EnumerateArray().ToList();
         Assert.That(databases, Has.Count.EqualTo(2));
         foreach (var database in databases)
@@ -281,7 +281,7 @@ public class RestoreCommandTests
         using var _s = scratch;
         var (exit, output, error) = await CliRun.InProcess("list", "--from", destination, "--json");
         Assert.That(exit, Is.Zero, error);
-        var rows = CliRun.Json(output).EnumerateArray().ToList();
+        var rows = CliRun.Json(output).GetProperty("sets").EnumerateArray().ToList();
         Assert.That(rows.Select(r => r.GetProperty("kind").GetString()), Is.EqualTo(new[] { "full", "differential", "incremental" }));
         var full = rows[0].GetProperty("setId").GetString();
         foreach (var row in rows)
@@ -289,13 +289,15 @@ public class RestoreCommandTests
             Assert.That(row.GetProperty("chainComplete").GetBoolean(), Is.True);
             Assert.That(row.GetProperty("chainBase").GetString(), Is.EqualTo(full));
             Assert.That(row.GetProperty("instance").GetString(), Is.Not.Empty);
-            Assert.That(row.GetProperty("bytes").GetInt64(), Is.Positive);
-            Assert.That(row.GetProperty("logs").GetInt32(), Is.Positive);
+            Assert.That(row.GetProperty("counts").GetProperty("bytes").GetInt64(), Is.Positive);
+            Assert.That(row.GetProperty("counts").GetProperty("logs").GetInt32(), Is.Positive);
+            Assert.That(row.GetProperty("identity").GetProperty("logSignature").GetString(), Is.EqualTo(rows[0].GetProperty("identity").GetProperty("logSignature").GetString()).And.Not.Empty, "one log stream");
             Assert.That(row.GetProperty("logGenerations").GetProperty("high").GetInt64(), Is.GreaterThanOrEqualTo(row.GetProperty("logGenerations").GetProperty("low").GetInt64()));
         }
 
-        Assert.That(rows[0].GetProperty("databases").GetInt32(), Is.EqualTo(2));
-        Assert.That(rows[1].GetProperty("extends").GetString(), Is.EqualTo(full));
+        Assert.That(rows[0].GetProperty("counts").GetProperty("databases").GetInt32(), Is.EqualTo(2));
+        Assert.That(rows[0].GetProperty("identity").GetProperty("databases").EnumerateArray().Select(d => d.GetProperty("signature").GetString()), Has.Exactly(2).Not.Empty, "each database's signature");
+        Assert.That(rows[1].GetProperty("extends").GetProperty("setId").GetString(), Is.EqualTo(full));
         Directory.Delete(Path.Combine(destination, full!), recursive: true);
         (exit, output, _) = await CliRun.InProcess("list", "--from", destination);
         Assert.That(exit, Is.Zero);

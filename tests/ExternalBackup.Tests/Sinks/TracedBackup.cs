@@ -31,6 +31,13 @@ internal static partial class TracedBackup
     public static Task<(int Exit, string Error)> RunKilledAtAsync(string calls, string path, params string[] backupArguments) =>
         RunStraceAsync(["-f", "-qq", "-o", "/dev/null", "-e", $"trace={calls}", "-e", $"inject={calls}:signal=KILL", "-P", path], backupArguments);
 
+    /// <summary>
+    /// Runs the backup and sends it <paramref name="signal"/> (<c>INT</c>, <c>TERM</c>) on entry to the first call of
+    /// <paramref name="calls"/> touching <paramref name="path"/> (the call then runs); returns the exit code and standard error.
+    /// </summary>
+    public static Task<(int Exit, string Error)> RunSignalledAtAsync(string calls, string path, string signal, params string[] backupArguments) =>
+        RunStraceAsync(["-f", "-qq", "-o", "/dev/null", "-e", $"trace={calls}", "-e", $"inject={calls}:signal={signal}:when=1", "-P", path], backupArguments);
+
     private static async Task<(int Exit, string Error)> RunStraceAsync(IEnumerable<string> options, string[] backupArguments)
     {
         var start = new ProcessStartInfo("strace") { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -45,11 +45,6 @@ public static class BackupCommand
         {
             using var log = CliLogging.Open(parse, console, parse.GetValue(json));
             var backupKind = Enum.Parse<BackupKind>(parse.GetValue(kind)!, ignoreCase: true);
-            if (parse.GetValue(instanceName) is not null && parse.GetValue(fromSnapshot) is null)
-            {
-                return console.Fail(CliConsole.UsageOrIo, "--instance-name applies only with --from-snapshot (the engine and VSS name their instance themselves)");
-            }
-
             if (parse.GetValue(engine) is null && parse.GetValue(fromSnapshot) is null && (!parse.GetValue(vss) || parse.GetValue(fallback) is not null))
             {
                 return console.Fail(CliConsole.UsageOrIo, EngineSelection.Required);
@@ -78,6 +73,7 @@ public static class BackupCommand
                     InstanceName = parse.GetValue(instanceName),
                     Logger = log.Default,
                     Progress = progress.Backup(),
+                    SetId = parse.GetValue(setId),
                 };
                 if (snapshotArguments.FromSnapshot is not null)
                 {
@@ -102,7 +98,7 @@ public static class BackupCommand
                 var result = await new StreamingBackup(selected, sink, options, log.For<StreamingBackup>()).RunAsync(backupKind, progress.Backup(CrashSwitch.FromEnvironment()), cancellationToken).ConfigureAwait(false);
                 if (parse.GetValue(json))
                 {
-                    report.WriteLine(System.Text.Json.JsonSerializer.Serialize(Describe(result), ManifestJson.Options));
+                    report.WriteLine(Json.CliJson.Text(Json.CliJson.Result("backup", result.EndFailure is null, Describe(result))));
                 }
                 else
                 {
@@ -122,17 +118,13 @@ public static class BackupCommand
 
                 return ExitCode(result);
             }
-            catch (OperationCanceledException)
-            {
-                return console.Fail(CliConsole.Failed, "backup cancelled; the engine's backup was ended with abort and nothing was truncated");
-            }
             catch (Exception e) when (e is EseException or BackupVerificationException or LogTruncationException or InvalidDataException or ExternalBackup.Chains.ChainBaseNotFoundException)
             {
                 return console.Fail(CliConsole.Failed, $"backup failed: {e.Message}");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or EngineSelectionException or NotSupportedException)
             {
-                return console.Fail(CliConsole.UsageOrIo, e.Message);
+                return console.Fail(e);
             }
             catch (Interop.Esent.EseLibraryException e)
             {
@@ -154,27 +146,11 @@ public static class BackupCommand
         return result.EndFailure is null ? CliConsole.Ok : CliConsole.CommittedButNotRecorded;
     }
 
-    /// <summary>The JSON the command prints with <c>--json</c>.</summary>
-    public static object Describe(BackupResult result)
+    /// <summary>The fields of the JSON object the command prints with <c>--json</c> (<see cref="Json.BackupJson"/>).</summary>
+    public static System.Text.Json.Nodes.JsonObject Describe(BackupResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var m = result.Manifest;
-        return new
-        {
-            setId = m.SetId,
-            kind = m.Kind,
-            instance = m.Instance,
-            source = m.Source,
-            producer = m.Producer,
-            logsTruncated = result.LogsTruncated,
-            engineRecordedBackup = result.EndFailure is null,
-            endFailure = result.EndFailure,
-            counts = result.Counts,
-            logGenerations = m.LogGenerations is { } g ? new { low = g.Low, high = g.High } : null,
-            extends = m.Extends?.SetId,
-            eccCorrections = m.EccCorrections,
-            files = m.Files.Select(f => new { path = f.Path, kind = f.Kind, bytes = f.Bytes, sha256 = f.Sha256, sourcePath = f.SourcePath }),
-        };
+        return Json.BackupJson.Describe(result.Manifest, result.EndFailure);
     }
 
     /// <summary>The text report's note of single-bit errors corrected in the copy, or empty.</summary>

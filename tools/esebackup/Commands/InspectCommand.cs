@@ -18,32 +18,23 @@ namespace ExternalBackup.Cli.Commands;
 public static class InspectCommand
 {
     /// <summary>Creates the command.</summary>
-    public static Command Create()
+    public static Command Create(CliConsole? console = null)
     {
         var file = new Argument<string>("file") { Description = "A database, log or checkpoint file" };
         var json = new Option<bool>("--json") { Description = "Print the header fields as one JSON object" };
         var command = new Command("inspect", "Print a database, log or checkpoint header, like eseutil /mh, /ml and /mk");
         command.Arguments.Add(file);
         command.Options.Add(json);
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(file)!, parse.GetValue(json), Console.Out, Console.Error, ct));
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(file)!, parse.GetValue(json), console?.Out ?? Console.Out, ct));
         return command;
     }
 
-    /// <summary>Prints the header; returns the exit code.</summary>
-    public static async Task<int> RunAsync(string path, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>Prints the header; returns the exit code. A file that cannot be read or whose header is corrupt throws (<see cref="IOException"/>, <see cref="InvalidDataException"/>) for the command line's failure mapping.</summary>
+    public static async Task<int> RunAsync(string path, bool json, TextWriter output, CancellationToken cancellationToken)
     {
-        byte[] head;
-        EseFileKind kind;
-        try
-        {
-            kind = await EseFileVerifier.ClassifyAsync(path, treatUnknownAsDatabase: true, cancellationToken).ConfigureAwait(false);
-            head = await ReadHeadAsync(path, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            await error.WriteLineAsync($"esebackup inspect: {e.Message}").ConfigureAwait(false);
-            return VerifyCommand.UsageOrIoError;
-        }
+        // I/O errors and corrupt headers reach the command line's one failure mapping (Failures/): exit 2 and 1.
+        var kind = await EseFileVerifier.ClassifyAsync(path, treatUnknownAsDatabase: true, cancellationToken).ConfigureAwait(false);
+        var head = await ReadHeadAsync(path, cancellationToken).ConfigureAwait(false);
 
         JsonObject? node = null;
         switch (kind)
@@ -53,8 +44,7 @@ public static class InspectCommand
                 var read = DatabaseHeaderReader.Read(head);
                 if (read.Header is null)
                 {
-                    await error.WriteLineAsync($"esebackup inspect: {path}: {read.Cause}").ConfigureAwait(false);
-                    return VerifyCommand.Corrupt;
+                    throw new InvalidDataException($"{path}: {read.Cause}");
                 }
 
                 if (json)
@@ -75,8 +65,7 @@ public static class InspectCommand
             {
                 if (LogFileHeader.Verify(head) is { } cause)
                 {
-                    await error.WriteLineAsync($"esebackup inspect: {path}: {cause}").ConfigureAwait(false);
-                    return VerifyCommand.Corrupt;
+                    throw new InvalidDataException($"{path}: {cause}");
                 }
 
                 var h = LogFileHeader.Parse(head);
@@ -97,8 +86,7 @@ public static class InspectCommand
                 var read = CheckpointReader.Read(head.AsSpan(0, Math.Min(head.Length, CheckpointHeader.FileSize)));
                 if (read.Header is null)
                 {
-                    await error.WriteLineAsync($"esebackup inspect: {path}: {read.Cause}").ConfigureAwait(false);
-                    return VerifyCommand.Corrupt;
+                    throw new InvalidDataException($"{path}: {read.Cause}");
                 }
 
                 if (json)
@@ -114,14 +102,13 @@ public static class InspectCommand
             }
 
             default:
-                await error.WriteLineAsync($"esebackup inspect: {path}: a {kind.ToString().ToLowerInvariant()} file has no header to inspect").ConfigureAwait(false);
-                return VerifyCommand.UsageOrIoError;
+                throw new ArgumentException($"{path}: a {kind.ToString().ToLowerInvariant()} file has no header to inspect");
         }
 
         if (node is not null)
         {
             node["path"] = path;
-            await output.WriteLineAsync(node.ToJsonString(new JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
+            await output.WriteLineAsync(Json.CliJson.Text(Json.CliJson.Result("inspect", true, node))).ConfigureAwait(false);
         }
 
         return VerifyCommand.Verified;

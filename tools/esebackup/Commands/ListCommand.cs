@@ -18,7 +18,7 @@ public static class ListCommand
     public static Command Create(CliConsole console)
     {
         var from = new Option<string>("--from") { Description = "the destination: a folder of sets, tar:FILE (or tar:DIR), s3://bucket/prefix", Required = true };
-        var json = new Option<bool>("--json") { Description = "print one JSON array" };
+        var json = new Option<bool>("--json") { Description = "print one JSON object (docs/json.md)" };
         var s3Endpoint = new Option<string?>("--s3-endpoint") { Description = "for s3:// destinations: the endpoint URL (default: S3_ENDPOINT, then AWS)" };
         var s3Region = new Option<string?>("--s3-region") { Description = "for s3:// destinations: the region (default: S3_REGION, then us-east-1)" };
         var command = new Command("list", "List the backup sets of a destination and whether each chain is complete") { from, json, s3Endpoint, s3Region };
@@ -32,7 +32,7 @@ public static class ListCommand
                 var rows = Describe(sets);
                 if (parse.GetValue(json))
                 {
-                    console.WriteJson(rows);
+                    console.WriteResult(true, new { location = repository.Location, sets = rows });
                 }
                 else
                 {
@@ -43,11 +43,11 @@ public static class ListCommand
             }
             catch (InvalidDataException e)
             {
-                return console.Fail(CliConsole.Failed, e.Message);
+                return console.Fail(e);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or Amazon.Runtime.AmazonClientException or HttpRequestException or Polly.Timeout.TimeoutRejectedException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
             {
-                return console.Fail(CliConsole.UsageOrIo, e.Message);
+                return console.Fail(e);
             }
         });
         return command;
@@ -80,13 +80,13 @@ public static class ListCommand
                 m.CompletedUtc,
                 m.Instance,
                 m.Source,
+                m.Producer,
                 m.LogBaseName,
-                m.Files.Sum(f => f.Bytes),
+                m.Counts ?? SetCounts.Of([.. m.Files]),
                 m.Files.Count,
-                m.Files.Count(f => f.Kind == BackupFileKind.Log),
-                m.Files.Count(f => f.Kind == BackupFileKind.Database),
                 m.LogGenerations,
-                m.Extends?.SetId,
+                m.Extends,
+                m.Identity,
                 chain is not null && sets[i].NameMatchesManifest,
                 chain?.Full.SetId,
                 chainProblem ?? (sets[i].NameMatchesManifest ? null : "the manifest does not belong to the folder that holds it")));
@@ -101,30 +101,32 @@ public static class ListCommand
         foreach (var r in rows)
         {
             var generations = r.LogGenerations is { } g ? string.Create(ci, $"logs {g.Low}..{g.High}") : "no logs";
-            var extends = r.Extends is null ? "" : $", extends {r.Extends}";
+            var extends = r.Extends is null ? "" : $", extends {r.Extends.SetId}";
+            var signature = r.Identity?.LogSignature is { } sig ? $" (log signature {sig})" : string.Empty;
             var chain = r.ChainComplete ? $"chain complete from {r.ChainBase}" : $"CHAIN INCOMPLETE: {r.ChainProblem}";
-            w.WriteLine(string.Create(ci, $"{r.SetId}  {r.Kind}  {r.StartedUtc:yyyy-MM-dd HH:mm:ss}Z  {r.Instance}  {r.Bytes} bytes, {r.Files} files ({r.Databases} databases, {r.Logs} logs), {generations}{extends}; {chain}"));
+            var c = r.Counts;
+            w.WriteLine(string.Create(ci, $"{r.SetId}  {r.Kind}  {r.StartedUtc:yyyy-MM-dd HH:mm:ss}Z  {r.Instance}{signature}  {c.Bytes} bytes, {r.FileCount} files ({c.Databases} databases, {c.Logs} logs), {generations}{extends}; {chain}"));
         }
 
         w.WriteLine(string.Create(ci, $"{rows.Count} sets"));
     }
 }
 
-/// <summary>A set as <c>esebackup list</c> shows it.</summary>
+/// <summary>A set as <c>esebackup list</c> shows it, in the manifest's vocabulary (<c>docs/json.md</c>).</summary>
 /// <param name="Name">Where it is stored (folder, key segment, archive folder).</param>
 /// <param name="SetId">Its id.</param>
 /// <param name="Kind">Full, incremental, copy or differential.</param>
 /// <param name="StartedUtc">When the backup began.</param>
 /// <param name="CompletedUtc">When the set was committed.</param>
 /// <param name="Instance">The instance backed up.</param>
-/// <param name="Source">What produced the bytes.</param>
+/// <param name="Source">What kind of source produced the bytes.</param>
+/// <param name="Producer">Which engine or provider.</param>
 /// <param name="LogBaseName">The log base name.</param>
-/// <param name="Bytes">The size of its files.</param>
-/// <param name="Files">How many files it holds.</param>
-/// <param name="Logs">How many of them are logs.</param>
-/// <param name="Databases">How many of them are databases.</param>
+/// <param name="Counts">What it holds (the manifest's counts; counted from its files for format 1 sets).</param>
+/// <param name="FileCount">How many files it holds.</param>
 /// <param name="LogGenerations">Its log generations.</param>
 /// <param name="Extends">The set it extends.</param>
+/// <param name="Identity">Who it belongs to: instance, log signature, each database's signature (format 2; <see langword="null"/> in format 1 sets).</param>
 /// <param name="ChainComplete">Whether its chain reaches back to a full (or copy) set without a gap.</param>
 /// <param name="ChainBase">The full set its chain starts with.</param>
 /// <param name="ChainProblem">Why the chain is not complete.</param>
@@ -136,13 +138,13 @@ public sealed record ListedSet(
     DateTimeOffset CompletedUtc,
     string Instance,
     string Source,
+    string? Producer,
     string? LogBaseName,
-    long Bytes,
-    int Files,
-    int Logs,
-    int Databases,
+    SetCounts Counts,
+    int FileCount,
     LogGenerationRange? LogGenerations,
-    string? Extends,
+    SetReference? Extends,
+    SetIdentity? Identity,
     bool ChainComplete,
     string? ChainBase,
     string? ChainProblem);

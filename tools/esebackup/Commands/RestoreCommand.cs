@@ -43,7 +43,7 @@ public static class RestoreCommand
                 var plan = await ChainRestore.RestoreAsync(repository, target, parse.GetValue(set), new RestoreOptions { Logger = log.Default }, progress.Restore(), cancellationToken).ConfigureAwait(false);
                 if (parse.GetValue(json))
                 {
-                    console.WriteJson(plan);
+                    console.WriteResult(true, Json.RestoreJson.Describe(plan, target));
                 }
                 else
                 {
@@ -56,11 +56,11 @@ public static class RestoreCommand
             }
             catch (InvalidDataException e)
             {
-                return console.Fail(CliConsole.Failed, e.Message);
+                return console.Fail(e);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or FormatException or Amazon.Runtime.AmazonClientException or HttpRequestException or Polly.Timeout.TimeoutRejectedException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or FormatException)
             {
-                return console.Fail(CliConsole.UsageOrIo, e.Message);
+                return console.Fail(e);
             }
         });
         return command;

@@ -26,6 +26,9 @@ public sealed record SnapshotBackupArguments
     /// <summary><c>--instance-name NAME</c> (with <see cref="FromSnapshot"/>): the instance recorded and chained by; default the folder's full path.</summary>
     public string? InstanceName { get; init; }
 
+    /// <summary><c>--set-id NAME</c> (with <see cref="FromSnapshot"/>): the set's name; default its start time and kind.</summary>
+    public string? SetId { get; init; }
+
     /// <summary><c>--allow-orphan</c>: commit an incremental or differential with no base in the destination instead of refusing it.</summary>
     public bool AllowOrphan { get; init; }
 

@@ -40,13 +40,9 @@ public static class SnapshotBackupCommand
         var source = new FrozenFolderSource(format, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration }, arguments.Progress);
         try
         {
-            var manifest = await new FrozenFolderBackup(source, logger: arguments.Logger).RunAsync(layout, sink, arguments.Kind, allowOrphan: arguments.AllowOrphan, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var manifest = await new FrozenFolderBackup(source, logger: arguments.Logger).RunAsync(layout, sink, arguments.Kind, setId: arguments.SetId, allowOrphan: arguments.AllowOrphan, cancellationToken: cancellationToken).ConfigureAwait(false);
             Report(console, arguments, manifest);
             return CliConsole.Ok;
-        }
-        catch (OperationCanceledException)
-        {
-            return console.Fail(CliConsole.Failed, "backup cancelled; the set was aborted");
         }
         catch (Exception e) when (e is FrozenSetException or BackupVerificationException or InvalidDataException)
         {
@@ -54,7 +50,7 @@ public static class SnapshotBackupCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            return console.Fail(CliConsole.UsageOrIo, e.Message);
+            return console.Fail(e);
         }
     }
 
@@ -107,17 +103,13 @@ public static class SnapshotBackupCommand
             console.Error.WriteLine($"esebackup: the VSS session could not start or run ({e.Message}); falling back to the streaming backup API");
             return SnapshotBackupOutcome.FallBackToStreaming;
         }
-        catch (OperationCanceledException)
-        {
-            return new SnapshotBackupOutcome(console.Fail(CliConsole.Failed, "backup cancelled; the writers were told to abort and nothing was truncated"), false);
-        }
         catch (Exception e) when (e is SnapshotException or FrozenSetException or BackupVerificationException or InvalidDataException)
         {
             return new SnapshotBackupOutcome(console.Fail(CliConsole.Failed, $"backup failed: {e.Message}"), false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            return new SnapshotBackupOutcome(console.Fail(CliConsole.UsageOrIo, e.Message), false);
+            return new SnapshotBackupOutcome(console.Fail(e), false);
         }
     }
 
@@ -130,32 +122,14 @@ public static class SnapshotBackupCommand
         e is SnapshotException { Step: <= SnapshotStep.GetSnapshotPaths }
             or DllNotFoundException or EntryPointNotFoundException or System.Runtime.InteropServices.COMException or System.Runtime.InteropServices.SEHException;
 
-    /// <summary>The JSON printed with <c>--json</c>.</summary>
-    public static object Describe(BackupManifest manifest)
-    {
-        ArgumentNullException.ThrowIfNull(manifest);
-        return new
-        {
-            setId = manifest.SetId,
-            kind = manifest.Kind,
-            instance = manifest.Instance,
-            source = manifest.Source,
-            producer = manifest.Producer,
-            logsTruncated = manifest.TruncatesLogs,
-            counts = manifest.Counts,
-            eccCorrections = manifest.EccCorrections,
-            logGenerations = manifest.LogGenerations is { } g ? new { low = g.Low, high = g.High } : null,
-            logBaseName = manifest.LogBaseName,
-            databases = manifest.Databases.Select(d => new { path = d.Path, state = d.State, pageSize = d.PageSize, logSignature = d.LogSignature, requiredLogLow = d.RequiredLogLow, requiredLogHigh = d.RequiredLogHigh }),
-            files = manifest.Files.Select(f => new { path = f.Path, kind = f.Kind, bytes = f.Bytes, sha256 = f.Sha256, generation = f.Generation, sourcePath = f.SourcePath }),
-        };
-    }
+    /// <summary>The fields of the JSON object printed with <c>--json</c> (<see cref="Json.BackupJson"/>, as for the streaming backup).</summary>
+    public static System.Text.Json.Nodes.JsonObject Describe(BackupManifest manifest) => Json.BackupJson.Describe(manifest);
 
     private static void Report(CliConsole console, SnapshotBackupArguments arguments, BackupManifest m)
     {
         if (arguments.Json)
         {
-            console.WriteJson(Describe(m));
+            console.WriteResult(true, Describe(m));
             return;
         }
 

@@ -49,20 +49,13 @@ public static class VerifyCommand
     /// <summary>Runs the verification and writes the report; returns the exit code.</summary>
     public static async Task<int> RunAsync(IReadOnlyList<string> paths, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        VerificationReport report;
-        try
-        {
-            report = await new EseFileVerifier().VerifyAsync(paths, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            await error.WriteLineAsync($"esebackup verify: {e.Message}").ConfigureAwait(false);
-            return UsageOrIoError;
-        }
+        ArgumentNullException.ThrowIfNull(error);
 
+        // An I/O error reaches the command line's one failure mapping (Failures/): one line, exit 2.
+        var report = await new EseFileVerifier().VerifyAsync(paths, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (json)
         {
-            await output.WriteLineAsync(ToJson(report).ToJsonString(new JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
+            await output.WriteLineAsync(Json.CliJson.Text(Json.CliJson.Result("verify", report.Ok, ToJson(report)))).ConfigureAwait(false);
         }
         else
         {
@@ -95,14 +88,14 @@ public static class VerifyCommand
                 o["badPages"] = new JsonArray([.. d.BadPages.Select(p => (JsonNode)p)]);
                 o["correctablePages"] = new JsonArray([.. d.CorrectablePages.Select(c => (JsonNode)new JsonObject { ["page"] = c.Page, ["bit"] = c.Bit })]);
                 o["wrongPageNumbers"] = d.WrongPageNumbers;
-                o["headerStatus"] = d.HeaderStatus.ToString();
-                o["hasTrailer"] = d.Trailer is not null;
+                o["headerStatus"] = Json.CliJson.Name(d.HeaderStatus.ToString());
+                o["hasTrailerPage"] = d.Trailer is not null;
                 if (d.Header is { } h)
                 {
-                    o["state"] = Formats.Database.DatabaseStateText.ToEseutilText(h.State);
+                    o["state"] = Json.CliJson.Name(h.State.ToString());
                     o["logSignature"] = h.LogSignature.ShortHex;
-                    o["genMinRequired"] = h.GenMinRequired;
-                    o["genMaxRequired"] = h.GenMaxRequired;
+                    o["requiredLogLow"] = h.GenMinRequired;
+                    o["requiredLogHigh"] = h.GenMaxRequired;
                     o["formatVersion"] = h.FormatVersion;
                     o["formatRevision"] = h.FormatRevision;
                 }
@@ -130,13 +123,13 @@ public static class VerifyCommand
 
         return new JsonObject
         {
-            ["ok"] = report.Ok,
             ["files"] = files,
             ["setProblems"] = Problems(report.SetProblems),
         };
     }
 
-    private static JsonArray Problems(IEnumerable<VerificationProblem> problems) =>
+    /// <summary>Problems as the vocabulary's problem objects: path, severity (<c>error</c> or <c>warning</c>), cause, page, generation, offset.</summary>
+    public static JsonArray Problems(IEnumerable<VerificationProblem> problems) =>
         new([.. problems.Select(p => (JsonNode)new JsonObject
         {
             ["path"] = p.Path,

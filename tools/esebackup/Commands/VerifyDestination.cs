@@ -25,9 +25,9 @@ public static class VerifyDestination
         }
         catch (FormatException e)
         {
-            return console.Fail(CliConsole.UsageOrIo, e.Message);
+            return console.Fail(e);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Amazon.Runtime.AmazonClientException or HttpRequestException or Polly.Timeout.TimeoutRejectedException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Nothing could be read: nothing is verified.
             result = new RepositoryVerification(from, [], [e.Message]);
@@ -35,7 +35,7 @@ public static class VerifyDestination
 
         if (json)
         {
-            console.Out.WriteLine(ToJson(result).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            console.WriteResult(result.Ok, ToJson(result));
         }
         else
         {
@@ -55,25 +55,36 @@ public static class VerifyDestination
         return result.Ok ? CliConsole.Ok : CliConsole.Failed;
     }
 
-    /// <summary>The result as the JSON object <c>--json</c> prints.</summary>
+    /// <summary>Problems of a destination (one line each) as the vocabulary's problem objects, with only <c>severity</c> and <c>cause</c> known.</summary>
+    private static JsonArray Problems(IEnumerable<string> problems) =>
+        new([.. problems.Select(p => (JsonNode)new JsonObject
+        {
+            ["path"] = null,
+            ["severity"] = "error",
+            ["cause"] = p,
+            ["page"] = null,
+            ["generation"] = null,
+            ["offset"] = null,
+        })]);
+
+    /// <summary>The fields of the JSON object <c>--json</c> prints (after the envelope, <c>ok</c> being <see cref="RepositoryVerification.Ok"/>).</summary>
     public static JsonObject ToJson(RepositoryVerification result)
     {
         ArgumentNullException.ThrowIfNull(result);
         return new JsonObject
         {
             ["location"] = result.Location,
-            ["ok"] = result.Ok,
             ["sets"] = new JsonArray([.. result.Sets.Select(s => (JsonNode)new JsonObject
             {
                 ["name"] = s.Name,
                 ["setId"] = s.SetId,
                 ["kind"] = s.Kind,
-                ["files"] = s.Files,
+                ["fileCount"] = s.Files,
                 ["bytes"] = s.Bytes,
                 ["ok"] = s.Ok,
-                ["problems"] = new JsonArray([.. s.Problems.Select(p => (JsonNode)p)]),
+                ["problems"] = Problems(s.Problems),
             })]),
-            ["problems"] = new JsonArray([.. result.Problems.Select(p => (JsonNode)p)]),
+            ["problems"] = Problems(result.Problems),
         };
     }
 }
