@@ -91,7 +91,7 @@ public sealed class EngineChoiceTests
             var main = cli.GetType("ExternalBackup.Cli.Program", throwOnError: true)!.GetMethod("MainAsync", BindingFlags.Public | BindingFlags.Static)!;
             using var output = new StringWriter();
             using var error = new StringWriter();
-            var exit = await (Task<int>)main.Invoke(null, [args, output, error])!;
+            var exit = await (Task<int>)main.Invoke(null, [args, output, error, CancellationToken.None])!;
             return (exit, error.ToString(), context.Loaded.ToHashSet());
         }
         finally

@@ -16,20 +16,31 @@ public static class RestoreJson
     public static JsonObject Describe(RestorePlan plan, string target)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var fields = new JsonObject { ["target"] = Path.GetFullPath(target) };
-        var planFields = JsonSerializer.SerializeToNode(plan, ManifestJson.Options)!.AsObject();
-        foreach (var (name, value) in planFields.ToList())
+        return InVocabulary(JsonSerializer.SerializeToNode(plan, ManifestJson.Options)!.AsObject(), new JsonObject { ["target"] = Path.GetFullPath(target) });
+    }
+
+    /// <summary>
+    /// <paramref name="plan"/> (the plan or one of its log streams) with <c>genLow</c>/<c>genHigh</c> as
+    /// <c>logGenerations {low, high}</c> after <c>logBaseName</c>, and each of its <c>logStreams</c> likewise, added to <paramref name="fields"/>.
+    /// </summary>
+    private static JsonObject InVocabulary(JsonObject plan, JsonObject fields)
+    {
+        var low = plan["genLow"]?.GetValue<long>();
+        var high = plan["genHigh"]?.GetValue<long>();
+        foreach (var (name, value) in plan.ToList())
         {
-            planFields.Remove(name);
+            plan.Remove(name);
             if (name is "genLow" or "genHigh")
             {
                 continue;
             }
 
-            fields[name] = value;
+            fields[name] = name == "logStreams" && value is JsonArray streams
+                ? new JsonArray([.. streams.ToList().Select(stream => { streams.Remove(stream); return (JsonNode?)InVocabulary(stream!.AsObject(), []); })])
+                : value;
             if (name == "logBaseName")
             {
-                fields["logGenerations"] = plan.GenLow is { } low && plan.GenHigh is { } high ? new JsonObject { ["low"] = low, ["high"] = high } : null;
+                fields["logGenerations"] = low is { } l && high is { } h ? new JsonObject { ["low"] = l, ["high"] = h } : null;
             }
         }
 
