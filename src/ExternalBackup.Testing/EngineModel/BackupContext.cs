@@ -104,6 +104,12 @@ internal sealed class OpenBackupFile : IDisposable
     /// <summary>The log generation parsed from the name, or 0.</summary>
     public uint Generation { get; }
 
+    /// <summary>For a log: whether its whole-file verification ran (at the first read).</summary>
+    public bool LogVerified { get; set; }
+
+    /// <summary>For a log whose verification failed: the offset of the first error (the read covering it fails) and its cause.</summary>
+    public (long Offset, string Cause)? LogFailure { get; set; }
+
     /// <summary>Bytes streamed so far.</summary>
     public long Position { get; set; }
 

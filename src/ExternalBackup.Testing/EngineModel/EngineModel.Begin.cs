@@ -55,7 +55,8 @@ public sealed partial class EngineModel
 
         if (incremental)
         {
-            foreach (var db in _databases)
+            // §5.3: every attached logged database needs a previous normal full backup.
+            foreach (var db in LoggedDatabases)
             {
                 var header = db.ReadHeaderFields();
                 if (header.PreviousFullBackup.GenLow == 0 || header.PreviousFullBackupType != BackupInfoType.Normal)
@@ -76,7 +77,7 @@ public sealed partial class EngineModel
         if (incremental)
         {
             _backup.Status = BackupStatus.Logs;
-            _backup.Session.UnionWith(_databases);
+            _backup.Session.UnionWith(LoggedDatabases);
         }
         else
         {
@@ -88,7 +89,11 @@ public sealed partial class EngineModel
     });
 
     /// <inheritdoc />
-    /// <remarks><c>JET_errNoBackup</c>, <c>JET_errBackupAbortByServer</c>, or <c>JET_errInvalidBackupSequence</c> for an incremental backup; the backup goes on.</remarks>
+    /// <remarks>
+    /// <c>JET_errNoBackup</c>, <c>JET_errBackupAbortByServer</c>, or <c>JET_errInvalidBackupSequence</c> for an
+    /// incremental backup; the backup goes on. Lists the logged databases only: those attached for recovery or
+    /// without recovery are left out (§5.4).
+    /// </remarks>
     public IReadOnlyList<string> GetAttachInfo() => Run(EngineCall.GetAttachInfo, string.Empty, () =>
     {
         RequireRunningBackup();
@@ -97,7 +102,8 @@ public sealed partial class EngineModel
             throw Fail(JetError.InvalidBackupSequence, "attach info is only for full backups");
         }
 
-        return (IReadOnlyList<string>)_databases.Select(d => d.FullPath).ToList();
+        // §5.4: every attached, logged database not attached for recovery.
+        return (IReadOnlyList<string>)LoggedDatabases.Select(d => d.FullPath).ToList();
     });
 
     /// <inheritdoc />

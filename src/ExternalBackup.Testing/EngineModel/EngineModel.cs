@@ -63,7 +63,7 @@ public sealed partial class EngineModel : IExternalBackupEngine
         var eightDotThree = options.EightDotThreeLogNames ?? state.EightDotThreeLogNames ?? DetectEightDotThree(folder, baseName, extension);
         _logs = new LogFolder(folder, baseName, extension, eightDotThree);
         _circularLogging = options.CircularLogging ?? state.CircularLogging ?? false;
-        _checkpointFollowsRoll = options.CheckpointFollowsRoll ?? state.CheckpointFollowsRoll ?? true;
+        _checkpointFollowsRoll = options.CheckpointFollowsRoll ?? state.CheckpointFollowsRoll ?? EngineModelOptions.DefaultCheckpointFollowsRoll;
 
         if (!File.Exists(_logs.CurrentLogPath))
         {
@@ -82,6 +82,18 @@ public sealed partial class EngineModel : IExternalBackupEngine
         _databases = explicitDatabases is null
             ? DiscoverDatabases(folder)
             : explicitDatabases.Select(d => ModelDatabase.Load(Path.GetFullPath(d, folder), folder)).ToList();
+        var attachments = options.Attachments ?? (IReadOnlyDictionary<string, DatabaseAttachment>?)state.Attachments;
+        if (attachments is not null)
+        {
+            foreach (var (name, attachment) in attachments)
+            {
+                var full = Path.GetFullPath(name, folder);
+                var db = _databases.FirstOrDefault(d => string.Equals(d.FullPath, full, StringComparison.OrdinalIgnoreCase))
+                    ?? throw new ArgumentException($"{full}: an attachment is given for a database the instance does not have.", nameof(options));
+                db.Attachment = attachment;
+            }
+        }
+
         PageSize = options.PageSize ?? state.PageSize ?? (_databases.Count > 0 ? _databases[0].PageSize : 4096);
         if (PageSize is not (2048 or 4096 or 8192 or 16384 or 32768))
         {
@@ -90,7 +102,7 @@ public sealed partial class EngineModel : IExternalBackupEngine
 
         if (options.BaseName is not null || options.CircularLogging is not null || options.LogExtension is not null ||
             options.EightDotThreeLogNames is not null || options.PageSize is not null || options.Databases is not null ||
-            options.CheckpointFollowsRoll is not null)
+            options.CheckpointFollowsRoll is not null || options.Attachments is not null)
         {
             _state.BaseName = options.BaseName ?? _state.BaseName;
             _state.CircularLogging = options.CircularLogging ?? _state.CircularLogging;
@@ -99,6 +111,7 @@ public sealed partial class EngineModel : IExternalBackupEngine
             _state.PageSize = options.PageSize ?? _state.PageSize;
             _state.Databases = options.Databases?.ToList() ?? _state.Databases;
             _state.CheckpointFollowsRoll = options.CheckpointFollowsRoll ?? _state.CheckpointFollowsRoll;
+            _state.Attachments = options.Attachments?.ToDictionary() ?? _state.Attachments;
             _state.Save(_statePath);
         }
     }
@@ -164,8 +177,11 @@ public sealed partial class EngineModel : IExternalBackupEngine
         }
     }
 
-    /// <summary>Full paths of the attached databases, as <see cref="GetAttachInfo"/> lists them.</summary>
+    /// <summary>Full paths of every attached database, however attached (<see cref="GetAttachInfo"/> lists only the logged ones).</summary>
     public IReadOnlyList<string> Databases => _databases.Select(d => d.FullPath).ToList();
+
+    /// <summary>The attached databases that are logged and not attached for recovery (what the engine backs up, §5.4).</summary>
+    private IEnumerable<ModelDatabase> LoggedDatabases => _databases.Where(d => d.Attachment == DatabaseAttachment.Logged);
 
     /// <summary>The instance's state for the §5.2 gate. Default <see cref="InstanceCondition.Running"/>.</summary>
     public InstanceCondition Condition

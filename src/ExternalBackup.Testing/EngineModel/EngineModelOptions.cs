@@ -43,11 +43,23 @@ public sealed class EngineModelOptions
     public IReadOnlyList<string>? Databases { get; set; }
 
     /// <summary>
-    /// Whether the checkpoint file follows the log roll, as on an idle instance whose pages are all flushed
-    /// (the checkpoint moves to the new generation; later truncation can then delete every archived log).
-    /// Default: on. Off: the checkpoint never moves.
+    /// How databases are attached, by full path or path relative to the instance folder; a database not named is
+    /// <see cref="DatabaseAttachment.Logged"/>. Default: every database logged.
+    /// </summary>
+    public IReadOnlyDictionary<string, DatabaseAttachment>? Attachments { get; set; }
+
+    /// <summary>
+    /// Whether the checkpoint moves to the new generation at the backup's log roll, as on an instance whose pages
+    /// were all flushed the moment the roll happened: truncation then deletes every archived log, including the one
+    /// just copied. Default: off (<see cref="DefaultCheckpointFollowsRoll"/>): the engine computes the delete range
+    /// from the checkpoint as it is when the logs are prepared (ese-backup-api.md §5.8, step 5), which lags behind
+    /// the roll, so the generation copied last stays and the next incremental copies it again. Off, the checkpoint
+    /// moves only with a live workload.
     /// </summary>
     public bool? CheckpointFollowsRoll { get; set; }
+
+    /// <summary>The default of <see cref="CheckpointFollowsRoll"/>: off, the checkpoint lags behind the roll.</summary>
+    public const bool DefaultCheckpointFollowsRoll = false;
 
     /// <summary>
     /// Whether ReadFile checks every database page's checksum as the engine does (a bad page gives

@@ -19,6 +19,9 @@ internal sealed class ModelDatabase
 
     public int PageSize { get; }
 
+    /// <summary>How the instance has it attached.</summary>
+    public DatabaseAttachment Attachment { get; set; }
+
     /// <summary>The last page the backup copies: the file's pages minus the two header pages (the engine's logical size).</summary>
     public uint LastPgno => (uint)Math.Max(0, (new FileInfo(FullPath).Length / PageSize) - 2);
 

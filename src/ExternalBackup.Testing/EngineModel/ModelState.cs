@@ -22,6 +22,8 @@ internal sealed class ModelState
 
     public bool? CheckpointFollowsRoll { get; set; }
 
+    public Dictionary<string, DatabaseAttachment>? Attachments { get; set; }
+
     public List<ModelBackupRecord> Backups { get; set; } = [];
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
