@@ -74,6 +74,11 @@ public sealed partial class EngineModel
             Enter(EngineCall.ReadFile, _recordCalls ? $"handle={file.Handle} bytes={buffer.Length}" : string.Empty);
             try
             {
+                if (_backup.InProgress && _backup.Open is not null)
+                {
+                    TickWorkload();
+                }
+
                 var read = ReadCore(file, buffer);
                 Succeed();
                 return read;

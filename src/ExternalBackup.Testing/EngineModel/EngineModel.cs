@@ -1,4 +1,5 @@
 using ExternalBackup.Engine;
+using ExternalBackup.Testing.Synthesis;
 
 namespace ExternalBackup.Testing.EngineModel;
 
@@ -36,6 +37,7 @@ public sealed partial class EngineModel : IExternalBackupEngine
     private bool _currentRecorded;
     private bool _circularLogging;
     private readonly bool _recordCalls;
+    private readonly LiveWorkload? _workload;
 
     private EngineModel(string folder, EngineModelOptions options, ModelState state, string statePath)
     {
@@ -44,6 +46,9 @@ public sealed partial class EngineModel : IExternalBackupEngine
         _time = options.TimeProvider ?? TimeProvider.System;
         VerifyPages = options.VerifyPages;
         _recordCalls = options.RecordCalls;
+        _workload = options.Workload;
+        _workload?.Validate();
+        _workloadRandom = new SyntheticRandom(_workload?.Seed ?? 1);
         _state = state;
         _statePath = statePath;
 

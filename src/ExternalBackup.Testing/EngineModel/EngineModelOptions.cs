@@ -54,7 +54,7 @@ public sealed class EngineModelOptions
     /// just copied. Default: off (<see cref="DefaultCheckpointFollowsRoll"/>): the engine computes the delete range
     /// from the checkpoint as it is when the logs are prepared (ese-backup-api.md §5.8, step 5), which lags behind
     /// the roll, so the generation copied last stays and the next incremental copies it again. Off, the checkpoint
-    /// moves only with a live workload.
+    /// moves only with a <see cref="Workload"/>.
     /// </summary>
     public bool? CheckpointFollowsRoll { get; set; }
 
@@ -73,6 +73,13 @@ public sealed class EngineModelOptions
     /// record per ReadFile would make memory grow with the database size. Not saved to the state file.
     /// </summary>
     public bool RecordCalls { get; set; } = true;
+
+    /// <summary>
+    /// A live workload run while backups are served (pages rewritten, logs rolled, the checkpoint advancing behind
+    /// the tip), or <see langword="null"/> for an instance where nothing changes. Default: none. Not saved to the
+    /// state file.
+    /// </summary>
+    public LiveWorkload? Workload { get; set; }
 
     /// <summary>Faults to inject. Default: none. Not saved to the state file.</summary>
     public EngineFaults Faults { get; set; } = new();
