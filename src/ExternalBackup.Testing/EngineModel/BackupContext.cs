@@ -55,6 +55,9 @@ internal sealed class BackupContext
     /// <summary>Databases streamed to the end and closed (EDBBackupDone).</summary>
     public HashSet<ModelDatabase> CopyDone { get; } = [];
 
+    /// <summary>The lock on the instance's lock file that makes this the one backup of the instance across processes.</summary>
+    public FileStream? InstanceLock { get; set; }
+
     /// <summary>The single file slot (crhfMax = 1).</summary>
     public OpenBackupFile? Open { get; set; }
 
@@ -62,6 +65,8 @@ internal sealed class BackupContext
     {
         Open?.Dispose();
         Open = null;
+        InstanceLock?.Dispose();
+        InstanceLock = null;
         InProgress = false;
         Full = false;
         Status = BackupStatus.NotStarted;

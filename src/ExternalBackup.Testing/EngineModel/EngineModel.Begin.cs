@@ -13,7 +13,8 @@ public sealed partial class EngineModel
     /// surrogate and internal-copy bits are not modelled), incremental with circular logging
     /// (<c>JET_errInvalidBackup</c>), log disk full, a backup in progress, and for an incremental a database
     /// without a previous normal full backup in its header (<c>JET_errMissingFullBackup</c>). A full backup records
-    /// the checkpoint generation as the first log to copy. No log roll happens here.
+    /// the checkpoint generation as the first log to copy. No log roll happens here. A backup of the same folder
+    /// running in another model or process (holding <see cref="LockPath"/>) is a backup in progress too.
     /// </remarks>
     public void BeginExternalBackup(BackupGrbits grbits) => Run(EngineCall.BeginExternalBackup, grbits.ToString(), () =>
     {
@@ -53,23 +54,36 @@ public sealed partial class EngineModel
             throw Fail(JetError.BackupInProgress);
         }
 
-        if (incremental)
+        // §5.1: one backup per instance, also across processes: an OS lock on the instance's lock file, held until
+        // the backup ends and released by the OS when the process dies.
+        var instanceLock = TryLockInstance()
+            ?? throw Fail(JetError.BackupInProgress, $"another process is backing up this instance (it holds {LockPath})");
+        try
         {
-            // §5.3: every attached logged database needs a previous normal full backup.
-            foreach (var db in LoggedDatabases)
+            if (incremental)
             {
-                var header = db.ReadHeaderFields();
-                if (header.PreviousFullBackup.GenLow == 0 || header.PreviousFullBackupType != BackupInfoType.Normal)
+                // §5.3: every attached logged database needs a previous normal full backup.
+                foreach (var db in LoggedDatabases)
                 {
-                    throw Fail(JetError.MissingFullBackup, $"{db.FullPath} has no previous normal full backup in its header");
+                    var header = db.ReadHeaderFields();
+                    if (header.PreviousFullBackup.GenLow == 0 || header.PreviousFullBackupType != BackupInfoType.Normal)
+                    {
+                        throw Fail(JetError.MissingFullBackup, $"{db.FullPath} has no previous normal full backup in its header");
+                    }
                 }
             }
+        }
+        catch
+        {
+            instanceLock.Dispose();
+            throw;
         }
 
         var now = _time.GetUtcNow();
         var current = _logs.CurrentGeneration();
         _backup.Reset();
         _backup.InProgress = true;
+        _backup.InstanceLock = instanceLock;
         _backup.StopRequested = false;
         _backup.Full = !incremental;
         _backup.BeginTime = now;
@@ -87,6 +101,22 @@ public sealed partial class EngineModel
 
         return 0;
     });
+
+    /// <summary>The lock file whose exclusive OS lock a running backup holds (one backup per instance across processes).</summary>
+    public string LockPath => Path.Combine(InstanceFolder, LockFileName);
+
+    private FileStream? TryLockInstance()
+    {
+        try
+        {
+            // FileShare.None: an exclusive flock(2) on Unix, a sharing lock on Windows; both end with the process.
+            return new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 
     /// <inheritdoc />
     /// <remarks>

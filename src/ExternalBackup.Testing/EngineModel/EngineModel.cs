@@ -19,6 +19,9 @@ public sealed partial class EngineModel : IExternalBackupEngine
     /// <summary>The state file the model keeps in the instance folder.</summary>
     public const string StateFileName = ".engine-model.json";
 
+    /// <summary>The lock file a running backup holds an exclusive OS lock on (<see cref="LockPath"/>).</summary>
+    public const string LockFileName = ".engine-model.lock";
+
     private readonly object _sync = new();
     private readonly EngineFaults _faults;
     private readonly TimeProvider _time;
@@ -67,6 +70,7 @@ public sealed partial class EngineModel : IExternalBackupEngine
 
         var eightDotThree = options.EightDotThreeLogNames ?? state.EightDotThreeLogNames ?? DetectEightDotThree(folder, baseName, extension);
         _logs = new LogFolder(folder, baseName, extension, eightDotThree);
+        Recovery = _logs.Recover();
         _circularLogging = options.CircularLogging ?? state.CircularLogging ?? false;
         _checkpointFollowsRoll = options.CheckpointFollowsRoll ?? state.CheckpointFollowsRoll ?? EngineModelOptions.DefaultCheckpointFollowsRoll;
 
@@ -140,6 +144,7 @@ public sealed partial class EngineModel : IExternalBackupEngine
         }
 
         var statePath = Path.Combine(folder, StateFileName);
+        ModelState.Recover(statePath);
         return new EngineModel(folder, options ?? new EngineModelOptions(), ModelState.Load(statePath), statePath);
     }
 
@@ -148,6 +153,12 @@ public sealed partial class EngineModel : IExternalBackupEngine
 
     /// <inheritdoc />
     public string InstanceName => InstanceFolder;
+
+    /// <summary>
+    /// What opening the folder recovered after a crash of an earlier model (a half-done log roll finished, leftover
+    /// temporary files deleted), or <see langword="null"/> when there was nothing to recover.
+    /// </summary>
+    public string? Recovery { get; }
 
     /// <summary>The full path of the instance folder.</summary>
     public string InstanceFolder { get; }
@@ -270,7 +281,7 @@ public sealed partial class EngineModel : IExternalBackupEngine
 
     private static List<ModelDatabase> DiscoverDatabases(string folder) =>
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Where(f => !Path.GetFileName(f).StartsWith(StateFileName, StringComparison.Ordinal))
+            .Where(f => !Path.GetFileName(f).StartsWith(StateFileName, StringComparison.Ordinal) && Path.GetFileName(f) != LockFileName)
             .Order(StringComparer.Ordinal)
             .Where(ModelDatabase.IsAttached)
             .Select(f => ModelDatabase.Discover(f, folder))
