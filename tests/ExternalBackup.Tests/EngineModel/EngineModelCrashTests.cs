@@ -121,23 +121,28 @@ public class EngineModelCrashTests
 public class EngineModelKillTests
 {
     private const string Small = "{127D0A1D-4EF2-11D1-8608-00C04FC295EE}/catdb";
+    private const string Large = "{F750E6C3-38EE-11D1-85E5-00C04FC295EE}/catdb";
 
-    [TestCase("openat", ".engine-model.lock", TestName = "Killed as it locks the instance")]
-    [TestCase("openat", "edbtmp.log", TestName = "Killed as the roll creates the next log")]
-    [TestCase("write,pwrite64", "edbtmp.log", TestName = "Killed as the roll writes the next log")]
-    [TestCase("fsync,fdatasync", "edbtmp.log", TestName = "Killed as the roll flushes the next log")]
-    [TestCase("rename", "edb.log", TestName = "Killed at the roll's first rename")]
-    [TestCase("rename", "edbtmp.log", TestName = "Killed at the roll's second rename")]
-    [TestCase("openat", "edb.chk.tmp", TestName = "Killed as the checkpoint's replacement is created")]
-    [TestCase("write,pwrite64", "edb.chk.tmp", TestName = "Killed as the checkpoint's replacement is written")]
-    [TestCase("rename", "edb.chk.tmp", TestName = "Killed as the checkpoint is replaced")]
-    [TestCase("unlink,unlinkat", "edb0007E.log", TestName = "Killed as truncation deletes the first log")]
-    [TestCase("unlink,unlinkat", "edb00080.log", TestName = "Killed in the middle of truncation")]
-    [TestCase("pwrite64", Small, TestName = "Killed as the database header is written")]
-    [TestCase("fsync,fdatasync", Small, TestName = "Killed as the database header is flushed")]
-    [TestCase("openat", ".engine-model.json.tmp", TestName = "Killed as the history is written")]
-    [TestCase("rename", ".engine-model.json.tmp", TestName = "Killed as the history is replaced")]
-    public async Task A_backup_killed_at_a_model_write_leaves_an_instance_the_next_backup_completes(string calls, string file)
+    [TestCase("openat", ".engine-model.lock", 1, TestName = "Killed as it locks the instance")]
+    [TestCase("fsync", "", 1, TestName = "Killed as the roll flushes the folder before its renames")]
+    [TestCase("fsync", "", 2, TestName = "Killed as the roll flushes the folder after its renames")]
+    [TestCase("pwrite64", Small, 2, TestName = "Killed as the database's shadow header is written")]
+    [TestCase("pwrite64", Large, 1, TestName = "Killed as the second database's header is written")]
+    [TestCase("openat", "edbtmp.log", 1, TestName = "Killed as the roll creates the next log")]
+    [TestCase("write,pwrite64", "edbtmp.log", 1, TestName = "Killed as the roll writes the next log")]
+    [TestCase("fsync,fdatasync", "edbtmp.log", 1, TestName = "Killed as the roll flushes the next log")]
+    [TestCase("rename", "edb.log", 1, TestName = "Killed at the roll's first rename")]
+    [TestCase("rename", "edbtmp.log", 1, TestName = "Killed at the roll's second rename")]
+    [TestCase("openat", "edb.chk.tmp", 1, TestName = "Killed as the checkpoint's replacement is created")]
+    [TestCase("write,pwrite64", "edb.chk.tmp", 1, TestName = "Killed as the checkpoint's replacement is written")]
+    [TestCase("rename", "edb.chk.tmp", 1, TestName = "Killed as the checkpoint is replaced")]
+    [TestCase("unlink,unlinkat", "edb0007E.log", 1, TestName = "Killed as truncation deletes the first log")]
+    [TestCase("unlink,unlinkat", "edb00080.log", 1, TestName = "Killed in the middle of truncation")]
+    [TestCase("pwrite64", Small, 1, TestName = "Killed as the database header is written")]
+    [TestCase("fsync,fdatasync", Small, 1, TestName = "Killed as the database header is flushed")]
+    [TestCase("openat", ".engine-model.json.tmp", 1, TestName = "Killed as the history is written")]
+    [TestCase("rename", ".engine-model.json.tmp", 1, TestName = "Killed as the history is replaced")]
+    public async Task A_backup_killed_at_a_model_write_leaves_an_instance_the_next_backup_completes(string calls, string file, int occurrence)
     {
         using var xp = new XpInstance();
         using var scratch = new ScratchDirectory("model-kill");
@@ -145,8 +150,10 @@ public class EngineModelKillTests
         xp.Open(CheckpointFollowsRoll);
         var destination = scratch.Sub("backups");
 
-        var (exit, error) = await TracedBackup.RunKilledAtAsync(calls, xp.PathOf(file), "--instance", xp.Folder, "--to", destination, "--kind", "full", "--set-id", "killed");
-        Assert.That(exit, Is.EqualTo(128 + 9), $"the backup was killed at {calls} of {file}: {error}");
+        // An empty file name is the instance folder itself (its flushes).
+        var path = file.Length == 0 ? xp.Folder : xp.PathOf(file);
+        var (exit, error) = await TracedBackup.RunKilledAtAsync(calls, path, occurrence, "--instance", xp.Folder, "--to", destination, "--kind", "full", "--set-id", "killed");
+        Assert.That(exit, Is.EqualTo(128 + 9), $"the backup was killed at {calls} #{occurrence} of {path}: {error}");
 
         var model = xp.Open();
         Assert.That(File.Exists(xp.PathOf("edb.log")), Is.True, $"the current log exists ({model.Recovery})");

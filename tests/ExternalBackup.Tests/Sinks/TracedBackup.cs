@@ -29,7 +29,11 @@ internal static partial class TracedBackup
     /// <paramref name="path"/>; returns the exit code and standard error.
     /// </summary>
     public static Task<(int Exit, string Error)> RunKilledAtAsync(string calls, string path, params string[] backupArguments) =>
-        RunStraceAsync(["-f", "-qq", "-o", "/dev/null", "-e", $"trace={calls}", "-e", $"inject={calls}:signal=KILL", "-P", path], backupArguments);
+        RunKilledAtAsync(calls, path, 1, backupArguments);
+
+    /// <summary>As <see cref="RunKilledAtAsync(string, string, string[])"/>, at the <paramref name="occurrence"/>-th such call (1-based).</summary>
+    public static Task<(int Exit, string Error)> RunKilledAtAsync(string calls, string path, int occurrence, params string[] backupArguments) =>
+        RunStraceAsync(["-f", "-qq", "-o", "/dev/null", "-e", $"trace={calls}", "-e", $"inject={calls}:signal=KILL:when={occurrence}", "-P", path], backupArguments);
 
     private static async Task<(int Exit, string Error)> RunStraceAsync(IEnumerable<string> options, string[] backupArguments)
     {
