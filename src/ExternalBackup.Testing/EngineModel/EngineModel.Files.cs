@@ -20,7 +20,8 @@ public sealed partial class EngineModel
 
     /// <inheritdoc />
     /// <remarks>
-    /// One file at a time (a second open gives <c>JET_errOutOfMemory</c>); the handle is 0. An attached database
+    /// One file at a time (a second open gives <c>JET_errOutOfMemory</c>); the handle is
+    /// <see cref="EngineModelOptions.FileHandle"/> (0, the slot index, by default). An attached database
     /// opens only during the database phase of a full backup, else <c>JET_errInvalidBackupSequence</c>, which then
     /// ends the backup; its size is (lastPgno + 3) pages. Another name during the database phase gives
     /// <c>JET_errDatabaseNotFound</c> (the backup goes on); in the log phase it opens the file as a log, and a
@@ -115,7 +116,7 @@ public sealed partial class EngineModel
     {
         RequireRunningBackup(checkStop: false);
         var open = _backup.Open;
-        if (open is null || file.Handle != 0)
+        if (open is null || file.Handle != _fileHandle)
         {
             throw Fail(JetError.InvalidParameter, $"handle {file.Handle} is not open");
         }
@@ -159,7 +160,7 @@ public sealed partial class EngineModel
         var size = db.StreamSize;
         _backup.Open = new OpenBackupFile(db.FullPath, handle, size, db, header, 0);
         _backup.Session.Add(db);
-        return new BackupFileHandle(0, size);
+        return new BackupFileHandle(_fileHandle, size);
     }
 
     private BackupFileHandle OpenLog(string path)
@@ -178,7 +179,7 @@ public sealed partial class EngineModel
         var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         var size = RandomAccess.GetLength(handle);
         _backup.Open = new OpenBackupFile(path, handle, size, null, null, _logs.GenerationOf(path) ?? 0);
-        return new BackupFileHandle(0, size);
+        return new BackupFileHandle(_fileHandle, size);
     }
 
     /// <summary>The engine's error policy (§5.5): in the log phase an error ends the backup.</summary>
@@ -220,7 +221,7 @@ public sealed partial class EngineModel
         }
 
         var open = _backup.Open;
-        if (open is null || file.Handle != 0)
+        if (open is null || file.Handle != _fileHandle)
         {
             throw Fail(JetError.InvalidParameter, $"handle {file.Handle} is not open");
         }

@@ -41,6 +41,7 @@ public sealed partial class EngineModel : IExternalBackupEngine
     private bool _circularLogging;
     private readonly bool _recordCalls;
     private readonly LiveWorkload? _workload;
+    private readonly nint _fileHandle;
 
     private EngineModel(string folder, EngineModelOptions options, ModelState state, string statePath)
     {
@@ -50,6 +51,7 @@ public sealed partial class EngineModel : IExternalBackupEngine
         VerifyPages = options.VerifyPages;
         _recordCalls = options.RecordCalls;
         _workload = options.Workload;
+        _fileHandle = options.FileHandle;
         _workload?.Validate();
         _workloadRandom = new SyntheticRandom(_workload?.Seed ?? 1);
         _state = state;

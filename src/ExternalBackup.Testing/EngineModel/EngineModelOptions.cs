@@ -81,6 +81,16 @@ public sealed class EngineModelOptions
     /// </summary>
     public LiveWorkload? Workload { get; set; }
 
+    /// <summary>
+    /// The handle OpenFile returns. Default: <see cref="DefaultFileHandle"/>, the slot index the published source
+    /// returns (ese-backup-api.md §5.1); whether shipped esent.dll also returns 0 is UNCONFIRMED, so a caller must
+    /// neither treat 0 as invalid nor assume it: set another value to test that. Not saved to the state file.
+    /// </summary>
+    public nint FileHandle { get; set; } = DefaultFileHandle;
+
+    /// <summary>The default of <see cref="FileHandle"/>: 0 (<c>crhfMax = 1</c>, the handle is the slot index).</summary>
+    public const int DefaultFileHandle = 0;
+
     /// <summary>Faults to inject. Default: none. Not saved to the state file.</summary>
     public EngineFaults Faults { get; set; } = new();
 

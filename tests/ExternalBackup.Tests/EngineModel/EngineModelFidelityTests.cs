@@ -311,4 +311,25 @@ public class EngineModelFidelityTests
             clear();
         }
     }
+
+    [Test]
+    public void The_file_handle_is_0_by_default_and_another_value_when_asked()
+    {
+        using var xp = new XpInstance();
+        var model = xp.Open();
+        model.BeginExternalBackup(BackupGrbits.None);
+        var handle = model.OpenFile(xp.PathOf(SmallDb));
+        Assert.That(handle.Handle, Is.EqualTo((nint)0), "§5.1: the slot index");
+        model.CloseFile(handle);
+        model.EndExternalBackup(EndBackupGrbits.Abort);
+
+        // Shipped esent.dll may return another value (UNCONFIRMED): a caller must pass back what it was given.
+        var other = xp.Open(new EngineModelOptions { FileHandle = 0x1234 });
+        other.BeginExternalBackup(BackupGrbits.None);
+        var given = other.OpenFile(xp.PathOf(SmallDb));
+        Assert.That(given.Handle, Is.EqualTo((nint)0x1234));
+        ExpectError(JetError.InvalidParameter, () => other.CloseFile(given with { Handle = 0 }));
+        other.CloseFile(given);
+        other.EndExternalBackup(EndBackupGrbits.Abort);
+    }
 }

@@ -123,4 +123,15 @@ public class EngineModelLiveBackupTests
         Assert.That(plan.GenHigh, Is.EqualTo(Generations(sets[^1].Manifest)[^1]));
         AssertRestoreIsConsistent(plan);
     }
+
+    [Test]
+    public async Task The_pipeline_passes_back_whatever_handle_the_engine_gave()
+    {
+        using var xp = new XpInstance();
+        using var scratch = new ScratchDirectory("handle");
+        var model = xp.Open(new EngineModelOptions { FileHandle = 0x5A5A });
+        var result = await BackupAsync(model, scratch.Sub("backups"), BackupKind.Full, "full");
+        Assert.That(result.Manifest.Files.Count(f => f.Kind == BackupFileKind.Database), Is.EqualTo(2));
+        Assert.That(model.Calls.Where(c => c.Call is Testing.EngineModel.EngineCall.ReadFile or Testing.EngineModel.EngineCall.CloseFile).Select(c => c.Result), Is.All.EqualTo(Engine.JetError.Success));
+    }
 }
