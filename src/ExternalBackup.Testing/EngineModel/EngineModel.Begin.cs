@@ -80,14 +80,14 @@ public sealed partial class EngineModel
         }
 
         var now = _time.GetUtcNow();
-        var current = _logs.CurrentGeneration();
         _backup.Reset();
         _backup.InProgress = true;
         _backup.InstanceLock = instanceLock;
         _backup.StopRequested = false;
         _backup.Full = !incremental;
         _backup.BeginTime = now;
-        _backup.BeginMark = new LogPosition((int)current, _logs.HeaderSectors(), 0);
+        // §5.3: m_lgposFullBackupMark is the log tip, where the Begin record goes.
+        _backup.BeginMark = _logs.Tip();
         if (incremental)
         {
             _backup.Status = BackupStatus.Logs;

@@ -86,6 +86,21 @@ internal sealed class LogFolder
 
     public uint CurrentGeneration() => (uint)ReadCurrentHeader().Generation;
 
+    /// <summary>
+    /// The log tip: the position where the current log's written data ends (its last LRCHECKSUM range or segment),
+    /// where the engine's next record (a backup's Begin record, §5.3) goes; the first record position when the log
+    /// holds none yet.
+    /// </summary>
+    public LogPosition Tip()
+    {
+        var verifier = new LogFileVerifier(CurrentLogPath);
+        verifier.Append(File.ReadAllBytes(CurrentLogPath));
+        var result = verifier.Complete();
+        var header = result.Header ?? ReadCurrentHeader();
+        var end = Math.Max(result.RecordsEnd, (long)header.HeaderSectors * header.SectorSize);
+        return new LogPosition(header.Generation, (ushort)Math.Min(end / header.SectorSize, ushort.MaxValue), (ushort)(end % header.SectorSize));
+    }
+
     /// <summary>The sectors of the current log's header (lgpos sector of the first record).</summary>
     public ushort HeaderSectors() => ReadCurrentHeader().HeaderSectors;
 

@@ -332,4 +332,23 @@ public class EngineModelFidelityTests
         other.CloseFile(given);
         other.EndExternalBackup(EndBackupGrbits.Abort);
     }
+
+    [Test]
+    public void A_full_backups_mark_is_the_log_tip_at_Begin()
+    {
+        using var xp = new XpInstance();
+        var current = File.ReadAllBytes(xp.PathOf("edb.log"));
+        var verifier = new LogFileVerifier("edb.log");
+        verifier.Append(current);
+        var result = verifier.Complete();
+        var header = result.Header!;
+        Assert.That(result.RecordsEnd, Is.GreaterThan((long)header.HeaderSectors * header.SectorSize), "the corpus log holds records");
+
+        var model = xp.Open();
+        Backup(model, incremental: false, truncate: true, out _);
+
+        // §5.3: the Begin record goes at the tip; its position is the mark in the trailer and in bkinfoFullPrev.
+        var mark = Header(xp.PathOf(SmallDb)).PreviousFullBackup.Mark;
+        Assert.That(mark, Is.EqualTo(new LogPosition(131, (ushort)(result.RecordsEnd / header.SectorSize), (ushort)(result.RecordsEnd % header.SectorSize))));
+    }
 }
