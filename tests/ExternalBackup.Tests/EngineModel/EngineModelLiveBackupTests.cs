@@ -7,6 +7,7 @@ using ExternalBackup.Pipeline;
 using ExternalBackup.Restore;
 using ExternalBackup.Sinks.FileSystem;
 using ExternalBackup.Testing.EngineModel;
+using ExternalBackup.Testing.Synthesis;
 using ExternalBackup.Tests.Common;
 using static ExternalBackup.Tests.EngineModelTests.XpInstance;
 
@@ -53,12 +54,13 @@ public class EngineModelLiveBackupTests
         foreach (var db in plan.Databases)
         {
             var bytes = File.ReadAllBytes(db.RestoredPath);
-            for (var p = 2; p < (bytes.Length / 4096) - 1; p++)
+            var pageSize = DatabaseHeader.Parse(bytes).PageSize;
+            for (var p = 2; p < (bytes.Length / pageSize) - 1; p++)
             {
-                Assert.That(PageChecksum.VerifyPage(bytes.AsSpan(p * 4096, 4096), (uint)(p - 1)).IsGood, Is.True, $"{db.RestoredPath} page {p - 1}");
+                Assert.That(PageChecksum.VerifyPage(bytes.AsSpan(p * pageSize, pageSize), (uint)(p - 1)).IsGood, Is.True, $"{db.RestoredPath} page {p - 1}");
             }
 
-            var trailer = TrailerPage.Parse(bytes.AsSpan(bytes.Length - 4096));
+            var trailer = TrailerPage.Parse(bytes.AsSpan(bytes.Length - pageSize));
             Assert.That(trailer.Backup.GenLow, Is.GreaterThanOrEqualTo(plan.GenLow.Value), $"{db.RestoredPath}: trailer genLow");
             Assert.That(trailer.Backup.GenHigh, Is.LessThanOrEqualTo(plan.GenHigh.Value), $"{db.RestoredPath}: trailer genHigh");
         }
@@ -133,5 +135,30 @@ public class EngineModelLiveBackupTests
         var result = await BackupAsync(model, scratch.Sub("backups"), BackupKind.Full, "full");
         Assert.That(result.Manifest.Files.Count(f => f.Kind == BackupFileKind.Database), Is.EqualTo(2));
         Assert.That(model.Calls.Where(c => c.Call is Testing.EngineModel.EngineCall.ReadFile or Testing.EngineModel.EngineCall.CloseFile).Select(c => c.Result), Is.All.EqualTo(Engine.JetError.Success));
+    }
+
+    [TestCase(4096)]
+    [TestCase(32768)]
+    public async Task A_chain_of_a_live_segment_format_instance_has_no_gap(int pageSize)
+    {
+        using var scratch = new ScratchDirectory("live-v8");
+        var instance = Path.Combine(scratch.Path, "inst");
+        await SyntheticInstanceWriter.WriteAsync(instance, new SyntheticInstanceOptions
+        {
+            Databases = [("db.edb", new SyntheticDatabaseOptions { PageCount = 64, PageSize = pageSize })],
+            Logs = new SyntheticLogSetOptions { Count = 3 },
+        });
+        var model = EngineModel.Open(instance, EngineModelWorkloadTests.Live(new LiveWorkload { ReadsPerStep = 1, StepsPerLogRoll = 1 }));
+        var destination = scratch.Sub("backups");
+
+        var full = await BackupAsync(model, destination, BackupKind.Full, "full");
+        Assert.That(model.WorkloadActivity.PagesWritten, Is.GreaterThan(0));
+        model.RunWorkload(4);
+        var incremental = await BackupAsync(model, destination, BackupKind.Incremental, "inc");
+        Assert.That(Generations(incremental.Manifest)[0], Is.LessThanOrEqualTo(Generations(full.Manifest)[^1] + 1));
+
+        var plan = await ChainRestore.RestoreAsync(destination, scratch.Sub("restored"), null, CancellationToken.None);
+        Assert.That(plan.Sets, Is.EqualTo(new[] { "full", "inc" }));
+        AssertRestoreIsConsistent(plan);
     }
 }
