@@ -67,6 +67,15 @@ public sealed partial class EngineModel
         _activity = _activity with { Steps = _activity.Steps + 1 };
         if (_activity.Steps % workload.StepsPerLogRoll == 0)
         {
+            if (workload.PagesAddedPerLogRoll > 0)
+            {
+                foreach (var db in _databases.Where(d => d.Attachment != DatabaseAttachment.ForRecovery))
+                {
+                    using var handle = File.OpenHandle(db.FullPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+                    RandomAccess.SetLength(handle, RandomAccess.GetLength(handle) + ((long)workload.PagesAddedPerLogRoll * db.PageSize));
+                }
+            }
+
             var rolled = _logs.Roll(_time.GetUtcNow());
             _activity = _activity with { LogRolls = _activity.LogRolls + 1 };
             var checkpoint = _logs.ReadCheckpoint();

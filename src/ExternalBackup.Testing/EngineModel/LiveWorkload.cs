@@ -5,8 +5,8 @@ namespace ExternalBackup.Testing.EngineModel;
 /// finds it: every <see cref="ReadsPerStep"/> ReadFile calls one step runs before the read, and
 /// <see cref="EngineModel.RunWorkload"/> runs steps between backups. A step rewrites <see cref="PagesPerStep"/>
 /// pages of each database in place (the page's DBTIME advances and its checksum is resealed; uninitialized and
-/// damaged pages are left alone), and every <see cref="StepsPerLogRoll"/> steps the log rolls to a new generation
-/// and the checkpoint advances to <see cref="CheckpointLag"/> generations behind the new tip (never backwards).
+/// damaged pages are left alone), and every <see cref="StepsPerLogRoll"/> steps the databases grow by
+/// <see cref="PagesAddedPerLogRoll"/> pages, the log rolls to a new generation and the checkpoint advances to <see cref="CheckpointLag"/> generations behind the new tip (never backwards).
 /// With circular logging and no backup running, archived logs below the checkpoint are deleted, as the engine does.
 /// The engine's range lock (ese-backup-api.md §5.13) is respected: a step never runs during a read, so the pages a
 /// read returns are never torn; pages already streamed may be rewritten (the logs from the checkpoint at Begin
@@ -23,6 +23,9 @@ public sealed class LiveWorkload
     /// <summary>The default of <see cref="StepsPerLogRoll"/>.</summary>
     public const int DefaultStepsPerLogRoll = 2;
 
+    /// <summary>The default of <see cref="PagesAddedPerLogRoll"/>.</summary>
+    public const int DefaultPagesAddedPerLogRoll = 2;
+
     /// <summary>The default of <see cref="CheckpointLag"/>.</summary>
     public const int DefaultCheckpointLag = 1;
 
@@ -38,6 +41,13 @@ public sealed class LiveWorkload
     /// <summary>How many generations the checkpoint stays behind the current log after a roll. Default <see cref="DefaultCheckpointLag"/>.</summary>
     public int CheckpointLag { get; init; } = DefaultCheckpointLag;
 
+    /// <summary>
+    /// Pages appended (zeroed, as the engine extends a file) to each database at every log roll. A backup streams a
+    /// database only up to its size at OpenFile (§5.6: never past <c>PgnoBackupMost</c>); the logs cover the rest.
+    /// Default <see cref="DefaultPagesAddedPerLogRoll"/>.
+    /// </summary>
+    public int PagesAddedPerLogRoll { get; init; } = DefaultPagesAddedPerLogRoll;
+
     /// <summary>The seed that picks the pages rewritten. Default 1.</summary>
     public ulong Seed { get; init; } = 1;
 
@@ -47,5 +57,6 @@ public sealed class LiveWorkload
         ArgumentOutOfRangeException.ThrowIfNegative(PagesPerStep, nameof(PagesPerStep));
         ArgumentOutOfRangeException.ThrowIfLessThan(StepsPerLogRoll, 1, nameof(StepsPerLogRoll));
         ArgumentOutOfRangeException.ThrowIfNegative(CheckpointLag, nameof(CheckpointLag));
+        ArgumentOutOfRangeException.ThrowIfNegative(PagesAddedPerLogRoll, nameof(PagesAddedPerLogRoll));
     }
 }

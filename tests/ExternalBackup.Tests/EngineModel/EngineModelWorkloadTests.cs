@@ -22,7 +22,10 @@ public class EngineModelWorkloadTests
         var before = File.ReadAllBytes(small);
         var checkpointAtBegin = model.CheckpointGeneration;
 
+        var sizeAtOpen = new FileInfo(small).Length;
         var files = Backup(model, incremental: false, truncate: false, out var logInfo);
+        Assert.That(files[small], Has.Length.EqualTo(sizeAtOpen + 4096), "streamed up to its size at OpenFile, plus the trailer");
+        Assert.That(new FileInfo(small).Length, Is.GreaterThan(sizeAtOpen), "the database grew while the backup ran");
 
         var activity = model.WorkloadActivity;
         Assert.That(activity.PagesWritten, Is.GreaterThan(0));
