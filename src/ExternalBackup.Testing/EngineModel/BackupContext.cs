@@ -56,7 +56,7 @@ internal sealed class BackupContext
     public HashSet<ModelDatabase> CopyDone { get; } = [];
 
     /// <summary>The lock on the instance's lock file that makes this the one backup of the instance across processes.</summary>
-    public FileStream? InstanceLock { get; set; }
+    public IDisposable? InstanceLock { get; set; }
 
     /// <summary>The single file slot (crhfMax = 1).</summary>
     public OpenBackupFile? Open { get; set; }

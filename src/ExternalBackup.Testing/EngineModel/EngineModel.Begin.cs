@@ -1,6 +1,7 @@
 using ExternalBackup.Engine;
 using ExternalBackup.Formats.Database;
 using ExternalBackup.Formats.Primitives;
+using ExternalBackup.Sinks.FileSystem;
 
 namespace ExternalBackup.Testing.EngineModel;
 
@@ -56,8 +57,8 @@ public sealed partial class EngineModel
 
         // §5.1: one backup per instance, also across processes: an OS lock on the instance's lock file, held until
         // the backup ends and released by the OS when the process dies.
-        var instanceLock = TryLockInstance()
-            ?? throw Fail(JetError.BackupInProgress, $"another process is backing up this instance (it holds {LockPath})");
+        var instanceLock = TryLockInstance(out var heldBecause)
+            ?? throw Fail(JetError.BackupInProgress, $"another model or process is backing up this instance ({heldBecause})");
         try
         {
             if (incremental)
@@ -102,18 +103,24 @@ public sealed partial class EngineModel
         return 0;
     });
 
-    /// <summary>The lock file whose exclusive OS lock a running backup holds (one backup per instance across processes).</summary>
+    /// <summary>The lock file a running backup holds (one backup per instance across models and processes); deleted when the backup ends.</summary>
     public string LockPath => Path.Combine(InstanceFolder, LockFileName);
 
-    private FileStream? TryLockInstance()
+    /// <summary>
+    /// Takes the instance's lock with the destinations' one-writer lock (<see cref="DirectoryLock"/>: flock on Linux,
+    /// share mode elsewhere; released by the OS when the process dies, the file deleted when released), or returns
+    /// why it is held.
+    /// </summary>
+    private DirectoryLock? TryLockInstance(out string? heldBecause)
     {
         try
         {
-            // FileShare.None: an exclusive flock(2) on Unix, a sharing lock on Windows; both end with the process.
-            return new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            heldBecause = null;
+            return DirectoryLock.Acquire(InstanceFolder, LockFileName);
         }
-        catch (IOException)
+        catch (IOException e)
         {
+            heldBecause = e.Message;
             return null;
         }
     }
