@@ -520,14 +520,64 @@ static void put_bkinfo(unsigned char *at, const JET_LGPOS *mark, int64_t mark_ms
     memcpy(at + 20, &genHigh, 4);
 }
 
-/* The begin mark: the start of the current log's records (generation, sector csecHeader, byte 0). */
+/* The begin mark (BK m_lgposFullBackupMark, ese-backup-api §5.3): the log tip, where the Begin record goes; the
+   end of the current log's written data, as the engine model computes it (LogFileVerification.RecordsEnd): v7, after
+   the range the last LRCHECKSUM record covers (records chained from offset 4096 by cbNext); v8, after the last
+   segment of the contiguous run of this generation's segments; the start of the records when there are none. */
 static JET_LGPOS begin_mark(Instance *p)
 {
     LogScan s; scan_logs(p, &s);
     char *cur = current_log_path(p, &s);
-    int ok; uint32_t w = read_u32_at(cur, 8, &ok); /* cbSec (u16 at 8), csecHeader (u16 at 10) */
+    FILE *f = fopen(cur, "rb");
     free(cur);
-    JET_LGPOS mark = { 0, ok ? (uint16_t)(w >> 16) : 0, (int32_t)current_generation(p) };
+    unsigned char *b = NULL;
+    long size = 0;
+    if (f)
+    {
+        if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 && (b = malloc((size_t)size)) != NULL &&
+            fread(b, 1, (size_t)size, f) != (size_t)size)
+            size = 0;
+        fclose(f);
+    }
+
+    uint16_t cbSec = 512, csecHeader = 0;
+    long end = 0;
+    if (b && size >= 4096)
+    {
+        uint32_t gen, major;
+        memcpy(&gen, b + 4, 4); memcpy(&major, b + 32, 4);
+        memcpy(&cbSec, b + 8, 2); memcpy(&csecHeader, b + 10, 2);
+        uint16_t csecFile; memcpy(&csecFile, b + 12, 2);
+        long limit = (long)csecFile * cbSec < size ? (long)csecFile * cbSec : size;
+        if (major >= 8)
+        {
+            for (long isec = csecHeader; (isec + 1) * 4096 <= limit; isec++)
+            {
+                const unsigned char *seg = b + isec * 4096;
+                uint16_t segIsec; int32_t segGen;
+                memcpy(&segIsec, seg + 10, 2); memcpy(&segGen, seg + 12, 4);
+                if ((uint32_t)segGen != gen || segIsec != isec) break;
+                end = (isec + 1) * 4096;
+            }
+        }
+        else
+        {
+            for (long ib = 4096; ib + 22 <= limit && b[ib] == 42;)
+            {
+                uint32_t back, fwd, next;
+                memcpy(&back, b + ib + 1, 4); memcpy(&fwd, b + ib + 5, 4); memcpy(&next, b + ib + 9, 4);
+                if (back > (uint32_t)ib || ib + 22 + (long)fwd > limit || ib + 22 + (long)next > limit) break;
+                end = ib + 22 + (long)fwd;
+                if (next == 0) break;
+                ib += 22 + (long)next;
+            }
+        }
+    }
+
+    free(b);
+    if (cbSec == 0) cbSec = 512;
+    if (end < (long)csecHeader * cbSec) end = (long)csecHeader * cbSec;
+    JET_LGPOS mark = { (uint16_t)(end % cbSec), (uint16_t)(end / cbSec), (int32_t)current_generation(p) };
     return mark;
 }
 

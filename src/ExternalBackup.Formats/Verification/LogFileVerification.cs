@@ -26,6 +26,13 @@ public sealed record LogFileVerification
     /// </summary>
     public ulong AccumulatedSegmentChecksum { get; init; }
 
+    /// <summary>
+    /// The file offset where the written log data ends (the log's tip): after the range the last valid LRCHECKSUM
+    /// record covers (v7), or after the last segment of the contiguous run of this generation's segments (v8); 0
+    /// when no record or segment verified.
+    /// </summary>
+    public long RecordsEnd { get; init; }
+
     /// <summary>Bytes read.</summary>
     public long BytesRead { get; init; }
 

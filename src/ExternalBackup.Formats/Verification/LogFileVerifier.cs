@@ -29,6 +29,7 @@ public sealed class LogFileVerifier : IInlineVerifier
     private long _segments;
     private bool _runOpen = true;
     private ulong _accumulated;
+    private long _recordsEnd;
     private MemoryStream? _v7;
     private bool _completed;
 
@@ -145,6 +146,7 @@ public sealed class LogFileVerifier : IInlineVerifier
             SegmentsChecked = _segments,
             ChecksumRecordsChecked = records,
             AccumulatedSegmentChecksum = _header?.IsSegmentFormat == true ? _accumulated : 0,
+            RecordsEnd = _recordsEnd,
             BytesRead = _bytes,
             Problems = [.. _problems],
         };
@@ -197,6 +199,7 @@ public sealed class LogFileVerifier : IInlineVerifier
             if (_runOpen && gen == _header.Generation && segIsec == isec)
             {
                 _accumulated ^= BinaryPrimitives.ReadUInt64LittleEndian(seg);
+                _recordsEnd = offset + LogFileHeader.SegmentSize;
             }
             else
             {
@@ -266,6 +269,7 @@ public sealed class LogFileVerifier : IInlineVerifier
             }
 
             records++;
+            _recordsEnd = ib + RecordSize + cbForwards;
             if (cbNext == 0)
             {
                 return records;

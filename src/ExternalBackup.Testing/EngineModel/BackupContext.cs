@@ -55,6 +55,9 @@ internal sealed class BackupContext
     /// <summary>Databases streamed to the end and closed (EDBBackupDone).</summary>
     public HashSet<ModelDatabase> CopyDone { get; } = [];
 
+    /// <summary>The lock on the instance's lock file that makes this the one backup of the instance across processes.</summary>
+    public IDisposable? InstanceLock { get; set; }
+
     /// <summary>The single file slot (crhfMax = 1).</summary>
     public OpenBackupFile? Open { get; set; }
 
@@ -62,6 +65,8 @@ internal sealed class BackupContext
     {
         Open?.Dispose();
         Open = null;
+        InstanceLock?.Dispose();
+        InstanceLock = null;
         InProgress = false;
         Full = false;
         Status = BackupStatus.NotStarted;
@@ -103,6 +108,12 @@ internal sealed class OpenBackupFile : IDisposable
 
     /// <summary>The log generation parsed from the name, or 0.</summary>
     public uint Generation { get; }
+
+    /// <summary>For a log: whether its whole-file verification ran (at the first read).</summary>
+    public bool LogVerified { get; set; }
+
+    /// <summary>For a log whose verification failed: the offset of the first error (the read covering it fails) and its cause.</summary>
+    public (long Offset, string Cause)? LogFailure { get; set; }
 
     /// <summary>Bytes streamed so far.</summary>
     public long Position { get; set; }

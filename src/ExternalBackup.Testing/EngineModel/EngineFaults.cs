@@ -58,14 +58,28 @@ public sealed class EngineFaults
     /// (<c>JET_errReadVerifyFailure</c>) unless <paramref name="silent"/>.
     /// </summary>
     /// <returns>This instance, for chaining.</returns>
-    public EngineFaults CorruptPage(string databaseFileName, uint pgno, bool silent = false)
+    public EngineFaults CorruptPage(string databaseFileName, uint pgno, bool silent = false) =>
+        AddPageFault(databaseFileName, pgno, PageDamage.Checksum, silent);
+
+    /// <summary>
+    /// Damages database page <paramref name="pgno"/> of every database whose file name or path ends with
+    /// <paramref name="databaseFileName"/> whenever it is streamed, in the way <paramref name="damage"/> names; the
+    /// engine's page validation then fails the read with that damage's code, or corrects a single-bit error and
+    /// goes on (see <see cref="PageDamage"/>). Silent: the damage reaches the caller unchecked (as if it happened
+    /// after the engine's check), so only the caller's own verification can notice.
+    /// </summary>
+    /// <returns>This instance, for chaining.</returns>
+    public EngineFaults DamagePage(string databaseFileName, uint pgno, PageDamage damage, bool silent = false) =>
+        AddPageFault(databaseFileName, pgno, damage, silent);
+
+    private EngineFaults AddPageFault(string databaseFileName, uint pgno, PageDamage damage, bool silent)
     {
         ArgumentException.ThrowIfNullOrEmpty(databaseFileName);
         ArgumentOutOfRangeException.ThrowIfLessThan(pgno, 1u);
         lock (_pageCorruptions)
         {
             // A name like "sub/db.edb" matches with the OS's separators (Windows paths have '\\').
-            _pageCorruptions.Add(new PageCorruption(databaseFileName.Replace(Path.AltDirectorySeparatorChar, Path.DirectorySeparatorChar), pgno, silent));
+            _pageCorruptions.Add(new PageCorruption(databaseFileName.Replace(Path.AltDirectorySeparatorChar, Path.DirectorySeparatorChar), pgno, damage, silent));
             Volatile.Write(ref _pageCorruptionCount, _pageCorruptions.Count);
         }
 
@@ -105,8 +119,8 @@ public sealed class EngineFaults
         return null;
     }
 
-    /// <summary>null: page not targeted; else whether its corruption is silent.</summary>
-    internal bool? PageCorruptionFor(string databasePath, uint pgno)
+    /// <summary>null: page not targeted; else its damage and whether it is silent.</summary>
+    internal (PageDamage Damage, bool Silent)? PageCorruptionFor(string databasePath, uint pgno)
     {
         if (Volatile.Read(ref _pageCorruptionCount) == 0)
         {
@@ -119,7 +133,7 @@ public sealed class EngineFaults
             {
                 if (c.Pgno == pgno && databasePath.EndsWith(c.FileName, StringComparison.OrdinalIgnoreCase))
                 {
-                    return c.Silent;
+                    return (c.Damage, c.Silent);
                 }
             }
         }
@@ -131,5 +145,5 @@ public sealed class EngineFaults
 
     private sealed record ReadCorruption(int OnCall, bool Silent);
 
-    private sealed record PageCorruption(string FileName, uint Pgno, bool Silent);
+    private sealed record PageCorruption(string FileName, uint Pgno, PageDamage Damage, bool Silent);
 }

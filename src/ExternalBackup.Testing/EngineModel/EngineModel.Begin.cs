@@ -1,6 +1,7 @@
 using ExternalBackup.Engine;
 using ExternalBackup.Formats.Database;
 using ExternalBackup.Formats.Primitives;
+using ExternalBackup.Sinks.FileSystem;
 
 namespace ExternalBackup.Testing.EngineModel;
 
@@ -13,7 +14,8 @@ public sealed partial class EngineModel
     /// surrogate and internal-copy bits are not modelled), incremental with circular logging
     /// (<c>JET_errInvalidBackup</c>), log disk full, a backup in progress, and for an incremental a database
     /// without a previous normal full backup in its header (<c>JET_errMissingFullBackup</c>). A full backup records
-    /// the checkpoint generation as the first log to copy. No log roll happens here.
+    /// the checkpoint generation as the first log to copy. No log roll happens here. A backup of the same folder
+    /// running in another model or process (holding <see cref="LockPath"/>) is a backup in progress too.
     /// </remarks>
     public void BeginExternalBackup(BackupGrbits grbits) => Run(EngineCall.BeginExternalBackup, grbits.ToString(), () =>
     {
@@ -53,30 +55,44 @@ public sealed partial class EngineModel
             throw Fail(JetError.BackupInProgress);
         }
 
-        if (incremental)
+        // §5.1: one backup per instance, also across processes: an OS lock on the instance's lock file, held until
+        // the backup ends and released by the OS when the process dies.
+        var instanceLock = TryLockInstance(out var heldBecause)
+            ?? throw Fail(JetError.BackupInProgress, $"another model or process is backing up this instance ({heldBecause})");
+        try
         {
-            foreach (var db in _databases)
+            if (incremental)
             {
-                var header = db.ReadHeaderFields();
-                if (header.PreviousFullBackup.GenLow == 0 || header.PreviousFullBackupType != BackupInfoType.Normal)
+                // §5.3: every attached logged database needs a previous normal full backup.
+                foreach (var db in LoggedDatabases)
                 {
-                    throw Fail(JetError.MissingFullBackup, $"{db.FullPath} has no previous normal full backup in its header");
+                    var header = db.ReadHeaderFields();
+                    if (header.PreviousFullBackup.GenLow == 0 || header.PreviousFullBackupType != BackupInfoType.Normal)
+                    {
+                        throw Fail(JetError.MissingFullBackup, $"{db.FullPath} has no previous normal full backup in its header");
+                    }
                 }
             }
         }
+        catch
+        {
+            instanceLock.Dispose();
+            throw;
+        }
 
         var now = _time.GetUtcNow();
-        var current = _logs.CurrentGeneration();
         _backup.Reset();
         _backup.InProgress = true;
+        _backup.InstanceLock = instanceLock;
         _backup.StopRequested = false;
         _backup.Full = !incremental;
         _backup.BeginTime = now;
-        _backup.BeginMark = new LogPosition((int)current, _logs.HeaderSectors(), 0);
+        // §5.3: m_lgposFullBackupMark is the log tip, where the Begin record goes.
+        _backup.BeginMark = _logs.Tip();
         if (incremental)
         {
             _backup.Status = BackupStatus.Logs;
-            _backup.Session.UnionWith(_databases);
+            _backup.Session.UnionWith(LoggedDatabases);
         }
         else
         {
@@ -87,8 +103,34 @@ public sealed partial class EngineModel
         return 0;
     });
 
+    /// <summary>The lock file a running backup holds (one backup per instance across models and processes); deleted when the backup ends.</summary>
+    public string LockPath => Path.Combine(InstanceFolder, LockFileName);
+
+    /// <summary>
+    /// Takes the instance's lock with the destinations' one-writer lock (<see cref="DirectoryLock"/>: flock on Linux,
+    /// share mode elsewhere; released by the OS when the process dies, the file deleted when released), or returns
+    /// why it is held.
+    /// </summary>
+    private DirectoryLock? TryLockInstance(out string? heldBecause)
+    {
+        try
+        {
+            heldBecause = null;
+            return DirectoryLock.Acquire(InstanceFolder, LockFileName);
+        }
+        catch (IOException e)
+        {
+            heldBecause = e.Message;
+            return null;
+        }
+    }
+
     /// <inheritdoc />
-    /// <remarks><c>JET_errNoBackup</c>, <c>JET_errBackupAbortByServer</c>, or <c>JET_errInvalidBackupSequence</c> for an incremental backup; the backup goes on.</remarks>
+    /// <remarks>
+    /// <c>JET_errNoBackup</c>, <c>JET_errBackupAbortByServer</c>, or <c>JET_errInvalidBackupSequence</c> for an
+    /// incremental backup; the backup goes on. Lists the logged databases only: those attached for recovery or
+    /// without recovery are left out (§5.4).
+    /// </remarks>
     public IReadOnlyList<string> GetAttachInfo() => Run(EngineCall.GetAttachInfo, string.Empty, () =>
     {
         RequireRunningBackup();
@@ -97,7 +139,8 @@ public sealed partial class EngineModel
             throw Fail(JetError.InvalidBackupSequence, "attach info is only for full backups");
         }
 
-        return (IReadOnlyList<string>)_databases.Select(d => d.FullPath).ToList();
+        // §5.4: every attached, logged database not attached for recovery.
+        return (IReadOnlyList<string>)LoggedDatabases.Select(d => d.FullPath).ToList();
     });
 
     /// <inheritdoc />

@@ -32,7 +32,10 @@ public sealed partial class EngineModel
             throw Fail(JetError.NoBackup);
         }
 
-        var succeeded = normal && !_backup.StopRequested && _backup.Status != BackupStatus.Databases && _backup.Prepared;
+        // §5.9: Normal is downgraded only when StopBackup was called or the status is still Databases. An incremental
+        // is in the log phase from Begin, so its normal end updates the headers even without a log-info call (with
+        // genLow = copyMic = 0, genHigh = copyMac - 1 and the zero PrepareLogs mark, as the engine's fields are then).
+        var succeeded = normal && !_backup.StopRequested && _backup.Status != BackupStatus.Databases;
         if (succeeded)
         {
             var truncated = _backup.LogsTruncated || grbits.HasFlag(EndBackupGrbits.TruncateDone);
@@ -55,7 +58,8 @@ public sealed partial class EngineModel
     private List<string> UpdateHeaders(bool truncated)
     {
         var updated = new List<string>();
-        foreach (var db in _databases)
+        // §5.9: each attached logged database in the backup session.
+        foreach (var db in LoggedDatabases)
         {
             LogPosition mark;
             DateTimeOffset markTime;
@@ -80,6 +84,7 @@ public sealed partial class EngineModel
 
             var page = db.ReadHeader();
             var header = DatabaseHeader.Parse(page);
+            // §5.9: the update happens only if the stored mark is not newer than this backup's.
             if (PreviousBackup(header, _backup.Full, truncated).Mark.CompareTo(mark) > 0)
             {
                 continue;

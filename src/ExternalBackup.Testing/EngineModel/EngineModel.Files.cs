@@ -6,6 +6,7 @@ using ExternalBackup.Formats.Checksums;
 using ExternalBackup.Formats.Database;
 using ExternalBackup.Formats.Log;
 using ExternalBackup.Formats.Primitives;
+using ExternalBackup.Formats.Verification;
 
 namespace ExternalBackup.Testing.EngineModel;
 
@@ -14,9 +15,13 @@ public sealed partial class EngineModel
     /// <summary>The alignment ReadFile buffers need (the OS page-commit granularity the engine checks).</summary>
     public const int BufferAlignment = 4096;
 
+    /// <summary>The offset of the generation in a log header (ese-formats.md §4).</summary>
+    private const long LogGenerationOffset = 4;
+
     /// <inheritdoc />
     /// <remarks>
-    /// One file at a time (a second open gives <c>JET_errOutOfMemory</c>); the handle is 0. An attached database
+    /// One file at a time (a second open gives <c>JET_errOutOfMemory</c>); the handle is
+    /// <see cref="EngineModelOptions.FileHandle"/> (0, the slot index, by default). An attached database
     /// opens only during the database phase of a full backup, else <c>JET_errInvalidBackupSequence</c>, which then
     /// ends the backup; its size is (lastPgno + 3) pages. Another name during the database phase gives
     /// <c>JET_errDatabaseNotFound</c> (the backup goes on); in the log phase it opens the file as a log, and a
@@ -70,6 +75,11 @@ public sealed partial class EngineModel
             Enter(EngineCall.ReadFile, _recordCalls ? $"handle={file.Handle} bytes={buffer.Length}" : string.Empty);
             try
             {
+                if (_backup.InProgress && _backup.Open is not null)
+                {
+                    TickWorkload();
+                }
+
                 var read = ReadCore(file, buffer);
                 Succeed();
                 return read;
@@ -106,7 +116,7 @@ public sealed partial class EngineModel
     {
         RequireRunningBackup(checkStop: false);
         var open = _backup.Open;
-        if (open is null || file.Handle != 0)
+        if (open is null || file.Handle != _fileHandle)
         {
             throw Fail(JetError.InvalidParameter, $"handle {file.Handle} is not open");
         }
@@ -136,6 +146,12 @@ public sealed partial class EngineModel
             throw Fail(JetError.InvalidBackupSequence, $"{db.FullPath}: a database can only be opened in the database phase of a full backup");
         }
 
+        if (db.Attachment == DatabaseAttachment.ForRecovery)
+        {
+            // §5.5: checked after the phase; in the database phase the backup goes on.
+            throw Fail(JetError.DatabaseAttachedForRecovery, $"{db.FullPath} is attached for recovery");
+        }
+
         var header = db.ReadHeader();
         var fields = DatabaseHeader.Parse(header);
         fields.CurrentFullBackup = new BackupInfo(_backup.BeginMark, LogTime.FromDateTime(_backup.BeginTime.UtcDateTime), _backup.CopyMic, 0);
@@ -144,7 +160,7 @@ public sealed partial class EngineModel
         var size = db.StreamSize;
         _backup.Open = new OpenBackupFile(db.FullPath, handle, size, db, header, 0);
         _backup.Session.Add(db);
-        return new BackupFileHandle(0, size);
+        return new BackupFileHandle(_fileHandle, size);
     }
 
     private BackupFileHandle OpenLog(string path)
@@ -163,7 +179,7 @@ public sealed partial class EngineModel
         var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         var size = RandomAccess.GetLength(handle);
         _backup.Open = new OpenBackupFile(path, handle, size, null, null, _logs.GenerationOf(path) ?? 0);
-        return new BackupFileHandle(0, size);
+        return new BackupFileHandle(_fileHandle, size);
     }
 
     /// <summary>The engine's error policy (§5.5): in the log phase an error ends the backup.</summary>
@@ -205,7 +221,7 @@ public sealed partial class EngineModel
         }
 
         var open = _backup.Open;
-        if (open is null || file.Handle != 0)
+        if (open is null || file.Handle != _fileHandle)
         {
             throw Fail(JetError.InvalidParameter, $"handle {file.Handle} is not open");
         }
@@ -253,23 +269,29 @@ public sealed partial class EngineModel
                 var targeted = _faults.PageCorruptionFor(db.FullPath, pgno);
                 if (firstDataPage < 0 && corruption is not null)
                 {
-                    targeted ??= corruption;
+                    targeted ??= (PageDamage.Checksum, corruption.Value);
                     firstDataPage = (int)pgno;
                 }
 
-                if (targeted is { } silent)
+                if (targeted is { } fault)
                 {
-                    FlipBytes(page);
-                    if (silent)
+                    if (fault.Damage == PageDamage.LostFlush && !fault.Silent)
+                    {
+                        // §5.6: the lost-flush check of the page read (the engine compares with its flush map).
+                        DropOpenDatabase();
+                        throw Fail(JetError.ReadLostFlushVerifyFailure, $"{db.FullPath}: page {pgno} (file offset {(long)(pgno + 1) * cbPage}) is older than its last flush (lost flush)");
+                    }
+
+                    Damage(page, pgno, fault.Damage);
+                    if (fault.Silent)
                     {
                         continue;
                     }
                 }
 
-                if ((VerifyPages || targeted is not null) && PageChecksum.VerifyPage(page, pgno).Status is not (PageChecksumStatus.Ok or PageChecksumStatus.Uninitialized))
+                if (VerifyPages || targeted is not null)
                 {
-                    DropOpenDatabase();
-                    throw Fail(JetError.ReadVerifyFailure, $"{db.FullPath}: page {pgno} (file offset {(long)(pgno + 1) * cbPage}) fails its checksum");
+                    ValidatePage(db, page, pgno);
                 }
             }
 
@@ -285,6 +307,52 @@ public sealed partial class EngineModel
         }
 
         return written;
+    }
+
+    /// <summary>
+    /// The engine's <c>CPAGE::ErrValidatePage</c> with <c>pgvfFixErrors</c> (ese-backup-api.md §5.6): an uninitialized
+    /// page is accepted; a single-bit error the ECC corrects is corrected in the buffer and the read goes on; a page
+    /// holding another page's number gives <c>JET_errReadPgnoVerifyFailure</c>; any other checksum failure
+    /// <c>JET_errReadVerifyFailure</c>. A failure closes the file and drops the database from the backup.
+    /// </summary>
+    private void ValidatePage(ModelDatabase db, Span<byte> page, uint pgno)
+    {
+        var result = PageChecksum.VerifyPage(page, pgno);
+        switch (result.Status)
+        {
+            case PageChecksumStatus.Ok or PageChecksumStatus.Uninitialized:
+                return;
+            case PageChecksumStatus.Correctable:
+                page[(int)(result.CorrectableBit / 8)] ^= (byte)(1 << (int)(result.CorrectableBit % 8));
+                return;
+            case PageChecksumStatus.WrongPageNumber:
+                DropOpenDatabase();
+                throw Fail(JetError.ReadPgnoVerifyFailure, $"{db.FullPath}: page {pgno} (file offset {(long)(pgno + 1) * db.PageSize}) holds page {result.ActualPageNumber}");
+            default:
+                DropOpenDatabase();
+                throw Fail(JetError.ReadVerifyFailure, $"{db.FullPath}: page {pgno} (file offset {(long)(pgno + 1) * db.PageSize}) fails its checksum");
+        }
+    }
+
+    /// <summary>Damages a page as it is read (see <see cref="PageDamage"/>).</summary>
+    private static void Damage(Span<byte> page, uint pgno, PageDamage damage)
+    {
+        switch (damage)
+        {
+            case PageDamage.SingleBit:
+                // A bit in the middle of the page body (never the checksum, flags or page number fields).
+                page[page.Length / 2] ^= 0x08;
+                break;
+            case PageDamage.WrongPageNumber:
+                // Intact data sealed as the next page: what a misdirected write leaves.
+                PageChecksum.WritePage(page, pgno + 1, eccFormat: PageChecksum.HasEccFormat(page) || page.Length > 8192);
+                break;
+            case PageDamage.LostFlush:
+                break;
+            default:
+                FlipBytes(page);
+                break;
+        }
     }
 
     /// <summary>
@@ -329,32 +397,75 @@ public sealed partial class EngineModel
         {
             FlipBytes(target);
         }
-        else if (corruption is false ||
-                 (open.Position == 0 && open.Generation != 0 && count >= LogFileHeader.Size && !LogHeaderOk(target, open.Generation)))
+        else if (corruption is false)
         {
             var at = open.Position;
             EndOnError(JetError.LogReadVerifyFailure);
             throw Fail(JetError.LogReadVerifyFailure, $"{open.Path}: log data at offset {at.ToString(CultureInfo.InvariantCulture)} fails verification");
+        }
+        else if (open.Generation != 0)
+        {
+            VerifyLog(open);
+            if (open.LogFailure is { } failure && failure.Offset < open.Position + count)
+            {
+                EndOnError(JetError.LogReadVerifyFailure);
+                throw Fail(JetError.LogReadVerifyFailure, $"{open.Path}: offset {failure.Offset.ToString(CultureInfo.InvariantCulture)}: {failure.Cause}");
+            }
         }
 
         open.Position += count;
         return count;
     }
 
-    private static bool LogHeaderOk(ReadOnlySpan<byte> data, uint generation)
+    /// <summary>
+    /// The engine's <c>ErrLGReadAndVerifyFile</c> (ese-backup-api.md §5.6): the whole log is verified, not just its
+    /// header: header checksum and geometry, the generation its name says, every v8 segment's checksum or the v7
+    /// LRCHECKSUM chain, and the size the header declares. The read that reaches the first error fails with
+    /// <c>JET_errLogReadVerifyFailure</c> and ends the backup. Correctable single-bit segment errors are warnings and
+    /// do not fail the read (the data is delivered as it is on disk).
+    /// </summary>
+    private static void VerifyLog(OpenBackupFile open)
     {
-        var header = data[..LogFileHeader.Size];
-        return XorChecksum.Verify(header) && (uint)LogFileHeader.Parse(header).Generation == generation;
+        if (open.LogVerified)
+        {
+            return;
+        }
+
+        open.LogVerified = true;
+        var verifier = new LogFileVerifier(open.Path);
+        var chunk = new byte[1 << 20];
+        long offset = 0;
+        int got;
+        while ((got = RandomAccess.Read(open.Handle, chunk, offset)) > 0)
+        {
+            verifier.Append(chunk.AsSpan(0, got));
+            offset += got;
+        }
+
+        var result = verifier.Complete();
+        if (result.Problems.FirstOrDefault(p => !p.IsWarning) is { } problem)
+        {
+            open.LogFailure = (Math.Clamp(problem.Offset ?? 0, 0, Math.Max(0, open.Size - 1)), problem.Cause);
+        }
+        else if (result.Header is { } header && (uint)header.Generation != open.Generation)
+        {
+            open.LogFailure = (LogGenerationOffset, $"the header holds generation {header.Generation}, the name {open.Generation}");
+        }
     }
 
-    /// <summary>Flips one dword in the middle of a page, as a rotten sector would (XOR-32 and ECC both see it).</summary>
+    /// <summary>
+    /// Flips three bits in three bytes in the middle of a page, as a rotten sector would: neither a single-bit
+    /// error the ECC corrects nor intact data of another page, so both checksum formats see a plain checksum failure.
+    /// </summary>
     private static void FlipBytes(Span<byte> page)
     {
         var at = Math.Max(0, (page.Length / 2) & ~3);
-        var end = Math.Min(page.Length, at + 4);
-        for (var i = at; i < end; i++)
+        foreach (var (offset, bit) in new[] { (0, 0x01), (5, 0x02), (11, 0x04) })
         {
-            page[i] ^= 0xA5;
+            if (at + offset < page.Length)
+            {
+                page[at + offset] ^= (byte)bit;
+            }
         }
     }
 }

@@ -133,7 +133,8 @@ public sealed partial class EngineModel
             var deleteMac = Math.Min((uint)_logs.ReadCheckpoint().Generation, copyMac);
             if (_backup.Full)
             {
-                foreach (var db in _databases)
+                // §5.8 step 5: lowered to FullPrev.genHigh of every attached logged database whose copy is not finished.
+                foreach (var db in LoggedDatabases)
                 {
                     if (!_backup.CopyDone.Contains(db))
                     {

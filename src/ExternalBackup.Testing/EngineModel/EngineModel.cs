@@ -1,4 +1,5 @@
 using ExternalBackup.Engine;
+using ExternalBackup.Testing.Synthesis;
 
 namespace ExternalBackup.Testing.EngineModel;
 
@@ -18,6 +19,9 @@ public sealed partial class EngineModel : IExternalBackupEngine
     /// <summary>The state file the model keeps in the instance folder.</summary>
     public const string StateFileName = ".engine-model.json";
 
+    /// <summary>The lock file a running backup holds an exclusive OS lock on (<see cref="LockPath"/>).</summary>
+    public const string LockFileName = ".engine-model.lock";
+
     private readonly object _sync = new();
     private readonly EngineFaults _faults;
     private readonly TimeProvider _time;
@@ -36,6 +40,8 @@ public sealed partial class EngineModel : IExternalBackupEngine
     private bool _currentRecorded;
     private bool _circularLogging;
     private readonly bool _recordCalls;
+    private readonly LiveWorkload? _workload;
+    private readonly nint _fileHandle;
 
     private EngineModel(string folder, EngineModelOptions options, ModelState state, string statePath)
     {
@@ -44,6 +50,10 @@ public sealed partial class EngineModel : IExternalBackupEngine
         _time = options.TimeProvider ?? TimeProvider.System;
         VerifyPages = options.VerifyPages;
         _recordCalls = options.RecordCalls;
+        _workload = options.Workload;
+        _fileHandle = options.FileHandle;
+        _workload?.Validate();
+        _workloadRandom = new SyntheticRandom(_workload?.Seed ?? 1);
         _state = state;
         _statePath = statePath;
 
@@ -62,8 +72,9 @@ public sealed partial class EngineModel : IExternalBackupEngine
 
         var eightDotThree = options.EightDotThreeLogNames ?? state.EightDotThreeLogNames ?? DetectEightDotThree(folder, baseName, extension);
         _logs = new LogFolder(folder, baseName, extension, eightDotThree);
+        Recovery = _logs.Recover();
         _circularLogging = options.CircularLogging ?? state.CircularLogging ?? false;
-        _checkpointFollowsRoll = options.CheckpointFollowsRoll ?? state.CheckpointFollowsRoll ?? true;
+        _checkpointFollowsRoll = options.CheckpointFollowsRoll ?? state.CheckpointFollowsRoll ?? EngineModelOptions.DefaultCheckpointFollowsRoll;
 
         if (!File.Exists(_logs.CurrentLogPath))
         {
@@ -82,6 +93,18 @@ public sealed partial class EngineModel : IExternalBackupEngine
         _databases = explicitDatabases is null
             ? DiscoverDatabases(folder)
             : explicitDatabases.Select(d => ModelDatabase.Load(Path.GetFullPath(d, folder), folder)).ToList();
+        var attachments = options.Attachments ?? (IReadOnlyDictionary<string, DatabaseAttachment>?)state.Attachments;
+        if (attachments is not null)
+        {
+            foreach (var (name, attachment) in attachments)
+            {
+                var full = Path.GetFullPath(name, folder);
+                var db = _databases.FirstOrDefault(d => string.Equals(d.FullPath, full, StringComparison.OrdinalIgnoreCase))
+                    ?? throw new ArgumentException($"{full}: an attachment is given for a database the instance does not have.", nameof(options));
+                db.Attachment = attachment;
+            }
+        }
+
         PageSize = options.PageSize ?? state.PageSize ?? (_databases.Count > 0 ? _databases[0].PageSize : 4096);
         if (PageSize is not (2048 or 4096 or 8192 or 16384 or 32768))
         {
@@ -90,7 +113,7 @@ public sealed partial class EngineModel : IExternalBackupEngine
 
         if (options.BaseName is not null || options.CircularLogging is not null || options.LogExtension is not null ||
             options.EightDotThreeLogNames is not null || options.PageSize is not null || options.Databases is not null ||
-            options.CheckpointFollowsRoll is not null)
+            options.CheckpointFollowsRoll is not null || options.Attachments is not null)
         {
             _state.BaseName = options.BaseName ?? _state.BaseName;
             _state.CircularLogging = options.CircularLogging ?? _state.CircularLogging;
@@ -99,6 +122,7 @@ public sealed partial class EngineModel : IExternalBackupEngine
             _state.PageSize = options.PageSize ?? _state.PageSize;
             _state.Databases = options.Databases?.ToList() ?? _state.Databases;
             _state.CheckpointFollowsRoll = options.CheckpointFollowsRoll ?? _state.CheckpointFollowsRoll;
+            _state.Attachments = options.Attachments?.ToDictionary() ?? _state.Attachments;
             _state.Save(_statePath);
         }
     }
@@ -122,6 +146,7 @@ public sealed partial class EngineModel : IExternalBackupEngine
         }
 
         var statePath = Path.Combine(folder, StateFileName);
+        ModelState.Recover(statePath);
         return new EngineModel(folder, options ?? new EngineModelOptions(), ModelState.Load(statePath), statePath);
     }
 
@@ -130,6 +155,12 @@ public sealed partial class EngineModel : IExternalBackupEngine
 
     /// <inheritdoc />
     public string InstanceName => InstanceFolder;
+
+    /// <summary>
+    /// What opening the folder recovered after a crash of an earlier model (a half-done log roll finished, leftover
+    /// temporary files deleted), or <see langword="null"/> when there was nothing to recover.
+    /// </summary>
+    public string? Recovery { get; }
 
     /// <summary>The full path of the instance folder.</summary>
     public string InstanceFolder { get; }
@@ -164,8 +195,11 @@ public sealed partial class EngineModel : IExternalBackupEngine
         }
     }
 
-    /// <summary>Full paths of the attached databases, as <see cref="GetAttachInfo"/> lists them.</summary>
+    /// <summary>Full paths of every attached database, however attached (<see cref="GetAttachInfo"/> lists only the logged ones).</summary>
     public IReadOnlyList<string> Databases => _databases.Select(d => d.FullPath).ToList();
+
+    /// <summary>The attached databases that are logged and not attached for recovery (what the engine backs up, §5.4).</summary>
+    private IEnumerable<ModelDatabase> LoggedDatabases => _databases.Where(d => d.Attachment == DatabaseAttachment.Logged);
 
     /// <summary>The instance's state for the §5.2 gate. Default <see cref="InstanceCondition.Running"/>.</summary>
     public InstanceCondition Condition
@@ -249,7 +283,7 @@ public sealed partial class EngineModel : IExternalBackupEngine
 
     private static List<ModelDatabase> DiscoverDatabases(string folder) =>
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Where(f => !Path.GetFileName(f).StartsWith(StateFileName, StringComparison.Ordinal))
+            .Where(f => !Path.GetFileName(f).StartsWith(StateFileName, StringComparison.Ordinal) && Path.GetFileName(f) != LockFileName)
             .Order(StringComparer.Ordinal)
             .Where(ModelDatabase.IsAttached)
             .Select(f => ModelDatabase.Discover(f, folder))

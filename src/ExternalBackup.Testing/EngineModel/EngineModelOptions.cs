@@ -43,11 +43,23 @@ public sealed class EngineModelOptions
     public IReadOnlyList<string>? Databases { get; set; }
 
     /// <summary>
-    /// Whether the checkpoint file follows the log roll, as on an idle instance whose pages are all flushed
-    /// (the checkpoint moves to the new generation; later truncation can then delete every archived log).
-    /// Default: on. Off: the checkpoint never moves.
+    /// How databases are attached, by full path or path relative to the instance folder; a database not named is
+    /// <see cref="DatabaseAttachment.Logged"/>. Default: every database logged.
+    /// </summary>
+    public IReadOnlyDictionary<string, DatabaseAttachment>? Attachments { get; set; }
+
+    /// <summary>
+    /// Whether the checkpoint moves to the new generation at the backup's log roll, as on an instance whose pages
+    /// were all flushed the moment the roll happened: truncation then deletes every archived log, including the one
+    /// just copied. Default: off (<see cref="DefaultCheckpointFollowsRoll"/>): the engine computes the delete range
+    /// from the checkpoint as it is when the logs are prepared (ese-backup-api.md §5.8, step 5), which lags behind
+    /// the roll, so the generation copied last stays and the next incremental copies it again. Off, the checkpoint
+    /// moves only with a <see cref="Workload"/>.
     /// </summary>
     public bool? CheckpointFollowsRoll { get; set; }
+
+    /// <summary>The default of <see cref="CheckpointFollowsRoll"/>: off, the checkpoint lags behind the roll.</summary>
+    public const bool DefaultCheckpointFollowsRoll = false;
 
     /// <summary>
     /// Whether ReadFile checks every database page's checksum as the engine does (a bad page gives
@@ -61,6 +73,23 @@ public sealed class EngineModelOptions
     /// record per ReadFile would make memory grow with the database size. Not saved to the state file.
     /// </summary>
     public bool RecordCalls { get; set; } = true;
+
+    /// <summary>
+    /// A live workload run while backups are served (pages rewritten, logs rolled, the checkpoint advancing behind
+    /// the tip), or <see langword="null"/> for an instance where nothing changes. Default: none. Not saved to the
+    /// state file.
+    /// </summary>
+    public LiveWorkload? Workload { get; set; }
+
+    /// <summary>
+    /// The handle OpenFile returns. Default: <see cref="DefaultFileHandle"/>, the slot index the published source
+    /// returns (ese-backup-api.md §5.1); whether shipped esent.dll also returns 0 is UNCONFIRMED, so a caller must
+    /// neither treat 0 as invalid nor assume it: set another value to test that. Not saved to the state file.
+    /// </summary>
+    public nint FileHandle { get; set; } = DefaultFileHandle;
+
+    /// <summary>The default of <see cref="FileHandle"/>: 0 (<c>crhfMax = 1</c>, the handle is the slot index).</summary>
+    public const int DefaultFileHandle = 0;
 
     /// <summary>Faults to inject. Default: none. Not saved to the state file.</summary>
     public EngineFaults Faults { get; set; } = new();

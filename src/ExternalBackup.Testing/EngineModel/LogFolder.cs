@@ -3,6 +3,7 @@ using ExternalBackup.Formats.Checksums;
 using ExternalBackup.Formats.Log;
 using ExternalBackup.Formats.Primitives;
 using ExternalBackup.Formats.Verification;
+using ExternalBackup.Sinks.FileSystem;
 using ExternalBackup.Testing.Synthesis;
 
 namespace ExternalBackup.Testing.EngineModel;
@@ -85,6 +86,21 @@ internal sealed class LogFolder
 
     public uint CurrentGeneration() => (uint)ReadCurrentHeader().Generation;
 
+    /// <summary>
+    /// The log tip: the position where the current log's written data ends (its last LRCHECKSUM range or segment),
+    /// where the engine's next record (a backup's Begin record, §5.3) goes; the first record position when the log
+    /// holds none yet.
+    /// </summary>
+    public LogPosition Tip()
+    {
+        var verifier = new LogFileVerifier(CurrentLogPath);
+        verifier.Append(File.ReadAllBytes(CurrentLogPath));
+        var result = verifier.Complete();
+        var header = result.Header ?? ReadCurrentHeader();
+        var end = Math.Max(result.RecordsEnd, (long)header.HeaderSectors * header.SectorSize);
+        return new LogPosition(header.Generation, (ushort)Math.Min(end / header.SectorSize, ushort.MaxValue), (ushort)(end % header.SectorSize));
+    }
+
     /// <summary>The sectors of the current log's header (lgpos sector of the first record).</summary>
     public ushort HeaderSectors() => ReadCurrentHeader().HeaderSectors;
 
@@ -108,7 +124,67 @@ internal sealed class LogFolder
             checkpoint.Write(page);
         }
 
-        WriteDurably(CheckpointPath, bytes);
+        // Crash safety: never rewritten in place (a kill would leave a torn or 0-byte checkpoint); the new copy is
+        // written and flushed beside it, then renamed over it and the folder flushed.
+        var temp = CheckpointPath + TempSuffix;
+        WriteDurably(temp, bytes);
+        File.Move(temp, CheckpointPath, overwrite: true);
+        DirectoryDurability.Flush(Folder);
+    }
+
+    /// <summary>The suffix of the checkpoint's replacement while it is written.</summary>
+    public const string TempSuffix = ".tmp";
+
+    /// <summary>The next generation's log while the roll writes it (ESE's <c>&lt;base&gt;tmp.log</c>).</summary>
+    public string RollTempPath => Path.Combine(Folder, BaseName + "tmp" + Extension);
+
+    /// <summary>
+    /// Recovery at open, as ESE's at init (crash safety, issue 16): a roll killed between its two renames (the
+    /// current log already archived, the next generation still under its temporary name) is finished, when the
+    /// temporary log is whole and of the generation after the highest archived one; a roll killed before its first
+    /// rename leaves a temporary log that is deleted (the current log is still current); a checkpoint replacement
+    /// killed before its rename is deleted (the checkpoint is still the old one). Returns what was done, or null.
+    /// </summary>
+    public string? Recover()
+    {
+        string? done = null;
+        var temp = RollTempPath;
+        if (File.Exists(temp))
+        {
+            if (File.Exists(CurrentLogPath))
+            {
+                File.Delete(temp);
+                done = $"deleted {temp} (a log roll that had not begun its renames)";
+            }
+            else if (TempLogGeneration(temp) is { } generation && ArchivedGenerations() is { Count: > 0 } archived && archived[^1] + 1 == generation)
+            {
+                File.Move(temp, CurrentLogPath, overwrite: false);
+                done = $"renamed {temp} to {CurrentLogPath} (finished a log roll to generation {generation})";
+            }
+        }
+
+        var checkpointTemp = CheckpointPath + TempSuffix;
+        if (File.Exists(checkpointTemp))
+        {
+            File.Delete(checkpointTemp);
+            done = (done is null ? string.Empty : done + "; ") + $"deleted {checkpointTemp} (a checkpoint write that had not been renamed)";
+        }
+
+        if (done is not null)
+        {
+            DirectoryDurability.Flush(Folder);
+        }
+
+        return done;
+    }
+
+    private static uint? TempLogGeneration(string path)
+    {
+        var header = new byte[LogFileHeader.Size];
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return RandomAccess.Read(handle, header, 0) == header.Length && XorChecksum.Verify(header)
+            ? (uint)LogFileHeader.Parse(header).Generation
+            : null;
     }
 
     /// <summary>
@@ -135,10 +211,7 @@ internal sealed class LogFolder
             var accumulated = verifier.Complete().AccumulatedSegmentChecksum;
             var nextHeader = LogFileHeader.Parse(current).CreateNext(LogTime.FromDateTime(now.UtcDateTime), accumulated);
             var (bytes, _) = SyntheticLogWriter.BuildLog(nextHeader, segmentsWritten: 1, seed: next);
-            var nextTemp = Path.Combine(Folder, BaseName + "tmp" + Extension);
-            WriteDurably(nextTemp, bytes);
-            File.Move(CurrentLogPath, Path.Combine(Folder, ArchiveName(generation)));
-            File.Move(nextTemp, CurrentLogPath);
+            Install(bytes, generation);
             return next;
         }
 
@@ -151,11 +224,30 @@ internal sealed class LogFolder
             body.AsSpan(LogFileHeader.Size + LogChecksumRecord.Size).Fill(0xDA);
         }
 
-        var temp = Path.Combine(Folder, BaseName + "tmp" + Extension);
-        WriteDurably(temp, body);
-        File.Move(CurrentLogPath, Path.Combine(Folder, ArchiveName(generation)));
-        File.Move(temp, CurrentLogPath);
+        Install(body, generation);
         return next;
+    }
+
+    /// <summary>
+    /// The roll's file steps, each durable before the next so that a kill anywhere leaves what <see cref="Recover"/>
+    /// finishes: the next log written and flushed as <see cref="RollTempPath"/>, the current log renamed to its
+    /// archived name, the temporary log renamed to the current name, the folder flushed.
+    /// </summary>
+    private void Install(byte[] nextLog, uint generation)
+    {
+        var temp = RollTempPath;
+        WriteDurably(temp, nextLog);
+        DirectoryDurability.Flush(Folder);
+        var archive = Path.Combine(Folder, ArchiveName(generation));
+        if (File.Exists(archive))
+        {
+            throw new IOException($"{archive}: the archived log of generation {generation} already exists; the roll would overwrite it.");
+        }
+
+        // Renames (File.Move with overwrite is rename(2); without, .NET may link and unlink).
+        File.Move(CurrentLogPath, archive, overwrite: true);
+        File.Move(temp, CurrentLogPath, overwrite: true);
+        DirectoryDurability.Flush(Folder);
     }
 
     private static void WriteDurably(string path, byte[] bytes)

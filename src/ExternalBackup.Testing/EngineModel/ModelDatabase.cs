@@ -19,6 +19,9 @@ internal sealed class ModelDatabase
 
     public int PageSize { get; }
 
+    /// <summary>How the instance has it attached.</summary>
+    public DatabaseAttachment Attachment { get; set; }
+
     /// <summary>The last page the backup copies: the file's pages minus the two header pages (the engine's logical size).</summary>
     public uint LastPgno => (uint)Math.Max(0, (new FileInfo(FullPath).Length / PageSize) - 2);
 
@@ -143,12 +146,17 @@ internal sealed class ModelDatabase
         throw new InvalidDataException($"{FullPath}: both database header copies (offsets 0 and {PageSize}) fail their XOR-32 checksum.");
     }
 
-    /// <summary>Seals <paramref name="header"/> and writes it as primary and shadow header, as the engine does.</summary>
+    /// <summary>
+    /// Seals <paramref name="header"/> and writes it as primary and shadow header, as the engine does: the primary
+    /// is on the disk before the shadow is written, so a crash leaves at least one whole copy (the new primary, or
+    /// the old shadow when the primary is torn), which <see cref="ReadHeader"/> serves.
+    /// </summary>
     public void WriteHeader(byte[] header)
     {
         PageChecksum.WriteHeader(header);
         using var handle = File.OpenHandle(FullPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         RandomAccess.Write(handle, header, 0);
+        RandomAccess.FlushToDisk(handle);
         RandomAccess.Write(handle, header, PageSize);
         RandomAccess.FlushToDisk(handle);
     }

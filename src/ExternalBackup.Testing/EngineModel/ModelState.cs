@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ExternalBackup.Sinks.FileSystem;
 
 namespace ExternalBackup.Testing.EngineModel;
 
@@ -21,6 +22,8 @@ internal sealed class ModelState
     public List<string>? Databases { get; set; }
 
     public bool? CheckpointFollowsRoll { get; set; }
+
+    public Dictionary<string, DatabaseAttachment>? Attachments { get; set; }
 
     public List<ModelBackupRecord> Backups { get; set; } = [];
 
@@ -59,5 +62,15 @@ internal sealed class ModelState
         }
 
         File.Move(temp, path, overwrite: true);
+        DirectoryDurability.Flush(Path.GetDirectoryName(path)!);
+    }
+
+    /// <summary>Deletes a replacement of the state file killed before its rename (the state file is still the old one).</summary>
+    public static void Recover(string path)
+    {
+        if (File.Exists(path + ".tmp"))
+        {
+            File.Delete(path + ".tmp");
+        }
     }
 }

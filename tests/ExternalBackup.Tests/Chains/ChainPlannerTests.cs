@@ -162,6 +162,8 @@ public class ChainPlannerTests
     {
         using var scratch = new ScratchDirectory("chains");
         var instance = await WriteInstanceAsync(Path.Combine(scratch.Path, "inst"), StreamA);
+        // The checkpoint follows each roll (an instance flushed at once), so truncation deletes every log copied.
+        EngineModel.Open(instance, new EngineModelOptions { CheckpointFollowsRoll = true });
         var destination = scratch.Sub("backups");
         await RunAsync(instance, destination, BackupKind.Full, "full");
         // Two incrementals go elsewhere: their logs are truncated, so the next one leaves a gap after the full.

@@ -54,7 +54,7 @@ public class EngineModelOptionTests
         }
 
         File.Move(xp.PathOf("edb.chk"), xp.PathOf("edb.jcp"));
-        var model = xp.Open();
+        var model = xp.Open(XpInstance.CheckpointFollowsRoll);
         Assert.That(model.LogExtension, Is.EqualTo(".jtx"));
         Backup(model, incremental: false, truncate: true, out var logInfo);
         Assert.That(logInfo.Files, Is.EqualTo(new[] { xp.PathOf("edb00000083.jtx") }));

@@ -42,7 +42,7 @@ public class EngineModelSequenceTests
     public void Full_backup_copies_checkpoint_generation_rolls_the_log_truncates_and_records_FullPrev()
     {
         using var xp = new XpInstance();
-        var model = xp.Open();
+        var model = xp.Open(XpInstance.CheckpointFollowsRoll);
         Assert.That(model.CheckpointGeneration, Is.EqualTo(131u));
         Assert.That(model.CurrentLogGeneration, Is.EqualTo(131u));
 
@@ -94,7 +94,7 @@ public class EngineModelSequenceTests
     public void Incremental_chain_across_processes_has_contiguous_generations_and_records_IncPrev()
     {
         using var xp = new XpInstance();
-        XpInstance.Backup(xp.Open(), incremental: false, truncate: true, out var full);
+        XpInstance.Backup(xp.Open(XpInstance.CheckpointFollowsRoll), incremental: false, truncate: true, out var full);
 
         // A new model on the same folder stands for a second process: it reads the headers and the state file.
         var second = xp.Open();
@@ -125,7 +125,7 @@ public class EngineModelSequenceTests
     public void Differential_copies_logs_since_the_full_backup_and_records_DiffPrev()
     {
         using var xp = new XpInstance();
-        XpInstance.Backup(xp.Open(), incremental: false, truncate: true, out _);
+        XpInstance.Backup(xp.Open(XpInstance.CheckpointFollowsRoll), incremental: false, truncate: true, out _);
         XpInstance.Backup(xp.Open(), incremental: true, truncate: false, out var diff1);
         XpInstance.Backup(xp.Open(), incremental: true, truncate: false, out var diff2);
 
@@ -145,7 +145,7 @@ public class EngineModelSequenceTests
     public void A_new_full_backup_clears_IncPrev_and_DiffPrev()
     {
         using var xp = new XpInstance();
-        XpInstance.Backup(xp.Open(), incremental: false, truncate: true, out _);
+        XpInstance.Backup(xp.Open(XpInstance.CheckpointFollowsRoll), incremental: false, truncate: true, out _);
         XpInstance.Backup(xp.Open(), incremental: true, truncate: true, out _);
         XpInstance.Backup(xp.Open(), incremental: true, truncate: false, out _);
         XpInstance.Backup(xp.Open(), incremental: false, truncate: true, out var full2);
@@ -196,7 +196,7 @@ public class EngineModelSequenceTests
     public void GetTruncateLogInfo_lists_the_delete_range_once_every_database_was_copied()
     {
         using var xp = new XpInstance();
-        var model = xp.Open();
+        var model = xp.Open(XpInstance.CheckpointFollowsRoll);
         model.BeginExternalBackup(BackupGrbits.None);
         foreach (var db in model.GetAttachInfo())
         {

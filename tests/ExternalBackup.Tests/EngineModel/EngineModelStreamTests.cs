@@ -65,7 +65,7 @@ public class EngineModelStreamTests
     public void Log_roll_archives_the_current_log_and_writes_a_valid_next_generation()
     {
         using var xp = new XpInstance();
-        var model = xp.Open();
+        var model = xp.Open(XpInstance.CheckpointFollowsRoll);
         var oldCurrent = File.ReadAllBytes(xp.PathOf("edb.log"));
         model.BeginExternalBackup(BackupGrbits.None);
         model.GetLogInfo();

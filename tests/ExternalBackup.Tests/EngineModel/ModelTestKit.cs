@@ -54,6 +54,9 @@ internal sealed class XpInstance : IDisposable
 
     public EngineModel Open(EngineModelOptions? options = null) => EngineModel.Open(Folder, options);
 
+    /// <summary>Options of an instance whose checkpoint moves to the new generation at each roll (kept in the state file for later opens).</summary>
+    public static EngineModelOptions CheckpointFollowsRoll => new() { CheckpointFollowsRoll = true };
+
     public void Dispose() => _scratch.Dispose();
 
     /// <summary>Opens, reads to the end (0 bytes) and closes one file; returns its bytes.</summary>

@@ -29,7 +29,11 @@ internal static partial class TracedBackup
     /// <paramref name="path"/>; returns the exit code and standard error.
     /// </summary>
     public static Task<(int Exit, string Error)> RunKilledAtAsync(string calls, string path, params string[] backupArguments) =>
-        RunStraceAsync(["-f", "-qq", "-o", "/dev/null", "-e", $"trace={calls}", "-e", $"inject={calls}:signal=KILL", "-P", path], backupArguments);
+        RunKilledAtAsync(calls, path, 1, backupArguments);
+
+    /// <summary>As <see cref="RunKilledAtAsync(string, string, string[])"/>, at the <paramref name="occurrence"/>-th such call (1-based).</summary>
+    public static Task<(int Exit, string Error)> RunKilledAtAsync(string calls, string path, int occurrence, params string[] backupArguments) =>
+        RunStraceAsync(["-f", "-qq", "-o", "/dev/null", "-e", $"trace={calls}", "-e", $"inject={calls}:signal=KILL:when={occurrence}", "-P", path], backupArguments);
 
     /// <summary>
     /// Runs the backup and sends it <paramref name="signal"/> (<c>INT</c>, <c>TERM</c>) on entry to the first call of
