@@ -18,6 +18,7 @@ public static class Program
         root.Subcommands.Add(RestoreCommand.Create(console));
         root.Subcommands.Add(VerifyCommand.Create(console));
         root.Subcommands.Add(ListCommand.Create(console));
+        root.Subcommands.Add(ForgetCommand.Create(console));
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(SampleCommand.Create(console));
         var parseResult = root.Parse(args);

@@ -66,7 +66,7 @@ public sealed class SnapshotBackupCoordinator
         {
             try
             {
-                var settings = FrozenFolderBackup.Settings(_source, _options.SetId, _options.Time, _logger) with { Extends = _options.Extends, AllowOrphan = _options.AllowOrphan, ReadBytesPerSecond = _options.ReadBytesPerSecond };
+                var settings = FrozenFolderBackup.Settings(_source, _options.SetId, _options.Time, _logger) with { Extends = _options.Extends, AllowOrphan = _options.AllowOrphan };
                 var result = await new BackupSetWriter(source, sink, settings).RunAsync(request.Kind, _source.Progress, cancellationToken).ConfigureAwait(false);
                 await source.DisposeAsync().ConfigureAwait(false);
                 return new SnapshotBackupResult(result.Manifest, source.Selected, source.Warnings);

@@ -26,13 +26,6 @@ public sealed record SnapshotBackupOptions
     /// <summary>The clock; default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
-    /// <summary>
-    /// The most bytes per second read from the snapshot (the production server's disks), or
-    /// <see cref="RateLimits.RateLimitDefaults.Unlimited"/>; otherwise at least
-    /// <see cref="RateLimits.RateLimitDefaults.MinimumBytesPerSecond"/>. Timed by <see cref="Time"/>.
-    /// </summary>
-    /// <value>The default value is <see cref="RateLimits.RateLimitDefaults.Unlimited"/>.</value>
-    public long ReadBytesPerSecond { get; init; } = RateLimits.RateLimitDefaults.Unlimited;
 
     /// <summary>Where steps and cleanup failures are logged; default <see langword="null"/>: nowhere.</summary>
     public ILogger? Logger { get; init; }

@@ -37,7 +37,7 @@ public static class SnapshotBackupCommand
         var layout = arguments.LogFolder is null
             ? FrozenFolderLayout.Single(arguments.FromSnapshot) with { InstanceName = arguments.InstanceName }
             : new FrozenFolderLayout([arguments.FromSnapshot], [arguments.LogFolder]) { InstanceName = arguments.InstanceName };
-        var source = new FrozenFolderSource(format, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration });
+        var source = new FrozenFolderSource(format, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration, ReadBytesPerSecond = arguments.ReadBytesPerSecond });
         try
         {
             var manifest = await new FrozenFolderBackup(source).RunAsync(layout, sink, arguments.Kind, allowOrphan: arguments.AllowOrphan, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -89,7 +89,7 @@ public static class SnapshotBackupCommand
             return new SnapshotBackupOutcome(console.Fail(CliConsole.UsageOrIo, $"{reason}; use --from-snapshot DIR for a snapshot mounted by other means, or --fallback streaming"), false);
         }
 
-        var source = new FrozenFolderSource(format, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration });
+        var source = new FrozenFolderSource(format, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration, ReadBytesPerSecond = arguments.ReadBytesPerSecond });
         var coordinator = new SnapshotBackupCoordinator(provider, source, new SnapshotBackupOptions { AllowOrphan = arguments.AllowOrphan });
         try
         {
