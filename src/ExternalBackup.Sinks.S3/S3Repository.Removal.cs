@@ -69,7 +69,9 @@ public sealed partial class S3Repository : IBackupSetRemover
         {
             BucketName = _options.Bucket,
             Key = marker,
-            ContentBody = $"removing set {set.Name}",
+            InputStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes($"removing set {set.Name}"), writable: false),
+            UseChunkEncoding = false,
+            ContentType = "text/plain",
         }, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         await DeleteAsync(_layout.ManifestKey(set.Name)).ConfigureAwait(false);
     }
