@@ -3,16 +3,15 @@ using System.Threading.RateLimiting;
 namespace ExternalBackup.RateLimits;
 
 /// <summary>
-/// Bytes per second through a token bucket (<see cref="TokenBucketRateLimiter"/>, one token a byte): the bucket holds
-/// one <see cref="RateLimitDefaults.ReplenishmentPeriod"/>'s bytes and is refilled by a timer of the injected
-/// <see cref="TimeProvider"/> (the limiter's own replenishment runs on the system clock, so it is off), so a limit
-/// holds on fake time in tests as on the real clock. A request larger than the bucket waits for it piece by piece.
-/// Waiters are served in order; cancelling a wait throws <see cref="OperationCanceledException"/> and takes nothing.
+/// Bytes per second through a token bucket (a System.Threading.RateLimiting <see cref="RateLimiter"/>, one permit a
+/// byte: <see cref="TimedTokenBucket"/>) that holds two <see cref="RateLimitDefaults.ReplenishmentPeriod"/>s' bytes and
+/// is refilled on the injected <see cref="TimeProvider"/>, so a limit holds on fake time in tests as on the real clock.
+/// A request larger than the bucket waits for it piece by piece. Cancelling a wait throws
+/// <see cref="OperationCanceledException"/> and takes nothing.
 /// </summary>
 internal sealed class ByteRateLimiter : IDisposable
 {
-    private readonly TokenBucketRateLimiter _bucket;
-    private readonly ITimer _refill;
+    private readonly TimedTokenBucket _bucket;
     private readonly int _tokensPerPeriod;
 
     public ByteRateLimiter(long bytesPerSecond, TimeProvider time)
@@ -22,16 +21,9 @@ internal sealed class ByteRateLimiter : IDisposable
         var period = RateLimitDefaults.ReplenishmentPeriod;
         _tokensPerPeriod = (int)Math.Min(int.MaxValue / 2, Math.Max(1, bytesPerSecond * period.Ticks / TimeSpan.TicksPerSecond));
         BytesPerSecond = bytesPerSecond;
-        _bucket = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = _tokensPerPeriod,
-            TokensPerPeriod = _tokensPerPeriod,
-            ReplenishmentPeriod = period,
-            AutoReplenishment = false,
-            QueueLimit = _tokensPerPeriod,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
-        _refill = time.CreateTimer(static state => ((TokenBucketRateLimiter)state!).TryReplenish(), _bucket, period, period);
+        // Room for two periods: a waiter asks for at most one period's bytes, so no refill is cut off by the cap while
+        // someone waits (the bucket only overflows when nobody does); the burst after idling is two periods' bytes.
+        _bucket = new TimedTokenBucket(2 * _tokensPerPeriod, _tokensPerPeriod, period, time);
     }
 
     /// <summary>The limit.</summary>
@@ -78,7 +70,6 @@ internal sealed class ByteRateLimiter : IDisposable
 
     public void Dispose()
     {
-        _refill.Dispose();
         _bucket.Dispose();
     }
 }

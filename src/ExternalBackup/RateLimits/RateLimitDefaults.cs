@@ -9,7 +9,7 @@ public static class RateLimitDefaults
     /// <summary>The smallest limit accepted: 64 KiB/s (below that a backup of a database never ends).</summary>
     public const long MinimumBytesPerSecond = 64 * 1024;
 
-    /// <summary>How often tokens are added to the bucket; also the largest burst a limit allows (one period's bytes).</summary>
+    /// <summary>How often tokens are added to the bucket; the largest burst a limit allows is two periods' bytes.</summary>
     public static readonly TimeSpan ReplenishmentPeriod = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless <paramref name="bytesPerSecond"/> is <see cref="Unlimited"/> or at least <see cref="MinimumBytesPerSecond"/>.</summary>
