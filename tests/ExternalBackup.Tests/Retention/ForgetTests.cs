@@ -54,6 +54,35 @@ public class ForgetTests
     }
 
     [Test]
+    public async Task On_real_ese_sets_a_crash_after_a_manifest_delete_leaves_the_destination_green_for_esebackup_verify()
+    {
+        using var scratch = new ScratchDirectory("forget-ese");
+        var instance = TestPaths.CopyCorpusSet("xp-catroot2-logset", scratch, "instance");
+        var destination = scratch.Sub("backups");
+        foreach (var kind in new[] { "full", "incremental", "full", "incremental" })
+        {
+            var (code, _, backupError) = await Cli.CliRun.InProcess("backup", "--engine", "model", "--instance", instance, "--to", destination, "--kind", kind);
+            Assert.That(code, Is.EqualTo(0), backupError);
+        }
+
+        await using var repository = new DirectoryRepository(destination);
+        var sets = await repository.ListSetsAsync(CancellationToken.None);
+        Assert.That(sets, Has.Count.EqualTo(4));
+        var crashing = new CrashAfterManifest(repository, crashOnRemoval: 1);
+        Assert.ThrowsAsync<IOException>(async () => await Forget.RunAsync(repository, crashing, new RetentionPolicy { KeepLast = 1 }, dryRun: false, null, CancellationToken.None));
+        Assert.That(crashing.ManifestsRemoved, Is.EqualTo(new[] { sets[1].Name }), "the newest set not kept goes first");
+
+        var (exit, output, error) = await Cli.CliRun.InProcess("verify", destination);
+        Assert.That(exit, Is.EqualTo(0), output + error);
+        (exit, output, error) = await Cli.CliRun.InProcess("forget", "--from", destination, "--keep-last", "1");
+        Assert.That(exit, Is.EqualTo(0), error);
+        Assert.That(output, Does.Contain($"cleaned: removed the files of set '{sets[1].Name}'").And.Contain($"removed {sets[0].Name}").And.Contain($"keep    {sets[2].Name}"));
+        (exit, output, error) = await Cli.CliRun.InProcess("verify", destination);
+        Assert.That(exit, Is.EqualTo(0), output + error);
+        Assert.That((await new DirectoryRepository(destination).ListSetsAsync(CancellationToken.None)).Select(s => s.Name), Is.EqualTo(new[] { sets[2].Name, sets[3].Name }));
+    }
+
+    [Test]
     public async Task The_cli_dry_run_reports_every_set_with_its_reason_and_removes_nothing_then_the_real_run_removes()
     {
         using var scratch = new ScratchDirectory("forget-cli");
