@@ -16,27 +16,29 @@ namespace ExternalBackup.Sinks.S3;
 /// Listing and opening run through the sink's retry pipeline; an object is read with one GET whose
 /// <c>Content-Length</c> must be the manifest's size, and never more than that many bytes are read from it.
 /// </summary>
-public sealed class S3Repository : IBackupRepository
+public sealed partial class S3Repository : IBackupRepository
 {
     private readonly IAmazonS3 _client;
     private readonly bool _ownsClient;
     private readonly S3SinkOptions _options;
     private readonly S3ObjectLayout _layout;
     private readonly ResiliencePipeline _pipeline;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
     /// <summary>Reads the sets at <see cref="S3SinkOptions.Bucket"/>/<see cref="S3SinkOptions.Prefix"/> (the endpoint, keys and retry options are used; upload tuning is not).</summary>
-    public S3Repository(S3SinkOptions options, ILogger? logger = null)
-        : this(S3ClientFactory.Create(options), options, logger, ownsClient: true)
+    public S3Repository(S3SinkOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
+        : this(S3ClientFactory.Create(options), options, logger, ownsClient: true, timeProvider)
     {
     }
 
     /// <summary>Reads with a client the caller owns.</summary>
-    public S3Repository(IAmazonS3 client, S3SinkOptions options, ILogger? logger = null)
-        : this(client, options, logger, ownsClient: false)
+    public S3Repository(IAmazonS3 client, S3SinkOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
+        : this(client, options, logger, ownsClient: false, timeProvider)
     {
     }
 
-    private S3Repository(IAmazonS3 client, S3SinkOptions options, ILogger? logger, bool ownsClient)
+    private S3Repository(IAmazonS3 client, S3SinkOptions options, ILogger? logger, bool ownsClient, TimeProvider? timeProvider)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
@@ -44,10 +46,11 @@ public sealed class S3Repository : IBackupRepository
         _ownsClient = ownsClient;
         _options = options;
         _layout = new S3ObjectLayout(options.Prefix);
-        var time = TimeProvider.System;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
         var contact = new S3EndpointContact();
         contact.Watch(client);
-        _pipeline = SinkResiliencePipeline.Create(options.Retry, new S3ErrorClassifier(time, contact), nameof(S3Repository), logger ?? NullLogger.Instance, time);
+        _pipeline = SinkResiliencePipeline.Create(options.Retry, new S3ErrorClassifier(_time, contact), nameof(S3Repository), _logger, _time);
     }
 
     /// <inheritdoc />

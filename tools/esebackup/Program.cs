@@ -23,6 +23,7 @@ public static class Program
         root.Subcommands.Add(RestoreCommand.Create(console));
         root.Subcommands.Add(VerifyCommand.Create(console));
         root.Subcommands.Add(ListCommand.Create(console));
+        root.Subcommands.Add(ForgetCommand.Create(console));
         root.Subcommands.Add(InspectCommand.Create(console));
         root.Subcommands.Add(SampleCommand.Create(console));
         Logging.CliLogging.AddTo(root);

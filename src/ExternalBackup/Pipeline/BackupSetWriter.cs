@@ -58,11 +58,13 @@ internal sealed class BackupSetWriter(IBackupSource source, IBackupSink sink, Ba
             await sink.BeginSetAsync(set, cancellationToken).ConfigureAwait(false);
 
             using var pool = new AlignedBufferPool(settings.ChunkSize, settings.QueueDepth + 2);
+            using var readLimit = settings.ReadBytesPerSecond == RateLimits.RateLimitDefaults.Unlimited ? null : new RateLimits.ByteRateLimiter(settings.ReadBytesPerSecond, settings.Time);
             var files = new List<ManifestFile>();
             var databases = new List<ManifestDatabase>();
             var corrections = new List<EccCorrection>();
             _copier = new FileCopier(sink, pool, settings.QueueDepth, _identity)
             {
+                ReadLimit = readLimit,
                 OnFileStarts = (file, length) =>
                 {
                     _bytesKnown += length;

@@ -20,4 +20,7 @@ internal sealed record BackupSetWriterSettings(int ChunkSize, int QueueDepth, IS
 
     /// <summary>Commit an incremental or differential with no base found by the chain rule (no <c>extends</c>) instead of refusing it.</summary>
     public bool AllowOrphan { get; init; }
+
+    /// <summary>The limit on source reads in bytes per second, or <see cref="RateLimits.RateLimitDefaults.Unlimited"/>.</summary>
+    public long ReadBytesPerSecond { get; init; } = RateLimits.RateLimitDefaults.Unlimited;
 }

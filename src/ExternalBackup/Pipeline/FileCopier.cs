@@ -44,6 +44,9 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
     /// <summary>Called after each chunk is stored, with the file being copied.</summary>
     public Action<string>? OnChunk { get; init; }
 
+    /// <summary>The limit on source reads (the production server's disks), or <see langword="null"/>: the reader waits after each read for its bytes.</summary>
+    public RateLimits.ByteRateLimiter? ReadLimit { get; init; }
+
     /// <summary>
     /// Copies <paramref name="files"/> in order, each opened with <paramref name="open"/> once the previous one was
     /// read to its end and closed, and calls <paramref name="copied"/> (in order, on the write lane) once each is
@@ -206,6 +209,8 @@ internal sealed class FileCopier(IBackupSink sink, AlignedBufferPool pool, int q
                     {
                         throw new InvalidDataException(reader.LengthMismatch(offset + count));
                     }
+
+                    ReadLimit?.Wait(count, cancellationToken);
                 }
                 catch
                 {

@@ -52,6 +52,7 @@ public sealed class StreamingBackup
         {
             StatusCallback = _options.StatusCallback,
             AllowOrphan = _options.AllowOrphan,
+            ReadBytesPerSecond = _options.ReadBytesPerSecond,
         };
         return new BackupSetWriter(new EngineSource(_engine, _logger), _sink, settings).RunAsync(kind, progress, cancellationToken);
     }

@@ -50,8 +50,17 @@ public sealed record StreamingBackupOptions
     /// <summary>The clock for set names and manifest times. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// The most bytes per second read from the engine (the production server's disks), or
+    /// <see cref="RateLimits.RateLimitDefaults.Unlimited"/>; otherwise at least
+    /// <see cref="RateLimits.RateLimitDefaults.MinimumBytesPerSecond"/>. Timed by <see cref="TimeProvider"/>.
+    /// </summary>
+    /// <value>The default value is <see cref="RateLimits.RateLimitDefaults.Unlimited"/>.</value>
+    public long ReadBytesPerSecond { get; init; } = RateLimits.RateLimitDefaults.Unlimited;
+
     internal void Validate()
     {
+        RateLimits.RateLimitDefaults.Validate(ReadBytesPerSecond, nameof(ReadBytesPerSecond));
         if (ChunkSize % MaxPageSize != 0 || ChunkSize < 3 * MaxPageSize)
         {
             throw new ArgumentOutOfRangeException(nameof(ChunkSize), ChunkSize, "must be a multiple of 32 KiB and at least 96 KiB");

@@ -10,7 +10,7 @@ namespace ExternalBackup.Repository;
 /// never sets. Files are opened with <see cref="NoFollowPath"/>: no link on the way is followed and only regular
 /// files are opened.
 /// </summary>
-public sealed class DirectoryRepository : IBackupRepository
+public sealed partial class DirectoryRepository : IBackupRepository
 {
     /// <summary>Reads the sets of <paramref name="folder"/>.</summary>
     public DirectoryRepository(string folder)

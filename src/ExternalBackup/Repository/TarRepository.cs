@@ -12,7 +12,7 @@ namespace ExternalBackup.Repository;
 /// straight from its entry's data, bounded by the entry and the manifest. Entries that are links, FIFOs or devices
 /// are refused, never resolved; a name stored twice is refused as ambiguous.
 /// </summary>
-public sealed class TarRepository : IBackupRepository
+public sealed partial class TarRepository : IBackupRepository
 {
     private readonly string _path;
     private Dictionary<string, ArchiveIndex>? _archives;

@@ -56,5 +56,8 @@ public sealed class FrozenFolderBackup
 
     /// <summary>The set writer's settings for a frozen source.</summary>
     internal static BackupSetWriterSettings Settings(FrozenFolderSource source, string? setId, TimeProvider time, ILogger logger) =>
-        new(source.Options.ChunkSize, source.Options.QueueDepth, source.Options.Verify ? source.Format.CreateVerifier() : null, setId, time, logger);
+        new(source.Options.ChunkSize, source.Options.QueueDepth, source.Options.Verify ? source.Format.CreateVerifier() : null, setId, time, logger)
+        {
+            ReadBytesPerSecond = source.Options.ReadBytesPerSecond,
+        };
 }

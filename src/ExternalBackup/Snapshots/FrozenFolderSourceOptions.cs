@@ -26,6 +26,14 @@ public sealed record FrozenFolderSourceOptions
     public bool Verify { get; init; } = true;
 
     /// <summary>
+    /// The most bytes per second read from the frozen folder or snapshot (the production server's disks), or
+    /// <see cref="RateLimits.RateLimitDefaults.Unlimited"/>; otherwise at least
+    /// <see cref="RateLimits.RateLimitDefaults.MinimumBytesPerSecond"/>.
+    /// </summary>
+    /// <value>The default value is <see cref="RateLimits.RateLimitDefaults.Unlimited"/>.</value>
+    public long ReadBytesPerSecond { get; init; } = RateLimits.RateLimitDefaults.Unlimited;
+
+    /// <summary>
     /// For incremental and differential backups, the highest generation the extended set holds: only later
     /// generations are copied. Default <see langword="null"/>: after the extended set the set writer found, or every
     /// generation present when there is none.

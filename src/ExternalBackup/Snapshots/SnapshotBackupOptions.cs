@@ -26,6 +26,7 @@ public sealed record SnapshotBackupOptions
     /// <summary>The clock; default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+
     /// <summary>Where steps and cleanup failures are logged; default <see langword="null"/>: nowhere.</summary>
     public ILogger? Logger { get; init; }
 }

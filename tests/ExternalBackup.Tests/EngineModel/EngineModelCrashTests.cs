@@ -99,7 +99,7 @@ public class EngineModelCrashTests
         var model = xp.Open();
         model.BeginExternalBackup(BackupGrbits.None);
 
-        using var process = CliRun.Start(new Dictionary<string, string>(), "backup", "--instance", xp.Folder, "--to", scratch.Sub("backups"), "--kind", "full", "--set-id", "s1");
+        using var process = CliRun.Start(new Dictionary<string, string>(), "backup", "--engine", "model", "--instance", xp.Folder, "--to", scratch.Sub("backups"), "--kind", "full", "--set-id", "s1");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
@@ -108,7 +108,7 @@ public class EngineModelCrashTests
         Assert.That(error, Does.Not.Contain("   at "), "one line, no stack trace");
 
         model.EndExternalBackup(EndBackupGrbits.Abort);
-        var (exit, _, again) = await CliRun.InProcess("backup", "--instance", xp.Folder, "--to", scratch.Sub("backups"), "--kind", "full", "--set-id", "s1");
+        var (exit, _, again) = await CliRun.InProcess("backup", "--engine", "model", "--instance", xp.Folder, "--to", scratch.Sub("backups"), "--kind", "full", "--set-id", "s1");
         Assert.That(exit, Is.Zero, again);
     }
 }
@@ -152,7 +152,7 @@ public class EngineModelKillTests
 
         // An empty file name is the instance folder itself (its flushes).
         var path = file.Length == 0 ? xp.Folder : xp.PathOf(file);
-        var (exit, error) = await TracedBackup.RunKilledAtAsync(calls, path, occurrence, "--instance", xp.Folder, "--to", destination, "--kind", "full", "--set-id", "killed");
+        var (exit, error) = await TracedBackup.RunKilledAtAsync(calls, path, occurrence, "--engine", "model", "--instance", xp.Folder, "--to", destination, "--kind", "full", "--set-id", "killed");
         Assert.That(exit, Is.EqualTo(128 + 9), $"the backup was killed at {calls} #{occurrence} of {path}: {error}");
 
         var model = xp.Open();
@@ -160,7 +160,7 @@ public class EngineModelKillTests
         Assert.That(model.CheckpointGeneration, Is.InRange(131u, model.CurrentLogGeneration));
         Assert.That(model.IsBackupInProgress, Is.False);
 
-        var (again, output, againError) = await CliRun.InProcess("backup", "--instance", xp.Folder, "--to", destination, "--kind", "full", "--set-id", "after");
+        var (again, output, againError) = await CliRun.InProcess("backup", "--engine", "model", "--instance", xp.Folder, "--to", destination, "--kind", "full", "--set-id", "after");
         Assert.That(again, Is.Zero, output + againError);
         var (verify, verifyOut, verifyError) = await CliRun.InProcess("restore", "--from", destination, "--verify-only");
         Assert.That(verify, Is.Zero, verifyOut + verifyError);

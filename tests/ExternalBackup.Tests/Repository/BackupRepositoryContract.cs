@@ -3,6 +3,7 @@ using System.Text;
 using ExternalBackup.Manifest;
 using ExternalBackup.Repository;
 using ExternalBackup.Restore;
+using ExternalBackup.Retention;
 using ExternalBackup.Sinks;
 
 namespace ExternalBackup.Tests.Repository;
@@ -287,6 +288,68 @@ public abstract class BackupRepositoryContract
         var newest = await ChainRestore.RestoreAsync(repository, Path.Combine(scratch.Path, "newest"), null, null, CancellationToken.None);
         Assert.That(newest.GenHigh, Is.EqualTo(6));
         Assert.That(File.ReadAllBytes(Path.Combine(scratch.Path, "newest", "logs", "edb00006.log")), Is.EqualTo(Sets[2].Files[2].Bytes));
+    }
+
+    /// <summary>A second full set after the contract's chain: a policy keeping the last set removes the whole first chain.</summary>
+    internal static ContractSet SecondFull { get; } = new(new BackupSetDescriptor("s4-full", BackupKind.Full, Start.AddHours(3), "contract-instance"),
+    [
+        new("databases/a/catdb", BackupFileKind.Database, Bytes(70_000, 30)),
+        new("logs/edb00007.log", BackupFileKind.Log, Bytes(65_536, 31)),
+    ]);
+
+    [Test]
+    public async Task Removal_takes_the_manifest_first_and_a_set_whose_removal_was_interrupted_is_no_set_and_is_swept()
+    {
+        await using var repository = await WriteAsync(Sets);
+        var remover = (IBackupSetRemover)repository;
+        await using (await remover.LockAsync(CancellationToken.None))
+        {
+            var sets = await repository.ListSetsAsync(CancellationToken.None);
+            await remover.RemoveManifestAsync(sets[2], CancellationToken.None);
+
+            // Interrupted here: the differential is not a committed set any more, the others are whole.
+            await using (var reopened = Reopen())
+            {
+                Assert.That((await reopened.ListSetsAsync(CancellationToken.None)).Select(s => s.Name), Is.EqualTo(new[] { "s1-full", "s2-incremental" }));
+                var verification = await ChainRestore.VerifyAsync(reopened, null, Bytewise, CancellationToken.None);
+                Assert.That(verification.Problems, Is.Empty);
+                Assert.That(verification.Ok, Is.True);
+            }
+
+            var swept = await ((IBackupSetRemover)Reopen()).SweepAsync(CancellationToken.None);
+            Assert.That(string.Join("\n", swept), Does.Not.Contain("s1-full").And.Not.Contain("s2-incremental"));
+            Assert.That(await ((IBackupSetRemover)Reopen()).SweepAsync(CancellationToken.None), Is.Empty, "nothing is left to sweep");
+            await remover.RemoveManifestAsync(sets[1], CancellationToken.None);
+            await remover.RemoveFilesAsync(sets[1], CancellationToken.None);
+        }
+
+        await using var after = Reopen();
+        var left = await after.ListSetsAsync(CancellationToken.None);
+        Assert.That(left.Select(s => s.Name), Is.EqualTo(new[] { "s1-full" }));
+        foreach (var file in left[0].Manifest.Files)
+        {
+            await ReadAllAsync(after, left[0], file);
+        }
+    }
+
+    [Test]
+    public async Task Forget_removes_what_the_policy_does_not_keep_newest_first_and_the_kept_chain_restores()
+    {
+        await using var repository = await WriteAsync([.. Sets, SecondFull]);
+        var dry = await Forget.RunAsync(repository, (IBackupSetRemover)repository, new RetentionPolicy { KeepLast = 1 }, dryRun: true, null, CancellationToken.None);
+        Assert.That(dry.Removed, Is.Empty);
+        Assert.That(dry.Plan.Removals.Select(d => d.Set.Name), Is.EqualTo(new[] { "s3-differential", "s2-incremental", "s1-full" }));
+        await using (var unchanged = Reopen())
+        {
+            Assert.That(await unchanged.ListSetsAsync(CancellationToken.None), Has.Count.EqualTo(4), "a dry run removes nothing");
+        }
+
+        var result = await Forget.RunAsync(repository, (IBackupSetRemover)repository, new RetentionPolicy { KeepLast = 1 }, dryRun: false, null, CancellationToken.None);
+        Assert.That(result.Removed, Is.EqualTo(new[] { "s3-differential", "s2-incremental", "s1-full" }));
+        await using var after = Reopen();
+        Assert.That((await after.ListSetsAsync(CancellationToken.None)).Select(s => s.Name), Is.EqualTo(new[] { "s4-full" }));
+        var verification = await ChainRestore.VerifyAsync(after, null, Bytewise, CancellationToken.None);
+        Assert.That(verification.Ok, Is.True, string.Join("; ", verification.AllProblems));
     }
 
     internal static async Task ReadAllAsync(IBackupRepository repository, StoredSet set, ManifestFile file)

@@ -32,9 +32,11 @@ public static class BackupCommand
         var setId = new Option<string?>("--set-id") { Description = "the set's name (default: start time and kind, e.g. 20261122T060000000Z-full); give an interrupted set's name to resume it on an s3:// destination" };
         var instanceName = new Option<string?>("--instance-name") { Description = "with --from-snapshot: the instance the set records and its chain is found by (default: the folder's full path, which changes when each night's snapshot is mounted elsewhere)" };
         var allowOrphan = new Option<bool>("--allow-orphan") { Description = "commit an incremental or differential whose base (a set of the same instance and log stream that its logs continue) is not in the destination, for a product that keeps its own catalogue; without it such a backup is refused before anything is truncated" };
+        var limitRead = TransferLimitOptions.Read();
+        var limitWrite = TransferLimitOptions.Write();
         var command = new Command("backup", "Back up an ESE instance online through the external backup API")
         {
-            engine, instance, to, kind, json, createDestination, verify, setId, fromSnapshot, logFolder, vss, fallback, s3Endpoint, s3Region, allowOrphan, instanceName,
+            engine, instance, to, kind, json, createDestination, verify, setId, fromSnapshot, logFolder, vss, fallback, s3Endpoint, s3Region, allowOrphan, instanceName, limitRead, limitWrite,
         };
         foreach (var option in EngineSelection.Options)
         {
@@ -55,12 +57,13 @@ public static class BackupCommand
             {
                 // With tar:- the archive is standard output, so the report goes to standard error.
                 var report = parse.GetValue(to) == "tar:-" ? console.Error : console.Out;
-                await using var sink = SinkAddress.Create(parse.GetValue(to)!, new SinkAddressOptions
+                var readLimit = TransferLimitOptions.BytesPerSecond(parse.GetValue(limitRead), "--limit-read");
+                await using var sink = RateLimits.RateLimitedSink.Wrap(SinkAddress.Create(parse.GetValue(to)!, new SinkAddressOptions
                 {
                     CreateDestination = parse.GetValue(createDestination),
                     S3 = new S3Settings(Endpoint: parse.GetValue(s3Endpoint), Region: parse.GetValue(s3Region)),
                     Logger = log.Default,
-                });
+                }), TransferLimitOptions.BytesPerSecond(parse.GetValue(limitWrite), "--limit-write"));
                 using var progress = CliProgress.Open(log, console, "backup");
                 var snapshotArguments = new SnapshotBackupArguments
                 {
@@ -74,6 +77,7 @@ public static class BackupCommand
                     Logger = log.Default,
                     Progress = progress.Backup(),
                     SetId = parse.GetValue(setId),
+                    ReadBytesPerSecond = readLimit,
                 };
                 if (snapshotArguments.FromSnapshot is not null)
                 {
@@ -94,7 +98,7 @@ public static class BackupCommand
                 var engineName = parse.GetValue(engine)!;
                 selected = EngineSelection.Open(engineName, parse.GetValue(instance), parse);
                 var options = parse.GetValue(verify) ? new StreamingBackupOptions() : new StreamingBackupOptions { CreateVerifier = null };
-                options = options with { SetId = parse.GetValue(setId), AllowOrphan = parse.GetValue(allowOrphan) };
+                options = options with { SetId = parse.GetValue(setId), AllowOrphan = parse.GetValue(allowOrphan), ReadBytesPerSecond = readLimit };
                 var result = await new StreamingBackup(selected, sink, options, log.For<StreamingBackup>()).RunAsync(backupKind, progress.Backup(CrashSwitch.FromEnvironment()), cancellationToken).ConfigureAwait(false);
                 if (parse.GetValue(json))
                 {

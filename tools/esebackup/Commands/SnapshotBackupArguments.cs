@@ -32,6 +32,9 @@ public sealed record SnapshotBackupArguments
     /// <summary><c>--allow-orphan</c>: commit an incremental or differential with no base in the destination instead of refusing it.</summary>
     public bool AllowOrphan { get; init; }
 
+    /// <summary><c>--limit-read MB/s</c> in bytes per second: the most read from the snapshot; 0 unlimited.</summary>
+    public long ReadBytesPerSecond { get; init; }
+
     /// <summary><c>--json</c>: print one JSON object describing the set.</summary>
     public bool Json { get; init; }
 

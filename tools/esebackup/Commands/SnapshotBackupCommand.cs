@@ -37,7 +37,7 @@ public static class SnapshotBackupCommand
         var layout = arguments.LogFolder is null
             ? FrozenFolderLayout.Single(arguments.FromSnapshot) with { InstanceName = arguments.InstanceName }
             : new FrozenFolderLayout([arguments.FromSnapshot], [arguments.LogFolder]) { InstanceName = arguments.InstanceName };
-        var source = new FrozenFolderSource(format, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration }, arguments.Progress);
+        var source = new FrozenFolderSource(format, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration, ReadBytesPerSecond = arguments.ReadBytesPerSecond }, arguments.Progress);
         try
         {
             var manifest = await new FrozenFolderBackup(source, logger: arguments.Logger).RunAsync(layout, sink, arguments.Kind, setId: arguments.SetId, allowOrphan: arguments.AllowOrphan, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -85,7 +85,7 @@ public static class SnapshotBackupCommand
             return new SnapshotBackupOutcome(console.Fail(CliConsole.UsageOrIo, $"{reason}; use --from-snapshot DIR for a snapshot mounted by other means, or --fallback streaming"), false);
         }
 
-        var source = new FrozenFolderSource(format, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration }, arguments.Progress);
+        var source = new FrozenFolderSource(format, new FrozenFolderSourceOptions { LogsAfterGeneration = arguments.LogsAfterGeneration, ReadBytesPerSecond = arguments.ReadBytesPerSecond }, arguments.Progress);
         var coordinator = new SnapshotBackupCoordinator(provider, source, new SnapshotBackupOptions { AllowOrphan = arguments.AllowOrphan, Logger = arguments.Logger });
         try
         {

@@ -93,12 +93,7 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog, ISinkFaultCl
         try
         {
             var stagingRoot = Path.Combine(Destination, StagingFolderName);
-            if (System.IO.Directory.Exists(stagingRoot))
-            {
-                // Leftovers of a run that was killed: never a set, removed now that we hold the lock.
-                System.IO.Directory.Delete(stagingRoot, recursive: true);
-            }
-
+            RemoveLeftoverStaging(Destination);
             _staging = Path.Combine(stagingRoot, set.SetId);
             System.IO.Directory.CreateDirectory(_staging);
             _flushFileSystem = _options.FlushToDisk && _options.FlushBehind && FileSystemFlush.IsAvailable(_staging);
@@ -345,6 +340,22 @@ public sealed class DirectorySink : IBackupSink, IBackupSetCatalog, ISinkFaultCl
 
         IReadOnlyList<BackupManifest> ordered = [.. sets.OrderBy(s => s.StartedUtc).ThenBy(s => s.SetId, StringComparer.Ordinal)];
         return ValueTask.FromResult(ordered);
+    }
+
+    /// <summary>
+    /// Removes the staging folder a killed run left (never a set); only while holding the destination's lock. Returns
+    /// whether there was one.
+    /// </summary>
+    internal static bool RemoveLeftoverStaging(string destination)
+    {
+        var stagingRoot = Path.Combine(destination, StagingFolderName);
+        if (!System.IO.Directory.Exists(stagingRoot))
+        {
+            return false;
+        }
+
+        System.IO.Directory.Delete(stagingRoot, recursive: true);
+        return true;
     }
 
     /// <summary>Deletes a committed set (used when a set must not outlive a failed contract call).</summary>

@@ -1,0 +1,59 @@
+using ExternalBackup.Platform;
+using ExternalBackup.Retention;
+using ExternalBackup.Sinks.FileSystem;
+
+namespace ExternalBackup.Repository;
+
+/// <summary>
+/// Removal from a folder of tar archives (<c>tar:DIR</c>, one archive per set): a set is removed by deleting its
+/// archive, one atomic step that takes the manifest with the files, and flushing the folder. A single archive
+/// (<c>tar:FILE</c>) is refused: its sets cannot be taken out without rewriting it. The tar sink writes under a
+/// temporary name and takes no lock, so its <c>.partial</c> files may belong to a running backup: they are left alone.
+/// </summary>
+public sealed partial class TarRepository : IBackupSetRemover
+{
+    /// <inheritdoc />
+    public ValueTask<IAsyncDisposable> LockAsync(CancellationToken cancellationToken)
+    {
+        var kind = NoFollowPath.KindOf(_path);
+        if (kind == FileEntryKind.Missing)
+        {
+            throw new DirectoryNotFoundException($"the backup destination '{_path}' does not exist");
+        }
+
+        if (kind != FileEntryKind.Folder)
+        {
+            throw new NotSupportedException($"{Location} is a single archive: forget removes whole archives from a folder of them (tar:DIR, one archive per set), never sets from inside one archive; nothing was removed");
+        }
+
+        return ValueTask.FromResult<IAsyncDisposable>(new HeldLock(null));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> SweepAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IReadOnlyList<string>>([]);
+
+    /// <inheritdoc />
+    public ValueTask RemoveManifestAsync(StoredSet set, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var archive = set.Container ?? throw new ArgumentException($"{set.Describe()} was not listed by a tar repository", nameof(set));
+        var index = Index(cancellationToken);
+        if (!index.TryGetValue(archive, out var entries) || !string.Equals(Path.GetDirectoryName(archive), _path, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{set.Describe()}: the archive {archive} is not one of {Location}");
+        }
+
+        if (entries.SetNames.Count != 1)
+        {
+            throw new InvalidDataException($"{set.Describe()}: the archive {archive} holds {entries.SetNames.Count} sets ({string.Join(", ", entries.SetNames)}); forget removes whole archives only, so it is kept");
+        }
+
+        File.Delete(archive);
+        DirectoryDurability.Flush(_path);
+        index.Remove(archive);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask RemoveFilesAsync(StoredSet set, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+}
