@@ -155,7 +155,7 @@ internal sealed unsafe class VssBackupComponents : IDisposable
     /// <summary>The Backup Components Document (SaveAsXML, after DoSnapshotSet).</summary>
     public string SaveAsXml()
     {
-        Check(RawBackupComponents.SaveAsXml(Self, out var bstr), SnapshotStep.DoSnapshotSet, "SaveAsXML");
+        Check(RawBackupComponents.SaveAsXml(Self, out var bstr), SnapshotStep.SaveDocuments, "SaveAsXML");
         return TakeBstr(bstr);
     }
 
@@ -239,7 +239,7 @@ internal sealed unsafe class VssBackupComponents : IDisposable
                     files.AddRange(ReadFiles(component, VssSlots.WMComponent.GetDatabaseLogFile, info->LogFileCount, SnapshotFileRole.Log));
                     files.AddRange(ReadFiles(component, VssSlots.WMComponent.GetFile, info->FileCount, SnapshotFileRole.Other));
                     result.Add(new VssWriterComponent(writerId, instanceId, writerName, info->Type,
-                        Marshal.PtrToStringBSTR(info->LogicalPath) ?? "", Marshal.PtrToStringBSTR(info->ComponentName) ?? "",
+                        ReadBstr(info->LogicalPath), ReadBstr(info->ComponentName),
                         info->Selectable != 0, files, excludes));
                 }
                 finally
@@ -288,6 +288,9 @@ internal sealed unsafe class VssBackupComponents : IDisposable
             Vtable.Release(desc);
         }
     }
+
+    /// <summary>A BSTR the callee keeps (a component info's), or "" for NULL: a component without a logical path has a NULL one.</summary>
+    private static string ReadBstr(IntPtr bstr) => bstr == IntPtr.Zero ? "" : Marshal.PtrToStringBSTR(bstr);
 
     private static string TakeBstr(IntPtr bstr)
     {

@@ -13,7 +13,7 @@
  *   component <type 1|2> <selectable 0|1> <logical path or empty> <name>      (of the last writer)
  *   database|logfile|file <path> <filespec> <recursive 0|1> <alternate or empty> (of the last component)
  *   exclude   <path> <filespec> <recursive 0|1>       (of the last writer)
- *   state     <state> <failure hresult>                (of the last writer: what GatherWriterStatus reports)
+ *   state     <writer id> <state> <failure hresult>    what GatherWriterStatus reports for that writer (default 1, stable)
  *   device    <volume> <device object>                 what GetSnapshotProperties reports for the volume's snapshot
  *   document  <xml>                                    what SaveAsXML returns (the Backup Components Document)
  *   fail      <call> <hresult>                         the call returns the HRESULT
@@ -239,10 +239,16 @@ static bool read_config(void)
             s->spec = wide(a[2]);
             s->recursive = atoi(a[3]) != 0;
         }
-        else if (strcmp(a[0], "state") == 0 && c >= 3 && w)
+        else if (strcmp(a[0], "state") == 0 && c >= 4)
         {
-            w->state = atoi(a[1]);
-            w->failure = (HRESULT)strtoul(a[2], NULL, 16);
+            GUID id;
+            if (parse_guid(a[1], &id))
+                for (int x = 0; x < g_nwriters; x++)
+                    if (IsEqualGUID(&g_writers[x].writer, &id))
+                    {
+                        g_writers[x].state = atoi(a[2]);
+                        g_writers[x].failure = (HRESULT)strtoul(a[3], NULL, 16);
+                    }
         }
         else if (strcmp(a[0], "device") == 0 && c >= 3 && g_ndevices < MAX_ITEMS)
         {

@@ -144,6 +144,7 @@ public static class SnapshotBackupCommand
             logsTruncated = manifest.TruncatesLogs,
             counts = manifest.Counts,
             eccCorrections = manifest.EccCorrections,
+            excluded = manifest.Excluded?.Select(e => new { sourcePath = e.SourcePath, reason = e.Reason }),
             logGenerations = manifest.LogGenerations is { } g ? new { low = g.Low, high = g.High } : null,
             logBaseName = manifest.LogBaseName,
             databases = manifest.Databases.Select(d => new { path = d.Path, state = d.State, pageSize = d.PageSize, logSignature = d.LogSignature, requiredLogLow = d.RequiredLogLow, requiredLogHigh = d.RequiredLogHigh }),
@@ -162,5 +163,9 @@ public static class SnapshotBackupCommand
         var logs = m.LogGenerations is { } g ? $"logs {g.Low}..{g.High}" : "no logs";
         var c = m.Counts ?? SetCounts.Of(m.Files.ToList());
         console.Out.WriteLine($"{m.SetId}: verified {m.Kind.Name()} backup of {m.Instance} from {m.Source}{(m.Producer is null ? string.Empty : $":{m.Producer}")}, {c.Databases} databases, {c.Logs} logs, {m.Files.Count} files, {c.Bytes} bytes, {logs}{(m.TruncatesLogs ? ", writers told to truncate" : ", nothing truncated")}{BackupCommand.Corrections(m)}");
+        foreach (var excluded in m.Excluded ?? [])
+        {
+            console.Out.WriteLine($"{m.SetId}: excluded {excluded.SourcePath}: {excluded.Reason}");
+        }
     }
 }
