@@ -43,6 +43,13 @@ public sealed record RestorePlan
 
     /// <summary>Each database: original path → restored path (<c>JET_RSTMAP</c>).</summary>
     public required IReadOnlyList<RestoredDatabase> Databases { get; init; }
+
+    /// <summary>
+    /// The restored writer documents (a snapshot set's Backup Components Document and writer metadata, which a VSS
+    /// restore passes to <c>InitializeForRestore</c>): the full set's under <c>documents/</c>, each later set's under
+    /// <c>documents/&lt;set id&gt;/</c>; empty when the sets hold none.
+    /// </summary>
+    public IReadOnlyList<string> Documents { get; init; } = [];
 }
 
 /// <summary>A restored database.</summary>

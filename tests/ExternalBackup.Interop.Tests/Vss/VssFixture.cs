@@ -18,7 +18,7 @@ internal sealed class VssFixture
     public VssFixture(string folder)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, LibraryName);
-        Assert.That(File.Exists(dll), Is.True, $"the VSS fixture {dll} is missing: .ci/windows-lane builds it with x86_64-w64-mingw32-gcc from tests/native-fixture/vssfixture.c");
+        Assert.That(System.IO.File.Exists(dll), Is.True, $"the VSS fixture {dll} is missing: .ci/windows-lane builds it with x86_64-w64-mingw32-gcc from tests/native-fixture/vssfixture.c");
         ConfigPath = Path.Combine(folder, "vssfixture.conf");
         LogPath = Path.Combine(folder, "vssfixture.log");
         Line("log", LogPath);
@@ -35,6 +35,8 @@ internal sealed class VssFixture
     public VssFixture Database(string path, string fileSpec, bool recursive = false) => Line("database", path, fileSpec, recursive ? "1" : "0", "");
 
     public VssFixture LogFile(string path, string fileSpec) => Line("logfile", path, fileSpec, "0", "");
+
+    public VssFixture File(string path, string fileSpec, string alternateLocation = "") => Line("file", path, fileSpec, "1", alternateLocation);
 
     public VssFixture Exclude(string path, string fileSpec, bool recursive = false) => Line("exclude", path, fileSpec, recursive ? "1" : "0");
 
@@ -53,12 +55,12 @@ internal sealed class VssFixture
     /// <summary>Writes the configuration and points this process's VSSFIXTURE_CONFIG at it (read by the next CreateVssBackupComponentsInternal).</summary>
     public void Apply()
     {
-        File.WriteAllText(ConfigPath, string.Join("\n", _lines) + "\n", new UTF8Encoding(false));
+        System.IO.File.WriteAllText(ConfigPath, string.Join("\n", _lines) + "\n", new UTF8Encoding(false));
         Environment.SetEnvironmentVariable("VSSFIXTURE_CONFIG", ConfigPath);
     }
 
     /// <summary>Every line the fixture logged.</summary>
-    public IReadOnlyList<string> Log() => File.Exists(LogPath) ? File.ReadAllLines(LogPath) : [];
+    public IReadOnlyList<string> Log() => System.IO.File.Exists(LogPath) ? System.IO.File.ReadAllLines(LogPath) : [];
 
     /// <summary>The calls of IVssBackupComponents and the exports (no IUnknown, BSTR or sub-object lines), each as its first word.</summary>
     public IReadOnlyList<string> ComponentCalls() =>

@@ -54,6 +54,7 @@ public sealed class VssRequestorTests
             .Exclude(Path.Combine(_live, "db"), "scratch.edb")
             .Writer(RegistryWriter, Guid.NewGuid(), "Registry Writer", "<WRITER_METADATA/>")
             .Component(2, false, "", "Registry")
+            .File("%SystemRoot%\\System32\\config", "*", alternateLocation: "%SystemRoot%\\Repair")
             .Device(_volume, _shadow + "\\")
             .Document(ComponentsXml)
             .Pending(2);
@@ -96,6 +97,7 @@ public sealed class VssRequestorTests
             Assert.That(_fixture.Lines("AddComponent"), Is.EqualTo(new[] { $"AddComponent {component}{ok}" }), "GUIDs by value, UTF-16 strings; the registry writer is not added");
             Assert.That(_fixture.Lines("AddToSnapshotSet"), Is.EqualTo(new[] { $"AddToSnapshotSet volume={_volume} provider={Guid.Empty:D}{ok}" }));
             Assert.That(_fixture.Lines("SetBackupSucceeded"), Is.EqualTo(new[] { $"SetBackupSucceeded {component} succeeded=1{ok}" }));
+            Assert.That(_fixture.Lines("IVssWMComponent::GetFile"), Is.EqualTo(new[] { "IVssWMComponent::GetFile index=0" + ok }), "the registry writer's file list is read, and left out: not an ESE writer");
             Assert.That(_fixture.Lines("VssFreeSnapshotPropertiesInternal"), Is.EqualTo(new[] { "VssFreeSnapshotPropertiesInternal strings=4" + ok }));
             Assert.That(_fixture.Lines("IVssAsync::QueryStatus").Count(l => l.Contains("status=0x00042309", StringComparison.Ordinal)), Is.EqualTo(2 * 7), "each of the 7 operations was pending twice and polled again");
             Assert.That(_fixture.Lines("IVssAsync::Wait"), Has.All.Contains("ms=5"));
@@ -107,6 +109,7 @@ public sealed class VssRequestorTests
         {
             "GetIdentity.name", "GetWriterStatus.name", "WriterMetadata.SaveAsXML", "SaveAsXML",
             "database[0].GetPath", "database[0].GetFilespec", "logfile[0].GetPath", "exclude[0].GetPath", "exclude[0].GetFilespec",
+            "file[0].GetPath", "file[0].GetAlternateLocation",
         }));
 
         var documents = result.Manifest.Files.Where(f => f.Kind == BackupFileKind.Other).ToList();
