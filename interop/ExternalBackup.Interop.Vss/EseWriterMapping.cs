@@ -6,7 +6,7 @@ namespace ExternalBackup.Interop.Vss;
 /// <summary>
 /// Maps writer metadata to the ESE components to back up: components of ESE writers (<see cref="EseWriters"/> plus
 /// any extra ids) that name database or log files. Environment variables in paths are expanded, alternate
-/// locations kept, trailing separators trimmed. Components of other writers, and components without database or
+/// locations kept, trailing separators trimmed; the writer's exclude files go with each of its components. Components of other writers, and components without database or
 /// log files, are left out.
 /// </summary>
 public static class EseWriterMapping
@@ -46,6 +46,7 @@ public static class EseWriterMapping
                     f.FileSpec,
                     f.Recursive,
                     string.IsNullOrEmpty(f.AlternateLocation) ? null : Folder(expand(f.AlternateLocation)))).ToList(),
+                Excludes = (c.Excludes ?? []).Select(f => new SnapshotFileSpec(SnapshotFileRole.Other, Folder(expand(f.Path)), f.FileSpec, f.Recursive)).ToList(),
             });
         }
 

@@ -42,18 +42,19 @@ internal sealed unsafe class VssBackupComponents : IDisposable
         Check(RawBackupComponents.SetBackupState(Self, selectComponents: 1, bootableSystemState: 0, backupType, partialFileSupport: 0), SnapshotStep.Initialize, "SetBackupState");
     }
 
-    public List<VssWriterComponent> GatherWriterMetadata(CancellationToken cancellationToken)
+    /// <summary>GatherWriterMetadata, waited for, then every writer examined (identity, exclude files, components, metadata document).</summary>
+    public List<VssWriterMetadata> GatherWriterMetadata(CancellationToken cancellationToken)
     {
         Check(RawBackupComponents.GatherWriterMetadata(Self, out var async), SnapshotStep.GatherWriterMetadata, "GatherWriterMetadata");
         Wait(async, SnapshotStep.GatherWriterMetadata, "GatherWriterMetadata", cancellationToken);
         Check(RawBackupComponents.GetWriterMetadataCount(Self, out var writers), SnapshotStep.GatherWriterMetadata, "GetWriterMetadataCount");
-        var result = new List<VssWriterComponent>();
+        var result = new List<VssWriterMetadata>();
         for (uint w = 0; w < writers; w++)
         {
             Check(RawBackupComponents.GetWriterMetadata(Self, w, out _, out var metadata), SnapshotStep.GatherWriterMetadata, "GetWriterMetadata");
             try
             {
-                result.AddRange(ReadWriter(metadata));
+                result.Add(ReadWriter(metadata));
             }
             finally
             {
@@ -151,9 +152,10 @@ internal sealed unsafe class VssBackupComponents : IDisposable
         }
     }
 
+    /// <summary>The Backup Components Document (SaveAsXML, after DoSnapshotSet).</summary>
     public string SaveAsXml()
     {
-        Check(RawBackupComponents.SaveAsXml(Self, out var bstr), SnapshotStep.BackupComplete, "SaveAsXML");
+        Check(RawBackupComponents.SaveAsXml(Self, out var bstr), SnapshotStep.SaveDocuments, "SaveAsXML");
         return TakeBstr(bstr);
     }
 
@@ -209,11 +211,20 @@ internal sealed unsafe class VssBackupComponents : IDisposable
         }
     }
 
-    private static List<VssWriterComponent> ReadWriter(IntPtr metadata)
+    private static VssWriterMetadata ReadWriter(IntPtr metadata)
     {
         Check(RawWriterMetadata.GetIdentity(metadata, out var instanceId, out var writerId, out var nameBstr), SnapshotStep.GatherWriterMetadata, "GetIdentity");
         var writerName = TakeBstr(nameBstr);
-        Check(RawWriterMetadata.GetFileCounts(metadata, out var count), SnapshotStep.GatherWriterMetadata, $"GetFileCounts({writerName})");
+        Check(RawWriterMetadata.GetFileCounts(metadata, out var excludeCount, out var count), SnapshotStep.GatherWriterMetadata, $"GetFileCounts({writerName})");
+        var excludes = new List<VssFileDescription>();
+        for (uint i = 0; i < excludeCount; i++)
+        {
+            Check(RawWriterMetadata.GetExcludeFile(metadata, i, out var desc), SnapshotStep.GatherWriterMetadata, $"GetExcludeFile({writerName})");
+            excludes.Add(ReadFiledesc(desc, SnapshotFileRole.Other));
+        }
+
+        Check(RawWriterMetadata.SaveAsXml(metadata, out var xml), SnapshotStep.GatherWriterMetadata, $"IVssExamineWriterMetadata::SaveAsXML({writerName})");
+        var document = TakeBstr(xml);
         var result = new List<VssWriterComponent>();
         for (uint i = 0; i < count; i++)
         {
@@ -228,8 +239,8 @@ internal sealed unsafe class VssBackupComponents : IDisposable
                     files.AddRange(ReadFiles(component, VssSlots.WMComponent.GetDatabaseLogFile, info->LogFileCount, SnapshotFileRole.Log));
                     files.AddRange(ReadFiles(component, VssSlots.WMComponent.GetFile, info->FileCount, SnapshotFileRole.Other));
                     result.Add(new VssWriterComponent(writerId, instanceId, writerName, info->Type,
-                        Marshal.PtrToStringBSTR(info->LogicalPath) ?? "", Marshal.PtrToStringBSTR(info->ComponentName) ?? "",
-                        info->Selectable != 0, files));
+                        ReadBstr(info->LogicalPath), ReadBstr(info->ComponentName),
+                        info->Selectable != 0, files, excludes));
                 }
                 finally
                 {
@@ -242,7 +253,7 @@ internal sealed unsafe class VssBackupComponents : IDisposable
             }
         }
 
-        return result;
+        return new VssWriterMetadata(writerId, instanceId, writerName, document, result);
     }
 
     private static List<VssFileDescription> ReadFiles(IntPtr component, int slot, uint count, SnapshotFileRole role)
@@ -251,26 +262,35 @@ internal sealed unsafe class VssBackupComponents : IDisposable
         for (uint i = 0; i < count; i++)
         {
             Check(RawWriterMetadata.GetFiledesc(component, slot, i, out var desc), SnapshotStep.GatherWriterMetadata, "IVssWMComponent file");
-            try
-            {
-                Check(RawWriterMetadata.GetString(desc, VssSlots.WMFiledesc.GetPath, out var path), SnapshotStep.GatherWriterMetadata, "GetPath");
-                var p = TakeBstr(path);
-                Check(RawWriterMetadata.GetString(desc, VssSlots.WMFiledesc.GetFilespec, out var spec), SnapshotStep.GatherWriterMetadata, "GetFilespec");
-                var s = TakeBstr(spec);
-                Check(RawWriterMetadata.GetRecursive(desc, out var recursive), SnapshotStep.GatherWriterMetadata, "GetRecursive");
-                Check(RawWriterMetadata.GetString(desc, VssSlots.WMFiledesc.GetAlternateLocation, out var alt), SnapshotStep.GatherWriterMetadata, "GetAlternateLocation");
-                var a = TakeBstr(alt);
-                Check(RawWriterMetadata.GetBackupTypeMask(desc, out var mask), SnapshotStep.GatherWriterMetadata, "GetBackupTypeMask");
-                files.Add(new VssFileDescription(role, p, s, recursive, a.Length == 0 ? null : a, mask));
-            }
-            finally
-            {
-                Vtable.Release(desc);
-            }
+            files.Add(ReadFiledesc(desc, role));
         }
 
         return files;
     }
+
+    /// <summary>Reads one <c>IVssWMFiledesc</c> and releases it.</summary>
+    private static VssFileDescription ReadFiledesc(IntPtr desc, SnapshotFileRole role)
+    {
+        try
+        {
+            Check(RawWriterMetadata.GetString(desc, VssSlots.WMFiledesc.GetPath, out var path), SnapshotStep.GatherWriterMetadata, "GetPath");
+            var p = TakeBstr(path);
+            Check(RawWriterMetadata.GetString(desc, VssSlots.WMFiledesc.GetFilespec, out var spec), SnapshotStep.GatherWriterMetadata, "GetFilespec");
+            var s = TakeBstr(spec);
+            Check(RawWriterMetadata.GetRecursive(desc, out var recursive), SnapshotStep.GatherWriterMetadata, "GetRecursive");
+            Check(RawWriterMetadata.GetString(desc, VssSlots.WMFiledesc.GetAlternateLocation, out var alt), SnapshotStep.GatherWriterMetadata, "GetAlternateLocation");
+            var a = TakeBstr(alt);
+            Check(RawWriterMetadata.GetBackupTypeMask(desc, out var mask), SnapshotStep.GatherWriterMetadata, "GetBackupTypeMask");
+            return new VssFileDescription(role, p, s, recursive, a.Length == 0 ? null : a, mask);
+        }
+        finally
+        {
+            Vtable.Release(desc);
+        }
+    }
+
+    /// <summary>A BSTR the callee keeps (a component info's), or "" for NULL: a component without a logical path has a NULL one.</summary>
+    private static string ReadBstr(IntPtr bstr) => bstr == IntPtr.Zero ? "" : Marshal.PtrToStringBSTR(bstr);
 
     private static string TakeBstr(IntPtr bstr)
     {

@@ -15,7 +15,4 @@ public sealed record VssProviderOptions
 
     /// <summary>Writers to treat as ESE writers besides <see cref="EseWriters.All"/>; default none.</summary>
     public IReadOnlyCollection<Guid> ExtraEseWriterIds { get; init; } = [];
-
-    /// <summary>Receives the Backup Components Document (<c>SaveAsXML</c>, after <c>DoSnapshotSet</c>) that a VSS restore needs; default <see langword="null"/>: not kept.</summary>
-    public Action<string>? BackupComponentsDocument { get; init; }
 }

@@ -13,7 +13,9 @@ internal sealed class VssSnapshotSession : ISnapshotSession
     private readonly VssBackupComponents _vss;
     private readonly VssProviderOptions _options;
     private readonly HashSet<Guid> _writers = [];
+    private readonly List<Guid> _selectedWriters = [];
     private readonly Dictionary<string, Guid> _snapshots = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<Guid, VssWriterMetadata> _writerMetadata = [];
 
     public VssSnapshotSession(VssBackupComponents vss, VssProviderOptions options)
     {
@@ -25,12 +27,22 @@ internal sealed class VssSnapshotSession : ISnapshotSession
         Run(() => _vss.InitializeForBackup(VssBackupTypes.Of(kind)), cancellationToken);
 
     public async ValueTask<IReadOnlyList<SnapshotComponent>> GatherComponentsAsync(CancellationToken cancellationToken) =>
-        await Task.Run(() => EseWriterMapping.Map(_vss.GatherWriterMetadata(cancellationToken), _options.ExtraEseWriterIds), cancellationToken).ConfigureAwait(false);
+        await Task.Run(() =>
+        {
+            var writers = _vss.GatherWriterMetadata(cancellationToken);
+            foreach (var writer in writers)
+            {
+                _writerMetadata[writer.InstanceId] = writer;
+            }
+
+            return EseWriterMapping.Map(writers.SelectMany(w => w.Components), _options.ExtraEseWriterIds);
+        }, cancellationToken).ConfigureAwait(false);
 
     public ValueTask AddComponentAsync(SnapshotComponent component, CancellationToken cancellationToken) => Run(() =>
     {
         _vss.AddComponent(component);
         _writers.Add(component.WriterId);
+        _selectedWriters.Add(component.InstanceId);
     }, cancellationToken);
 
     public string VolumeOf(string path)
@@ -60,11 +72,27 @@ internal sealed class VssSnapshotSession : ISnapshotSession
     {
         _vss.Run(SnapshotStep.DoSnapshotSet, "DoSnapshotSet", cancellationToken);
         _vss.CheckWriterStatus(SnapshotStep.DoSnapshotSet, _writers, cancellationToken);
-        if (_options.BackupComponentsDocument is { } keep)
-        {
-            keep(_vss.SaveAsXml());
-        }
     }, cancellationToken);
+
+    /// <summary>
+    /// The Backup Components Document (SaveAsXML now, after DoSnapshotSet: writers complete it in PostSnapshot) as
+    /// <c>backup-components.xml</c>, and the metadata document of each selected component's writer as
+    /// <c>writer-&lt;instance id&gt;.xml</c>; UTF-16LE with a byte order mark, the characters of the BSTR unchanged.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<SnapshotDocument>> SaveDocumentsAsync(CancellationToken cancellationToken) =>
+        await Task.Run<IReadOnlyList<SnapshotDocument>>(() =>
+        {
+            var documents = new List<SnapshotDocument> { new("backup-components.xml", "vss:IVssBackupComponents::SaveAsXML", Utf16(_vss.SaveAsXml())) };
+            foreach (var instance in _selectedWriters.Distinct())
+            {
+                if (_writerMetadata.TryGetValue(instance, out var writer))
+                {
+                    documents.Add(new($"writer-{instance:D}.xml", $"vss:IVssExamineWriterMetadata::SaveAsXML {writer.WriterName} {writer.WriterId:D}", Utf16(writer.MetadataXml)));
+                }
+            }
+
+            return documents;
+        }, cancellationToken).ConfigureAwait(false);
 
     public async ValueTask<string> GetSnapshotRootAsync(string volume, CancellationToken cancellationToken)
     {
@@ -92,6 +120,8 @@ internal sealed class VssSnapshotSession : ISnapshotSession
         _vss.Dispose();
         return ValueTask.CompletedTask;
     }
+
+    private static byte[] Utf16(string xml) => [.. System.Text.Encoding.Unicode.GetPreamble(), .. System.Text.Encoding.Unicode.GetBytes(xml)];
 
     private static async ValueTask Run(Action action, CancellationToken cancellationToken) =>
         await Task.Run(action, cancellationToken).ConfigureAwait(false);

@@ -20,4 +20,5 @@ public sealed record VssFileDescription(SnapshotFileRole Role, string Path, stri
 /// <param name="Name">The component name.</param>
 /// <param name="Selectable">Whether the component is selectable (non-selectable components must be added whenever the writer is included).</param>
 /// <param name="Files">Its file descriptions.</param>
-public sealed record VssWriterComponent(Guid WriterId, Guid InstanceId, string WriterName, int ComponentType, string LogicalPath, string Name, bool Selectable, IReadOnlyList<VssFileDescription> Files);
+/// <param name="Excludes">The files its writer excludes from every backup (<c>IVssExamineWriterMetadata::GetExcludeFile</c>; role <see cref="SnapshotFileRole.Other"/>), or <see langword="null"/>: none.</param>
+public sealed record VssWriterComponent(Guid WriterId, Guid InstanceId, string WriterName, int ComponentType, string LogicalPath, string Name, bool Selectable, IReadOnlyList<VssFileDescription> Files, IReadOnlyList<VssFileDescription>? Excludes = null);

@@ -200,4 +200,32 @@ public sealed class ChainRuleTests
         Assert.That(provider.OpenSessions, Is.Zero);
         Assert.That(Directory.EnumerateFileSystemEntries(_destination, "*", SearchOption.AllDirectories).Order(), Is.EqualTo(before));
     }
+
+    [Test]
+    public async Task A_restore_of_a_snapshot_chain_writes_every_sets_writer_documents_and_lists_them_in_restore_json()
+    {
+        var provider = Provider();
+        await Coordinator(provider, new SnapshotBackupOptions { SetId = "01-full" }).RunAsync(new SnapshotRequest { Kind = BackupKind.Full }, new DirectorySink(_destination), CancellationToken.None);
+        var logs = Path.Combine(_scratch.Path, "live", "logs");
+        File.Move(Path.Combine(logs, "edb.log"), Path.Combine(logs, "edb00005.log"));
+        ToyEseFormat.WriteLog(Path.Combine(logs, "edb.log"), "AAAA", 6);
+        await Coordinator(provider, new SnapshotBackupOptions { SetId = "02-inc" }).RunAsync(new SnapshotRequest { Kind = BackupKind.Incremental }, new DirectorySink(_destination), CancellationToken.None);
+        var target = Path.Combine(_scratch.Path, "restored");
+
+        var plan = await ChainRestore.RestoreAsync(_destination, target, null, CancellationToken.None);
+
+        var writer = "writer-11111111-2222-3333-4444-555555555555.xml";
+        var expected = new[]
+        {
+            Path.Combine(target, "documents", "backup-components.xml"),
+            Path.Combine(target, "documents", writer),
+            Path.Combine(target, "documents", "02-inc", "backup-components.xml"),
+            Path.Combine(target, "documents", "02-inc", writer),
+        };
+        Assert.That(plan.Documents, Is.EquivalentTo(expected));
+        Assert.That(expected.Select(File.Exists), Has.All.True);
+        Assert.That(File.ReadAllText(expected[0]), Does.Contain("backupType=\"full\""));
+        Assert.That(File.ReadAllText(expected[2]), Does.Contain("backupType=\"incremental\""), "each set's own Backup Components Document");
+        Assert.That(File.ReadAllText(Path.Combine(target, RestorePlan.FileName)), Does.Contain("\"documents\""));
+    }
 }

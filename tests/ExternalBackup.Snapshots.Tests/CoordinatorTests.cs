@@ -22,14 +22,14 @@ public sealed class CoordinatorTests
     [
         SnapshotStep.OpenSession, SnapshotStep.Initialize, SnapshotStep.GatherWriterMetadata, SnapshotStep.AddComponents,
         SnapshotStep.StartSnapshotSet, SnapshotStep.AddToSnapshotSet, SnapshotStep.PrepareForBackup, SnapshotStep.DoSnapshotSet,
-        SnapshotStep.GetSnapshotPaths, SnapshotStep.SetBackupSucceeded, SnapshotStep.BackupComplete,
+        SnapshotStep.SaveDocuments, SnapshotStep.GetSnapshotPaths, SnapshotStep.SetBackupSucceeded, SnapshotStep.BackupComplete,
     ];
 
     /// <summary>Steps after which the snapshot set has been started, so a failure there must be followed by AbortBackup.</summary>
     private static readonly SnapshotStep[] StepsNeedingAbort =
     [
         SnapshotStep.AddToSnapshotSet, SnapshotStep.PrepareForBackup, SnapshotStep.DoSnapshotSet,
-        SnapshotStep.GetSnapshotPaths, SnapshotStep.SetBackupSucceeded, SnapshotStep.BackupComplete,
+        SnapshotStep.SaveDocuments, SnapshotStep.GetSnapshotPaths, SnapshotStep.SetBackupSucceeded, SnapshotStep.BackupComplete,
     ];
 
     [SetUp]
@@ -103,7 +103,7 @@ public sealed class CoordinatorTests
         Assert.That(ProviderLog(), Is.EqualTo(new[]
         {
             "OpenSession", "Initialize", "GatherWriterMetadata", "AddComponents", "StartSnapshotSet", "AddToSnapshotSet",
-            "PrepareForBackup", "DoSnapshotSet", "GetSnapshotPaths", "begin", "copy", "commit", "SetBackupSucceeded",
+            "PrepareForBackup", "DoSnapshotSet", "SaveDocuments", "GetSnapshotPaths", "begin", "copy", "commit", "SetBackupSucceeded",
             "BackupComplete", "Release",
         }));
         Assert.Multiple(() =>
@@ -112,7 +112,10 @@ public sealed class CoordinatorTests
             Assert.That(result.Manifest.TruncatesLogs, Is.True);
             Assert.That(result.Manifest.Source, Is.EqualTo(ManifestSources.Snapshot));
             Assert.That(result.Manifest.Producer, Is.EqualTo("model"));
-            Assert.That(result.Manifest.Files.Select(f => f.Path), Is.EqualTo(new[] { "databases/store.edb", "logs/edb00005.log" }));
+            Assert.That(result.Manifest.Files.Select(f => f.Path), Is.EqualTo(new[]
+            {
+                "databases/store.edb", "logs/edb00005.log", "documents/backup-components.xml", $"documents/writer-{_component.InstanceId:D}.xml",
+            }));
             Assert.That(_sink.Committed, Is.SameAs(result.Manifest));
             Assert.That(_provider.Truncations, Is.EqualTo(new[] { $"{_component.Key}:full" }));
             Assert.That(_provider.Calls.Single(c => c.Step == SnapshotStep.SetBackupSucceeded).Detail, Does.EndWith("=True"));
@@ -126,8 +129,9 @@ public sealed class CoordinatorTests
     {
         await Run();
 
-        Assert.That(_sink.Completed, Has.Count.EqualTo(2));
-        Assert.That(_sink.Completed.Select(c => c.File.SourcePath), Has.All.StartsWith(_provider.SnapshotStorage));
+        var copied = _sink.Completed.Where(c => c.File.Kind != BackupFileKind.Other).ToList();
+        Assert.That(copied, Has.Count.EqualTo(2));
+        Assert.That(copied.Select(c => c.File.SourcePath), Has.All.StartsWith(_provider.SnapshotStorage));
     }
 
     [TestCase(BackupKind.Full, true)]
@@ -194,7 +198,7 @@ public sealed class CoordinatorTests
         var e = Assert.ThrowsAsync<BackupVerificationException>(() => Run());
 
         Assert.That(e!.Message, Does.Contain("page 7"));
-        Assert.That(ProviderLog().Skip(9), Is.EqualTo(new[] { "begin", "copy", "abort", "AbortBackup", "Release" }));
+        Assert.That(ProviderLog().Skip(10), Is.EqualTo(new[] { "begin", "copy", "abort", "AbortBackup", "Release" }));
         Assert.That(_sink.Committed, Is.Null);
         AssertAlwaysCleanedUp();
     }
@@ -219,7 +223,7 @@ public sealed class CoordinatorTests
 
         Assert.ThrowsAsync<IOException>(() => Run());
 
-        Assert.That(ProviderLog().Skip(9), Is.EqualTo(new[] { "begin", "copy", "commit-failed", "abort", "AbortBackup", "Release" }));
+        Assert.That(ProviderLog().Skip(10), Is.EqualTo(new[] { "begin", "copy", "commit-failed", "abort", "AbortBackup", "Release" }));
         Assert.That(_provider.Truncations, Is.Empty);
         AssertAlwaysCleanedUp();
     }
@@ -346,6 +350,54 @@ public sealed class CoordinatorTests
         Assert.That(_provider.Calls.Count(c => c.Step == SnapshotStep.AbortBackup), Is.EqualTo(1));
         Assert.That(_provider.Truncations, Is.Empty);
         AssertAlwaysCleanedUp();
+    }
+
+    [Test]
+    public async Task TheWritersDocumentsAreStoredUnderDocumentsAsKindOther()
+    {
+        var result = await Run();
+
+        var documents = result.Manifest.Files.Where(f => f.Kind == BackupFileKind.Other).ToList();
+        Assert.That(documents.Select(f => (f.Path, f.SourcePath)), Is.EqualTo(new[]
+        {
+            ("documents/backup-components.xml", "model:backup-components"),
+            ($"documents/writer-{_component.InstanceId:D}.xml", $"model:writer-metadata {_component.WriterName}"),
+        }));
+        Assert.That(result.Manifest.Counts!.Documents, Is.EqualTo(2));
+        var stored = System.Text.Encoding.UTF8.GetString(_sink.Files["documents/backup-components.xml"].ToArray());
+        Assert.That(stored, Does.Contain($"componentName=\"{_component.Name}\"").And.Contain("backupType=\"full\""));
+        Assert.That(System.Text.Encoding.UTF8.GetString(_sink.Files[documents[1].Path].ToArray()), Does.Contain(_component.WriterId.ToString()));
+    }
+
+    [Test]
+    public async Task AFileTheWriterExcludesIsNotCopiedAndTheManifestSaysWhichAndWhy()
+    {
+        // scratch.edb matches the component's *.edb; the writer's exclude list wins over it (VSS), and says so.
+        ToyEseFormat.WriteDatabase(Path.Combine(_live, "db", "scratch.edb"), Sig, pages: 2);
+        _component = _component with { Excludes = [new SnapshotFileSpec(SnapshotFileRole.Other, Path.Combine(_live, "db"), "scratch.*")] };
+        _provider = new SnapshotProviderModel(_scratch.Sub("snapshots2")).AddVolume(_live);
+        _provider.AddComponent(_component);
+
+        var result = await Run();
+
+        var excluded = result.Manifest.Excluded!.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Manifest.Files.Select(f => f.Path), Does.Contain("databases/store.edb").And.No.Contain("databases/scratch.edb"));
+            Assert.That(Path.GetFileName(excluded.SourcePath), Is.EqualTo("scratch.edb"));
+            Assert.That(excluded.SourcePath, Does.StartWith(_provider.SnapshotStorage), "named where it was left out: in the snapshot");
+            Assert.That(excluded.Reason, Is.EqualTo($"writer '{_component.WriterName}' excludes {Path.Combine(_live, "db")}{Path.DirectorySeparatorChar}scratch.*"));
+            Assert.That(result.Manifest.Counts!.Excluded, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task WithoutExcludesTheManifestHasNoExcludedList()
+    {
+        var result = await Run();
+
+        Assert.That(result.Manifest.Excluded, Is.Null);
+        Assert.That(result.Manifest.Counts!.Excluded, Is.Zero);
     }
 
     [Test]

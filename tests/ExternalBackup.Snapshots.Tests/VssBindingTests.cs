@@ -35,7 +35,7 @@ public sealed class VssBindingTests
         Assert.Multiple(() =>
         {
             Assert.That((VssSlots.Async.Cancel, VssSlots.Async.Wait, VssSlots.Async.QueryStatus), Is.EqualTo((3, 4, 5)));
-            Assert.That((VssSlots.ExamineWriterMetadata.GetIdentity, VssSlots.ExamineWriterMetadata.GetFileCounts, VssSlots.ExamineWriterMetadata.GetComponent), Is.EqualTo((3, 4, 7)));
+            Assert.That((VssSlots.ExamineWriterMetadata.GetIdentity, VssSlots.ExamineWriterMetadata.GetFileCounts, VssSlots.ExamineWriterMetadata.GetExcludeFile, VssSlots.ExamineWriterMetadata.GetComponent, VssSlots.ExamineWriterMetadata.SaveAsXml), Is.EqualTo((3, 4, 6, 7, 12)));
             Assert.That((VssSlots.WMComponent.GetComponentInfo, VssSlots.WMComponent.FreeComponentInfo, VssSlots.WMComponent.GetFile, VssSlots.WMComponent.GetDatabaseFile, VssSlots.WMComponent.GetDatabaseLogFile), Is.EqualTo((3, 4, 5, 6, 7)));
             Assert.That((VssSlots.WMFiledesc.GetPath, VssSlots.WMFiledesc.GetFilespec, VssSlots.WMFiledesc.GetRecursive, VssSlots.WMFiledesc.GetAlternateLocation, VssSlots.WMFiledesc.GetBackupTypeMask), Is.EqualTo((3, 4, 5, 6, 7)));
         });

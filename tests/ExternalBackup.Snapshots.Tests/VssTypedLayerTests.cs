@@ -1,3 +1,4 @@
+using System.Text;
 #pragma warning disable CA1416 // the typed layer is Windows-only; here it runs over fake vtables, which works on any OS
 using ExternalBackup.Interop.Vss;
 using ExternalBackup.Manifest;
@@ -30,12 +31,19 @@ public sealed class VssTypedLayerTests
         await _session.AddVolumeAsync("C:\\", ct);
         await _session.PrepareForBackupAsync(ct);
         await _session.DoSnapshotSetAsync(ct);
+        var documents = await _session.SaveDocumentsAsync(ct);
         var root = await _session.GetSnapshotRootAsync("C:\\", ct);
         await _session.SetBackupSucceededAsync(ntds, true, ct);
         await _session.BackupCompleteAsync(ct);
         await _session.DisposeAsync();
 
         Assert.That(root, Is.EqualTo(FakeVss.DeviceObject));
+        Assert.That(documents.Select(d => (d.Name, Encoding.Unicode.GetString(d.Content.Span[2..]))), Is.EqualTo(new[]
+        {
+            ("backup-components.xml", "<BACKUP_COMPONENTS/>"),
+            ($"writer-{FakeVss.Instance:D}.xml", "<WRITER_METADATA/>"),
+        }));
+        Assert.That(documents.Select(d => d.Content.Span[..2].ToArray()), Has.All.EqualTo(new byte[] { 0xFF, 0xFE }), "UTF-16LE with a byte order mark");
         Assert.That(ntds.Key, Is.EqualTo("NTDS:C:_Windows_NTDS\\ntds"));
         Assert.That(ntds.Files.Select(f => (f.Role, f.Folder, f.FileSpec)), Is.EqualTo(new[]
         {
@@ -47,12 +55,13 @@ public sealed class VssTypedLayerTests
         Assert.That(FakeVss.Log, Is.EqualTo(new[]
         {
             "InitializeForBackup(null)", "SetContext(0)", "SetBackupState(1,0,1,0)",
-            "GatherWriterMetadata", "Release(async)", "GetWriterMetadata(0)",
+            "GatherWriterMetadata", "Release(async)", "GetWriterMetadata(0)", "WriterMetadata.SaveAsXML",
             "Release(dbfile)", "Release(logfile)", "FreeComponentInfo", "Release(component)", "Release(metadata)",
             $"AddComponent({i},{w},1,C:_Windows_NTDS,ntds)",
             "StartSnapshotSet", $"AddToSnapshotSet(C:\\,{Guid.Empty})",
             "PrepareForBackup", "Release(async)", "GatherWriterStatus", "Release(async)", "FreeWriterStatus",
             "DoSnapshotSet", "Release(async)", "GatherWriterStatus", "Release(async)", "FreeWriterStatus",
+            "SaveAsXML",
             $"GetSnapshotProperties({FakeVss.SnapshotId})", "VssFreeSnapshotProperties",
             $"SetBackupSucceeded({i},{w},1,C:_Windows_NTDS,ntds,1)",
             "BackupComplete", "Release(async)", "GatherWriterStatus", "Release(async)", "FreeWriterStatus",

@@ -13,15 +13,20 @@ internal static unsafe class RawWriterMetadata
         return hr;
     }
 
-    public static int GetFileCounts(IntPtr self, out uint components)
+    public static int GetFileCounts(IntPtr self, out uint excludes, out uint components)
     {
-        uint includes, excludes, c;
-        var hr = ((delegate* unmanaged[Stdcall]<IntPtr, uint*, uint*, uint*, int>)Vtable.Slot(self, VssSlots.ExamineWriterMetadata.GetFileCounts))(self, &includes, &excludes, &c);
-        components = c;
+        uint includes, e, c;
+        var hr = ((delegate* unmanaged[Stdcall]<IntPtr, uint*, uint*, uint*, int>)Vtable.Slot(self, VssSlots.ExamineWriterMetadata.GetFileCounts))(self, &includes, &e, &c);
+        (excludes, components) = (e, c);
         return hr;
     }
 
+    public static int GetExcludeFile(IntPtr self, uint index, out IntPtr filedesc) => GetIndexed(self, VssSlots.ExamineWriterMetadata.GetExcludeFile, index, out filedesc);
+
     public static int GetComponent(IntPtr self, uint index, out IntPtr component) => GetIndexed(self, VssSlots.ExamineWriterMetadata.GetComponent, index, out component);
+
+    /// <summary>IVssExamineWriterMetadata::SaveAsXML (the caller frees the BSTR).</summary>
+    public static int SaveAsXml(IntPtr self, out IntPtr bstrXml) => GetString(self, VssSlots.ExamineWriterMetadata.SaveAsXml, out bstrXml);
 
     public static int GetComponentInfo(IntPtr component, out VssComponentInfo* info)
     {

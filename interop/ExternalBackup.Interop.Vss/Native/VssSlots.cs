@@ -84,8 +84,12 @@ public static class VssSlots
         public const int GetIdentity = 3;
         /// <summary>GetFileCounts(UINT* includes, UINT* excludes, UINT* components).</summary>
         public const int GetFileCounts = 4;
+        /// <summary>GetExcludeFile(UINT, IVssWMFiledesc**).</summary>
+        public const int GetExcludeFile = 6;
         /// <summary>GetComponent(UINT, IVssWMComponent**).</summary>
         public const int GetComponent = 7;
+        /// <summary>SaveAsXML(BSTR*): the writer metadata document a restore needs.</summary>
+        public const int SaveAsXml = 12;
     }
 
     /// <summary>IVssWMComponent slots (a C++ interface without IID: called only through the vtable).</summary>

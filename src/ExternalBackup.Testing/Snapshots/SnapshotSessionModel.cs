@@ -1,3 +1,5 @@
+using System.Security;
+using System.Text;
 using ExternalBackup.Manifest;
 using ExternalBackup.Snapshots;
 
@@ -115,6 +117,24 @@ internal sealed class SnapshotSessionModel : ISnapshotSession
 
         _state = State.Created;
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The model's documents: a backup components document naming the added components, and one metadata document per writer of an added component (UTF-8 XML).</summary>
+    public ValueTask<IReadOnlyList<SnapshotDocument>> SaveDocumentsAsync(CancellationToken cancellationToken)
+    {
+        Enter(SnapshotStep.SaveDocuments, "", cancellationToken, State.Created);
+        var components = string.Concat(_added.Select(c => $"<COMPONENT writerId=\"{c.WriterId}\" instanceId=\"{c.InstanceId}\" logicalPath=\"{SecurityElement.Escape(c.LogicalPath)}\" componentName=\"{SecurityElement.Escape(c.Name)}\"/>"));
+        var documents = new List<SnapshotDocument>
+        {
+            new("backup-components.xml", "model:backup-components", Encoding.UTF8.GetBytes($"<BACKUP_COMPONENTS backupType=\"{_kind.Name()}\">{components}</BACKUP_COMPONENTS>")),
+        };
+        foreach (var writer in _added.GroupBy(c => c.InstanceId))
+        {
+            var first = writer.First();
+            documents.Add(new($"writer-{first.InstanceId:D}.xml", $"model:writer-metadata {first.WriterName}", Encoding.UTF8.GetBytes($"<WRITER_METADATA writerId=\"{first.WriterId}\" instanceId=\"{first.InstanceId}\" friendlyName=\"{SecurityElement.Escape(first.WriterName)}\"/>")));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<SnapshotDocument>>(documents);
     }
 
     public ValueTask<string> GetSnapshotRootAsync(string volume, CancellationToken cancellationToken)

@@ -67,7 +67,16 @@ public sealed record BackupManifest
 
     /// <summary>Single-bit errors corrected in the copy (format 2): the stored page or log segment is the corrected one.</summary>
     public IReadOnlyList<EccCorrection> EccCorrections { get; init; } = [];
+
+    /// <summary>Files the source left out by rule (a VSS writer's exclude files), each with the rule; <see langword="null"/> (not written) when none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ManifestExclusion>? Excluded { get; init; }
 }
+
+/// <summary>A file left out of a set by rule, never silently.</summary>
+/// <param name="SourcePath">The file as the source saw it (inside the snapshot).</param>
+/// <param name="Reason">The rule that left it out (e.g. <c>writer 'NTDS' excludes C:\Windows\NTDS\*.tmp</c>).</param>
+public sealed record ManifestExclusion(string SourcePath, string Reason);
 
 /// <summary>What a set holds, counted by the writer from the files it stored.</summary>
 /// <param name="Databases">Files of kind database.</param>
@@ -77,6 +86,10 @@ public sealed record BackupManifest
 /// <param name="Bytes">Bytes of every file together.</param>
 public sealed record SetCounts(int Databases, int Logs, int Checkpoints, int Documents, long Bytes)
 {
+    /// <summary>Files left out by rule (<see cref="BackupManifest.Excluded"/>); 0 (not written) when none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Excluded { get; init; }
+
     /// <summary>Counts <paramref name="files"/>.</summary>
     public static SetCounts Of(IReadOnlyCollection<ManifestFile> files)
     {

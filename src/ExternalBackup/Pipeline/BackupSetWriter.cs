@@ -109,8 +109,9 @@ internal sealed class BackupSetWriter(IBackupSource source, IBackupSink sink, Ba
                 Identity = _identity.Identity(source.Instance),
                 Files = files,
                 Databases = databases,
-                Counts = SetCounts.Of(files),
+                Counts = SetCounts.Of(files) with { Excluded = logs.Excluded?.Count ?? 0 },
                 EccCorrections = corrections,
+                Excluded = logs.Excluded is { Count: > 0 } excluded ? excluded : null,
             };
             await sink.CommitAsync(manifest, cancellationToken).ConfigureAwait(false);
             committed = true;

@@ -197,6 +197,9 @@ public static class ChainRestore
         work.AddRange(chain.Full.Files.Where(f => f.Kind == BackupFileKind.Database).Select(f => (full, f, RestoreLayout.TargetPath(f))));
         work.AddRange(chain.Logs.Select(l => (stored[l.Set], l.File, RestoreLayout.TargetPath(l.File))));
         work.AddRange(chain.Full.Files.Where(f => f.Kind is BackupFileKind.Checkpoint or BackupFileKind.Other).Select(f => (full, f, RestoreLayout.TargetPath(f))));
+        // A later set's documents (its own Backup Components Document) go below documents/<set id>/.
+        work.AddRange(chain.Sets.Where(m => !ReferenceEquals(m, chain.Full)).SelectMany(m => m.Files.Where(f => f.Kind == BackupFileKind.Other)
+            .Select(f => (stored[m], f, $"{RestoreLayout.DocumentFolder}/{m.SetId}/{RestoreLayout.TargetPath(f)[(RestoreLayout.DocumentFolder.Length + 1)..]}"))));
         var collision = work.GroupBy(w => w.Path, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (collision is not null)
         {
@@ -317,6 +320,7 @@ public static class ChainRestore
             CheckpointFolder = only?.CheckpointFolder,
             Databases = [.. databases.Select(d => d.Restored)],
             LogStreams = streams,
+            Documents = [.. work.Where(w => w.File.Kind == BackupFileKind.Other).Select(w => Local(w.Path))],
         };
     }
 

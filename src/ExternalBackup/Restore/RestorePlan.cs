@@ -49,6 +49,13 @@ public sealed record RestorePlan
 
     /// <summary>Each log stream with its databases: one <c>JetExternalRestore2</c> call each (one entry per component).</summary>
     public IReadOnlyList<RestoredLogStream> LogStreams { get; init; } = [];
+
+    /// <summary>
+    /// The restored writer documents (a snapshot set's Backup Components Document and writer metadata, which a VSS
+    /// restore passes to <c>InitializeForRestore</c>): the full set's under <c>documents/</c>, each later set's under
+    /// <c>documents/&lt;set id&gt;/</c>; empty when the sets hold none.
+    /// </summary>
+    public IReadOnlyList<string> Documents { get; init; } = [];
 }
 
 /// <summary>A restored database.</summary>

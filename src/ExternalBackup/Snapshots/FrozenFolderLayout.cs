@@ -16,6 +16,9 @@ public sealed record FrozenFolderLayout(IReadOnlyList<string> DatabaseFolders, I
     /// </summary>
     public string? InstanceName { get; init; }
 
+    /// <summary>Files left out before anything is identified (a writer's exclude files); each one left out is listed in the plan's <see cref="FrozenSetPlan.Excluded"/> and the manifest. Default none.</summary>
+    public IReadOnlyList<FrozenExclusion> Excludes { get; init; } = [];
+
     /// <summary>Whether sub-folders of <see cref="DatabaseFolders"/> are searched; default <see langword="true"/>.</summary>
     public bool RecurseDatabaseFolders { get; init; } = true;
 

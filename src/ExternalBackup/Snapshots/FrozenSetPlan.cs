@@ -8,4 +8,5 @@ namespace ExternalBackup.Snapshots;
 /// <param name="LogBaseName">The log base name, or <see langword="null"/> when there are no logs nor checkpoint.</param>
 /// <param name="LogSignature">The log stream's signature, or <see langword="null"/>.</param>
 /// <param name="Skipped">Files left out, with why (not ESE, reserve logs, flush maps, temporary databases).</param>
-public sealed record FrozenSetPlan(IReadOnlyList<FrozenPlannedFile> Files, LogGenerationRange? LogGenerations, string? LogBaseName, string? LogSignature, IReadOnlyList<string> Skipped);
+/// <param name="Excluded">Files an exclusion rule of the layout left out (<see cref="FrozenFolderLayout.Excludes"/>), each with its rule; the manifest lists them.</param>
+public sealed record FrozenSetPlan(IReadOnlyList<FrozenPlannedFile> Files, LogGenerationRange? LogGenerations, string? LogBaseName, string? LogSignature, IReadOnlyList<string> Skipped, IReadOnlyList<ManifestExclusion>? Excluded = null);

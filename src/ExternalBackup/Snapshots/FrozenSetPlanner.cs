@@ -54,6 +54,7 @@ public sealed class FrozenSetPlanner
         var logs = new List<(FrozenFileHeader Header, string Root, long Length)>();
         var checkpoints = new List<(FrozenFileHeader Header, string Root, long Length)>();
         var unidentified = new List<string>();
+        var excluded = new List<ManifestExclusion>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
 
         foreach (var (folder, recursive) in layout.DatabaseFolders.Select(f => (f, layout.RecurseDatabaseFolders)).Concat(layout.LogFolders.Select(f => (f, false))))
@@ -67,6 +68,13 @@ public sealed class FrozenSetPlanner
             {
                 if (!seen.Add(Path.GetFullPath(path)))
                 {
+                    continue;
+                }
+
+                // A writer's exclude list wins over its include specifications (VSS), and what it leaves out is listed.
+                if (layout.Excludes.FirstOrDefault(e => e.Matches(path)) is { } exclusion)
+                {
+                    excluded.Add(new ManifestExclusion(path, exclusion.Rule));
                     continue;
                 }
 
@@ -240,7 +248,7 @@ public sealed class FrozenSetPlanner
             throw new FrozenSetException(duplicate.Last().Header.Path, $"two files would be stored as '{duplicate.Key}'");
         }
 
-        return new FrozenSetPlan(files, range, checkpoint.Header is not null || byGeneration.Count > 0 ? baseName : null, reference, skipped);
+        return new FrozenSetPlan(files, range, checkpoint.Header is not null || byGeneration.Count > 0 ? baseName : null, reference, skipped, excluded);
     }
 
     private static FrozenSetException Missing(long generation, long low, long high, List<(FrozenFileHeader Header, string Root, long Length)> dirty, FrozenFileHeader? checkpoint, string? baseName, string logFolder)

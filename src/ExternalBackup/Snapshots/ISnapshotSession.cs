@@ -35,6 +35,13 @@ public interface ISnapshotSession : IAsyncDisposable
     /// <summary>Creates the snapshots and checks the writers' state (VSS: <c>DoSnapshotSet</c>, <c>GatherWriterStatus</c>).</summary>
     ValueTask DoSnapshotSetAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The documents a restore needs, read once the snapshots exist (VSS: the Backup Components Document from
+    /// <c>SaveAsXML</c>, which writers complete in PostSnapshot, and the metadata document of each selected
+    /// component's writer); the set stores them under <c>documents/</c>.
+    /// </summary>
+    ValueTask<IReadOnlyList<SnapshotDocument>> SaveDocumentsAsync(CancellationToken cancellationToken);
+
     /// <summary>Where the snapshot of <paramref name="volume"/> can be read (VSS: the snapshot's device object).</summary>
     ValueTask<string> GetSnapshotRootAsync(string volume, CancellationToken cancellationToken);
 

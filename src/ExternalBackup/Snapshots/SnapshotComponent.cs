@@ -28,6 +28,13 @@ public sealed record SnapshotComponent
     /// <summary>The component's file specifications.</summary>
     public required IReadOnlyList<SnapshotFileSpec> Files { get; init; }
 
+    /// <summary>
+    /// Files the component's writer excludes from every backup (VSS: <c>IVssExamineWriterMetadata::GetExcludeFile</c>),
+    /// on the live volume; default none. An exclude wins over the component's own specifications: a file it matches is
+    /// not copied, and the manifest lists it under <c>excluded</c> with the rule.
+    /// </summary>
+    public IReadOnlyList<SnapshotFileSpec> Excludes { get; init; } = [];
+
     /// <summary>A stable key naming the component in messages and results: <c>writer:logicalPath\name</c>.</summary>
     public string Key => LogicalPath.Length == 0 ? $"{WriterName}:{Name}" : $"{WriterName}:{LogicalPath}\\{Name}";
 

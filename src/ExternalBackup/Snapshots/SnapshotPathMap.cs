@@ -15,19 +15,26 @@ public sealed class SnapshotPathMap
     }
 
     /// <summary>The path of <paramref name="livePath"/> inside the snapshot; throws naming the path when no snapshotted volume holds it.</summary>
-    public string Map(string livePath)
+    public string Map(string livePath) =>
+        TryMap(livePath, out var path) ? path : throw new InvalidOperationException($"'{livePath}' is on no volume of the snapshot set");
+
+    /// <summary>The path of <paramref name="livePath"/> inside the snapshot, or <see langword="false"/> when no snapshotted volume holds it.</summary>
+    public bool TryMap(string livePath, out string path)
     {
+        ArgumentNullException.ThrowIfNull(livePath);
         var probe = WithSeparator(livePath);
         foreach (var (volume, root) in _roots)
         {
             if (probe.StartsWith(volume, StringComparison.OrdinalIgnoreCase))
             {
                 var rest = livePath.Length > volume.Length ? livePath[volume.Length..] : "";
-                return rest.Length == 0 ? root.TrimEnd('\\', '/') : root + rest;
+                path = rest.Length == 0 ? root.TrimEnd('\\', '/') : root + rest;
+                return true;
             }
         }
 
-        throw new InvalidOperationException($"'{livePath}' is on no volume of the snapshot set");
+        path = "";
+        return false;
     }
 
     private static string WithSeparator(string path) =>

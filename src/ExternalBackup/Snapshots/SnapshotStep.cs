@@ -22,6 +22,8 @@ public enum SnapshotStep
     PrepareForBackup,
     /// <summary>Creating the snapshots (VSS: <c>DoSnapshotSet</c> and the writer status check).</summary>
     DoSnapshotSet,
+    /// <summary>Saving the documents a restore needs (VSS: <c>SaveAsXML</c> of the backup components; the writers' metadata documents were read with their metadata).</summary>
+    SaveDocuments,
     /// <summary>Finding where a volume's snapshot is readable (VSS: <c>GetSnapshotProperties</c>).</summary>
     GetSnapshotPaths,
     /// <summary>Copying and verifying the files into the sink (not a provider call).</summary>

@@ -72,6 +72,7 @@ internal static unsafe class FakeVss
             VssSlots.ExamineWriterMetadata.GetIdentity => (IntPtr)(delegate* unmanaged<IntPtr, Guid*, Guid*, IntPtr*, int*, int*, int>)&GetIdentity,
             VssSlots.ExamineWriterMetadata.GetFileCounts => (IntPtr)(delegate* unmanaged<IntPtr, uint*, uint*, uint*, int>)&GetFileCounts,
             VssSlots.ExamineWriterMetadata.GetComponent => (IntPtr)(delegate* unmanaged<IntPtr, uint, IntPtr*, int>)&GetComponent,
+            VssSlots.ExamineWriterMetadata.SaveAsXml => (IntPtr)(delegate* unmanaged<IntPtr, IntPtr*, int>)&WriterSaveAsXml,
             _ => IntPtr.Zero,
         });
         _component = Make("component", 9, slot => slot switch
@@ -315,6 +316,14 @@ internal static unsafe class FakeVss
         *includes = 0;
         *excludes = 0;
         *components = 1;
+        return 0;
+    }
+
+    [UnmanagedCallersOnly]
+    private static int WriterSaveAsXml(IntPtr self, IntPtr* xml)
+    {
+        Log.Add("WriterMetadata.SaveAsXML");
+        *xml = Marshal.StringToBSTR("<WRITER_METADATA/>");
         return 0;
     }
 

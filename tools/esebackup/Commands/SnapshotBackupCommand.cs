@@ -136,5 +136,9 @@ public static class SnapshotBackupCommand
         var logs = m.LogGenerations is { } g ? $"logs {g.Low}..{g.High}" : "no logs";
         var c = m.Counts ?? SetCounts.Of(m.Files.ToList());
         console.Out.WriteLine($"{m.SetId}: verified {m.Kind.Name()} backup of {m.Instance} from {m.Source}{(m.Producer is null ? string.Empty : $":{m.Producer}")}, {c.Databases} databases, {c.Logs} logs, {m.Files.Count} files, {c.Bytes} bytes, {logs}{(m.TruncatesLogs ? ", writers told to truncate" : ", nothing truncated")}{BackupCommand.Corrections(m)}");
+        foreach (var excluded in m.Excluded ?? [])
+        {
+            console.Out.WriteLine($"{m.SetId}: excluded {excluded.SourcePath}: {excluded.Reason}");
+        }
     }
 }

@@ -49,7 +49,8 @@ internal sealed class FrozenSource(FrozenFolderSource folder, Func<IReadOnlyList
         return ValueTask.FromResult(new SourceLogs(
             files,
             _plans.Count == 1 ? _plans[0].LogGenerations : null,
-            baseNames.Count == 1 ? baseNames[0] : null));
+            baseNames.Count == 1 ? baseNames[0] : null,
+            _plans.SelectMany(p => p.Excluded ?? []).ToList()));
     }
 
     /// <inheritdoc />

@@ -1,5 +1,6 @@
 using ExternalBackup.Pipeline;
 using ExternalBackup.Manifest;
+using ExternalBackup.Sinks;
 using ExternalBackup.Snapshots;
 using ExternalBackup.Sources.Frozen;
 using Microsoft.Extensions.Logging;
@@ -9,7 +10,8 @@ namespace ExternalBackup.Sources.Snapshot;
 /// <summary>
 /// A snapshot a provider creates for this backup, as a source: its begin is the requestor's sequence up to
 /// <c>DoSnapshotSet</c> (the writers' components selected, their volumes snapshotted, their files mapped into the
-/// snapshot), its files are the components' frozen files (<see cref="FrozenSource"/>), its after-commit step tells the
+/// snapshot, the documents a restore needs saved), its files are the components' frozen files
+/// (<see cref="FrozenSource"/>, without what the writers exclude) and the documents (under <c>documents/</c>), its after-commit step tells the
 /// writers the backup succeeded (<c>SetBackupSucceeded</c>, <c>BackupComplete</c>: full and incremental writers
 /// truncate here), its abort is <c>AbortBackup</c>. The session is released by <see cref="DisposeAsync"/>.
 /// </summary>
@@ -20,6 +22,7 @@ internal sealed class SnapshotSource(ISnapshotProvider provider, SnapshotRequest
     private List<SnapshotComponent> _selected = [];
     private IReadOnlyList<FrozenFolderLayout> _layouts = [];
     private FrozenSource? _files;
+    private Dictionary<string, SnapshotDocument> _documents = [];
     private bool _setStarted;
     private bool _completed;
 
@@ -63,13 +66,18 @@ internal sealed class SnapshotSource(ISnapshotProvider provider, SnapshotRequest
 
         await _session.PrepareForBackupAsync(cancellationToken).ConfigureAwait(false);
         await _session.DoSnapshotSetAsync(cancellationToken).ConfigureAwait(false);
+        _documents = DocumentsBySetPath(await _session.SaveDocumentsAsync(cancellationToken).ConfigureAwait(false));
         var map = new SnapshotPathMap();
         foreach (var volume in volumes)
         {
             map.Add(volume, await _session.GetSnapshotRootAsync(volume, cancellationToken).ConfigureAwait(false));
         }
 
-        var content = _selected.Select(c => new SnapshotComponentContent(c, c.Files.Select(f => f with { Folder = map.Map(f.SourceFolder), AlternateLocation = null }).ToList())).ToList();
+        var content = _selected.Select(c => new SnapshotComponentContent(
+            c,
+            c.Files.Select(f => f with { Folder = map.Map(f.SourceFolder), AlternateLocation = null }).ToList(),
+            // An exclude on a volume outside the set excludes nothing of it.
+            c.Excludes.Where(f => map.TryMap(f.Folder, out _)).Select(f => FrozenExclusion.OfWriter(c, f, map.Map(f.Folder))).ToList())).ToList();
         _layouts = FrozenFolderSource.Layouts(content);
         cancellationToken.ThrowIfCancellationRequested();
         _files = new FrozenSource(folder, () => _layouts, () => Instance);
@@ -80,10 +88,19 @@ internal sealed class SnapshotSource(ISnapshotProvider provider, SnapshotRequest
     public ValueTask<IReadOnlyList<SourceFile>> ListDatabasesAsync(CancellationToken cancellationToken) => Files.ListDatabasesAsync(cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<SourceLogs> ListLogsAsync(CancellationToken cancellationToken) => Files.ListLogsAsync(cancellationToken);
+    public async ValueTask<SourceLogs> ListLogsAsync(CancellationToken cancellationToken)
+    {
+        // The logs and checkpoint, then the documents a restore needs (kind other, under documents/).
+        var logs = await Files.ListLogsAsync(cancellationToken).ConfigureAwait(false);
+        var documents = _documents.Select(d => new SourceFile(d.Key, BackupFileKind.Other, d.Value.Origin));
+        return logs with { Files = logs.Files.Concat(documents).ToList() };
+    }
 
     /// <inheritdoc />
-    public ISourceFileReader Open(SourceFile file) => Files.Open(file);
+    public ISourceFileReader Open(SourceFile file) =>
+        file.Kind == BackupFileKind.Other && _documents.TryGetValue(file.SetPath, out var document)
+            ? new DocumentReader(file.SetPath, document.Content)
+            : Files.Open(file);
 
     /// <inheritdoc />
     public async ValueTask<AfterCommit> AfterCommitAsync(BackupManifest manifest, CancellationToken cancellationToken)
@@ -120,6 +137,22 @@ internal sealed class SnapshotSource(ISnapshotProvider provider, SnapshotRequest
     }
 
     private FrozenSource Files => _files ?? throw new InvalidOperationException("the snapshot source has not begun");
+
+    private static Dictionary<string, SnapshotDocument> DocumentsBySetPath(IReadOnlyList<SnapshotDocument> documents)
+    {
+        var result = new Dictionary<string, SnapshotDocument>(StringComparer.OrdinalIgnoreCase);
+        foreach (var document in documents)
+        {
+            var path = $"{SetLayout.DocumentFolder}/{document.Name}";
+            var reason = SetPath.Check(path) ?? (result.TryAdd(path, document) ? null : "a second document of that name");
+            if (reason is not null)
+            {
+                throw new SnapshotException(SnapshotStep.SaveDocuments, $"the provider offered a document '{document.Name}' that cannot be stored as {path} ({reason})");
+            }
+        }
+
+        return result;
+    }
 
     private static List<SnapshotComponent> Select(IReadOnlyList<SnapshotComponent> offered, SnapshotRequest request)
     {
