@@ -50,7 +50,9 @@ public sealed class EseFileVerifier
         foreach (var (path, isExplicit) in targets.DistinctBy(t => t.Path))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var r = await VerifyFileAsync(path, isExplicit, cancellationToken).ConfigureAwait(false);
+            var r = _options.RefuseBeforeOpening(path) is { } refused
+                ? new FileVerification { Path = path, Kind = EseFileKind.Other, Problems = [new VerificationProblem(path, refused)], Length = 0 }
+                : await VerifyFileAsync(path, isExplicit, cancellationToken).ConfigureAwait(false);
             results.Add(r);
             progress?.Report(r);
         }
@@ -69,6 +71,9 @@ public sealed class EseFileVerifier
         var setOnly = set.Where(p => !results.Any(f => string.Equals(f.Path, p.Path, StringComparison.Ordinal))).ToList();
         return new VerificationReport(withSet, setOnly);
     }
+
+    /// <summary>The default of <see cref="EseFileVerifierOptions.RefuseBeforeOpening"/>: refuses a symbolic link (not followed), reads anything else.</summary>
+    public static string? RefuseLinks(string path) => new FileInfo(path).LinkTarget is not null ? "a symbolic link: not followed" : null;
 
     /// <summary>Verifies one file.</summary>
     /// <param name="path">The file.</param>

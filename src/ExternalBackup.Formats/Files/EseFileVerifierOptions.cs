@@ -11,4 +11,13 @@ public sealed record EseFileVerifierOptions
 
     /// <summary>Run the set checks (log sequence, signatures, logs a dirty database needs). Default true.</summary>
     public bool CheckSets { get; init; } = true;
+
+    /// <summary>
+    /// Asked for every file before it is opened: why it must not be read (a link, a FIFO, a device, a socket; opening a
+    /// FIFO waits for a writer forever, reading a device may never end), or <see langword="null"/> to read it. A refused
+    /// file is reported as a problem naming it and the cause, and never opened. Default
+    /// <see cref="EseFileVerifier.RefuseLinks"/>: links only, the one kind the portable file API tells apart; the
+    /// command line passes <c>ExternalBackup.Platform.LocalFileCheck.WhyNotRead</c>, which sees every kind.
+    /// </summary>
+    public Func<string, string?> RefuseBeforeOpening { get; init; } = EseFileVerifier.RefuseLinks;
 }

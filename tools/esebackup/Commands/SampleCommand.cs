@@ -88,7 +88,7 @@ public static class SampleCommand
         var plan = await ChainRestore.RestoreAsync(backups, restored, null, cancellationToken).ConfigureAwait(false);
         console.Out.WriteLine($"restored {string.Join(" + ", plan.Sets)} into {restored}: {plan.Databases.Count} databases, logs {plan.GenLow}..{plan.GenHigh}");
 
-        var report = await new EseFileVerifier().VerifyAsync([Path.Combine(restored, SetLayout.DatabaseFolder), Path.Combine(restored, SetLayout.LogFolder)], null, cancellationToken).ConfigureAwait(false);
+        var report = await new EseFileVerifier(new EseFileVerifierOptions { RefuseBeforeOpening = Platform.LocalFileCheck.WhyNotRead }).VerifyAsync([Path.Combine(restored, SetLayout.DatabaseFolder), Path.Combine(restored, SetLayout.LogFolder)], null, cancellationToken).ConfigureAwait(false);
         foreach (var problem in report.AllProblems.Where(p => !p.IsWarning))
         {
             console.Error.WriteLine(problem);

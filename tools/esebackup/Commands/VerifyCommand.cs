@@ -52,7 +52,7 @@ public static class VerifyCommand
         ArgumentNullException.ThrowIfNull(error);
 
         // An I/O error reaches the command line's one failure mapping (Failures/): one line, exit 2.
-        var report = await new EseFileVerifier().VerifyAsync(paths, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var report = await new EseFileVerifier(new EseFileVerifierOptions { RefuseBeforeOpening = Platform.LocalFileCheck.WhyNotRead }).VerifyAsync(paths, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (json)
         {
             await output.WriteLineAsync(Json.CliJson.Text(Json.CliJson.Result("verify", report.Ok, ToJson(report)))).ConfigureAwait(false);
