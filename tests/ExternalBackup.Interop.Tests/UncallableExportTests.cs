@@ -50,7 +50,7 @@ public sealed class UncallableExportTests
         control.FailCall("JetGetLogInfoInstance2W", 1, FixtureControl.Raise);
         var (exit, _, error) = Run("backup", "--engine", "native", "--ese-library", NativeFixture.LibraryPath, "--instance", instance, "--to", destination, "--kind", "full");
         Assert.That(exit, Is.EqualTo(1), error);
-        Assert.That(StandardErrorLines.WithoutProgress(error), Has.Length.EqualTo(1), error);
+        Assert.That(StandardErrorLines.Messages(error), Has.Length.EqualTo(1), error);
         Assert.That(error, Does.Contain(Expected("JetGetLogInfoInstance2W")));
         Assert.That(Directory.EnumerateFiles(destination, "manifest.json", SearchOption.AllDirectories), Is.Empty, "no set is committed");
         Assert.That(control.CallsTo("JetTruncateLogInstance"), Is.Empty);

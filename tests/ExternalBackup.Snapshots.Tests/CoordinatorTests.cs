@@ -198,7 +198,9 @@ public sealed class CoordinatorTests
         var e = Assert.ThrowsAsync<BackupVerificationException>(() => Run());
 
         Assert.That(e!.Message, Does.Contain("page 7"));
-        Assert.That(ProviderLog().Skip(10), Is.EqualTo(new[] { "begin", "copy", "abort", "AbortBackup", "Release" }));
+        // Whether another file's bytes reached the sink ("copy") before the damaged chunk was found is a race between the
+        // copier's lanes (a chunk reaches the sink only once verified); what is fixed is the order of the rest.
+        Assert.That(ProviderLog().Skip(10).Where(step => step != "copy"), Is.EqualTo(new[] { "begin", "abort", "AbortBackup", "Release" }));
         Assert.That(_sink.Committed, Is.Null);
         AssertAlwaysCleanedUp();
     }

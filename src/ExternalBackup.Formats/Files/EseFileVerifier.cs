@@ -47,15 +47,24 @@ public sealed class EseFileVerifier
         }
 
         var results = new List<FileVerification>();
-        foreach (var (path, isExplicit) in targets.DistinctBy(t => t.Path))
+        var distinct = targets.DistinctBy(t => t.Path).Select(t => (t.Path, t.Explicit, Refused: _options.RefuseBeforeOpening(t.Path))).ToList();
+        // Lengths of what will be read: a refused entry is never looked at beyond its kind.
+        var lengths = distinct.Select(t => t.Refused is null ? new FileInfo(t.Path).Length : 0).ToList();
+        var tally = _options.Progress is { } reports ? new VerifierTally(reports, distinct.Count, lengths.Sum()) : null;
+        for (var i = 0; i < distinct.Count; i++)
         {
+            var (path, isExplicit, refused) = distinct[i];
             cancellationToken.ThrowIfCancellationRequested();
-            var r = _options.RefuseBeforeOpening(path) is { } refused
+            tally?.Begin(path, lengths[i]);
+            var r = refused is not null
                 ? new FileVerification { Path = path, Kind = EseFileKind.Other, Problems = [new VerificationProblem(path, refused)], Length = 0 }
-                : await VerifyFileAsync(path, isExplicit, cancellationToken).ConfigureAwait(false);
+                : await VerifyFileCoreAsync(path, isExplicit, tally, cancellationToken).ConfigureAwait(false);
+            tally?.End();
             results.Add(r);
             progress?.Report(r);
         }
+
+        tally?.Finish();
 
         if (!_options.CheckSets)
         {
@@ -79,7 +88,10 @@ public sealed class EseFileVerifier
     /// <param name="path">The file.</param>
     /// <param name="treatUnknownAsDatabase">Check a file that is not recognised as a database (true for files named explicitly).</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    public async Task<FileVerification> VerifyFileAsync(string path, bool treatUnknownAsDatabase = true, CancellationToken cancellationToken = default)
+    public Task<FileVerification> VerifyFileAsync(string path, bool treatUnknownAsDatabase = true, CancellationToken cancellationToken = default) =>
+        VerifyFileCoreAsync(path, treatUnknownAsDatabase, null, cancellationToken);
+
+    private async Task<FileVerification> VerifyFileCoreAsync(string path, bool treatUnknownAsDatabase, VerifierTally? tally, CancellationToken cancellationToken)
     {
         var length = new FileInfo(path).Length;
         var kind = await ClassifyAsync(path, treatUnknownAsDatabase, cancellationToken).ConfigureAwait(false);
@@ -88,7 +100,7 @@ public sealed class EseFileVerifier
             case EseFileKind.Database:
             {
                 var v = new DatabasePageVerifier(path);
-                await StreamAsync(path, v.Append, cancellationToken).ConfigureAwait(false);
+                await StreamAsync(path, v.Append, tally, cancellationToken).ConfigureAwait(false);
                 var d = v.Complete(length);
                 return new FileVerification { Path = path, Kind = kind, Database = d, Problems = d.Problems, Length = length };
             }
@@ -96,7 +108,7 @@ public sealed class EseFileVerifier
             case EseFileKind.Log:
             {
                 var v = new LogFileVerifier(path);
-                await StreamAsync(path, v.Append, cancellationToken).ConfigureAwait(false);
+                await StreamAsync(path, v.Append, tally, cancellationToken).ConfigureAwait(false);
                 var l = v.Complete();
                 return new FileVerification { Path = path, Kind = kind, Log = l, Problems = l.Problems, Length = length };
             }
@@ -190,7 +202,7 @@ public sealed class EseFileVerifier
 
     private delegate void Sink(ReadOnlySpan<byte> data);
 
-    private async Task StreamAsync(string path, Sink sink, CancellationToken cancellationToken)
+    private async Task StreamAsync(string path, Sink sink, VerifierTally? tally, CancellationToken cancellationToken)
     {
         var buffer = new byte[_options.ReadBufferSize];
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
@@ -205,6 +217,7 @@ public sealed class EseFileVerifier
                 }
 
                 sink(buffer.AsSpan(0, n));
+                tally?.Read(n);
                 if (n < buffer.Length)
                 {
                     break;

@@ -20,4 +20,7 @@ public sealed record EseFileVerifierOptions
     /// command line passes <c>ExternalBackup.Platform.LocalFileCheck.WhyNotRead</c>, which sees every kind.
     /// </summary>
     public Func<string, string?> RefuseBeforeOpening { get; init; } = EseFileVerifier.RefuseLinks;
+
+    /// <summary>Hears how far a <see cref="EseFileVerifier.VerifyAsync"/> is: as each file begins and after every buffer read (<see cref="VerifierProgress"/>). Default none.</summary>
+    public IProgress<VerifierProgress>? Progress { get; init; }
 }

@@ -151,7 +151,8 @@ public sealed class S3CliFailureTests
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         var what = $"esebackup {string.Join(' ', args)}: {error}{await output}";
-        var lines = error.TrimEnd().Split('\n');
+        // The retries before giving up are warning events (JSON lines with --json); the failure itself is one line.
+        var lines = StandardErrorLines.Messages(error);
         using var json = JsonDocument.Parse(await output);
         Assert.Multiple(() =>
         {

@@ -37,7 +37,7 @@ public sealed class CancellationTests
             Assert.That(exit, Is.EqualTo(130), stderr);
             // Besides the periodic progress lines of a redirected stderr, the cancellation is one line, the last.
             var lines = stderr.TrimEnd().Split('\n');
-            Assert.That(StandardErrorLines.WithoutProgress(stderr), Is.EqualTo(new[] { $"esebackup: cancelled: the backup was aborted; nothing was truncated and {destination} is as it was" }), "one line");
+            Assert.That(StandardErrorLines.Messages(stderr), Is.EqualTo(new[] { $"esebackup: cancelled: the backup was aborted; nothing was truncated and {destination} is as it was" }), "one line");
             Assert.That(lines[^1], Does.StartWith("esebackup: cancelled: "), "the cancellation is the last line");
             Assert.That(stderr, Does.Not.Contain("   at "));
             Assert.That(Directory.Exists(staging) ? Directory.EnumerateFileSystemEntries(staging, "*", SearchOption.AllDirectories) : [], Is.Empty, "no staging is left");

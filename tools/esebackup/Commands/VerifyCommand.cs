@@ -41,18 +41,26 @@ public static class VerifyCommand
             var given = parse.GetValue(paths) ?? [];
             return given.Length == 1 && RepositoryAddress.IsDestination(given[0])
                 ? VerifyDestination.RunAsync(output, given[0], null, parse.GetValue(json), new S3Settings(Endpoint: parse.GetValue(s3Endpoint), Region: parse.GetValue(s3Region)), ct, Logging.CliLogging.Open(parse, output, parse.GetValue(json)))
-                : RunAsync(given, parse.GetValue(json), output.Out, output.Error, ct);
+                : RunWithProgressAsync(given, parse, output, ct);
         });
         return command;
     }
 
-    /// <summary>Runs the verification and writes the report; returns the exit code.</summary>
-    public static async Task<int> RunAsync(IReadOnlyList<string> paths, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> RunWithProgressAsync(IReadOnlyList<string> paths, ParseResult parse, CliConsole console, CancellationToken cancellationToken)
+    {
+        var json = parse.GetValue<bool>("--json");
+        using var log = Logging.CliLogging.Open(parse, console, json);
+        using var progress = Progress.CliProgress.Open(log, console, "verify");
+        return await RunAsync(paths, json, console.Out, console.Error, cancellationToken, progress.Files()).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the verification and writes the report; returns the exit code. <paramref name="progress"/> hears how far it is.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> paths, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken, IProgress<VerifierProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(error);
 
         // An I/O error reaches the command line's one failure mapping (Failures/): one line, exit 2.
-        var report = await new EseFileVerifier(new EseFileVerifierOptions { RefuseBeforeOpening = Platform.LocalFileCheck.WhyNotRead }).VerifyAsync(paths, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var report = await new EseFileVerifier(new EseFileVerifierOptions { RefuseBeforeOpening = Platform.LocalFileCheck.WhyNotRead, Progress = progress }).VerifyAsync(paths, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (json)
         {
             await output.WriteLineAsync(Json.CliJson.Text(Json.CliJson.Result("verify", report.Ok, ToJson(report)))).ConfigureAwait(false);

@@ -65,6 +65,10 @@ public sealed class CliProgress : IDisposable
     public IProgress<VerificationProgress> Verification() => new Reports<VerificationProgress>(p =>
         Show(new ProgressSample(_operation, "verifying", p.BytesDone, p.BytesTotal, p.FilesDone, p.FilesTotal, p.CurrentFile, p.SetsDone == p.SetsTotal)));
 
+    /// <summary>Reports of a verification of files and folders (<c>verify PATH...</c>).</summary>
+    public IProgress<Formats.Files.VerifierProgress> Files() => new Reports<Formats.Files.VerifierProgress>(p =>
+        Show(new ProgressSample(_operation, "verifying", p.BytesDone, p.BytesTotal, p.FilesDone, p.FilesTotal, p.CurrentFile, p.CurrentFile is null)));
+
     /// <summary>Shows one report; the last one (<see cref="ProgressSample.Finished"/>) ends the display.</summary>
     public void Show(ProgressSample sample)
     {
