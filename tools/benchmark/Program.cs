@@ -8,7 +8,9 @@ public static class Program
 {
     private const string Usage = """
         usage: ebbench BENCHMARK [options]
-          backup   [--size-gib 2] [--runs 3] [--logs-only]  streaming backup into a folder vs cp, cp+sync, sha256sum, memory copy; peak RSS; --logs-only: the 256-log row alone
+          backup   [--size-gib 2] [--runs 3] [--logs-only]  streaming backup into a folder vs cp, cp+sync, sha256sum, memory copy; peak RSS; --logs-only: the 256-log row alone;
+                   the log row cold (a fresh child: JIT and first use, the figure compared with cp) and warm (agent process: the child's second backup)
+                   children run this benchmark's own build (dotnet run: JIT, not ReadyToRun; the published CLI is ReadyToRun, so a CLI run starts faster than the cold figure)
           verify   [--size-gib N] [--page-size N] verifying a database vs a plain read-and-sum of the same bytes
           native   [--instance DIR] [--rounds 3] the native binding over the C fixture vs the in-process model, same files
           s3       [--file-mib 64] [--files 4] [--part-mib N] [--concurrency N] [--rounds 1] [--warmup 1] [--expect-continue] [--local-journal] [--running]  S3 sink to a private local Swift vs a PutObject loop

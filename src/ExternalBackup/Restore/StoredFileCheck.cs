@@ -17,7 +17,12 @@ internal static class StoredFileCheck
     /// <summary>The size of each read.</summary>
     public const int BufferBytes = 1 << 20;
 
-    /// <summary>How much of a restored file is written before its writeback is started (Linux <c>sync_file_range</c>), so the disk works while the rest is read and hashed.</summary>
+    /// <summary>
+    /// The flush-behind window of a restored file (Linux, <see cref="Sinks.FileSystem.StagedFile"/>, the folder sink's
+    /// recipe): each window's writeback is started once it is written, the one before it waited for and dropped from
+    /// the page cache, so the disk works while the rest is read and hashed and a large restore holds two windows of
+    /// the cache instead of filling it with fresh pages.
+    /// </summary>
     public const long WritebackWindow = 8L << 20;
 
     /// <summary>The largest checkpoint checked for its header (a checkpoint is a few KiB).</summary>
@@ -45,7 +50,7 @@ internal static class StoredFileCheck
 
         var content = verifyContent ? ContentCheck.For(file) : null;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        FileStream? output = null;
+        Sinks.FileSystem.StagedFile? output = null;
         var buffers = new[] { ArrayPool<byte>.Shared.Rent(BufferBytes), ArrayPool<byte>.Shared.Rent(BufferBytes), ArrayPool<byte>.Shared.Rent(BufferBytes) };
         ValueTask<int> pending = default;
         var writing = Task.CompletedTask;
@@ -56,17 +61,10 @@ internal static class StoredFileCheck
                 if (copyTo is not null)
                 {
                     Directory.CreateDirectory(Path.GetDirectoryName(copyTo)!);
-                    output = new FileStream(copyTo, new FileStreamOptions
-                    {
-                        Mode = FileMode.CreateNew,
-                        Access = FileAccess.Write,
-                        Share = FileShare.None,
-                        BufferSize = 0,
-                    });
+                    output = Sinks.FileSystem.StagedFile.CreateNew(copyTo, WritebackWindow);
                 }
 
                 long length = 0;
-                long writtenBack = 0;
                 var current = 0;
                 var read = await input.ReadAsync(buffers[current], cancellationToken).ConfigureAwait(false);
                 while (read > 0)
@@ -79,8 +77,7 @@ internal static class StoredFileCheck
                     if (output is not null)
                     {
                         await writing.ConfigureAwait(false);
-                        writtenBack = StartWriteback(output, writtenBack, length);
-                        writing = output.WriteAsync(data, cancellationToken).AsTask();
+                        writing = output.WriteAsync(new Sinks.BackupChunk(length, data), cancellationToken).AsTask();
                     }
 
                     length += read;
@@ -109,7 +106,12 @@ internal static class StoredFileCheck
 
                 if (flushCopy)
                 {
-                    output?.Flush(flushToDisk: true);
+                    output?.FlushToDisk();
+                }
+                else
+                {
+                    // The file system's flush before the rename waits for the rest.
+                    output?.Complete();
                 }
             }
         }
@@ -136,10 +138,7 @@ internal static class StoredFileCheck
             {
             }
 
-            if (output is not null)
-            {
-                await output.DisposeAsync().ConfigureAwait(false);
-            }
+            output?.Dispose();
 
             foreach (var buffer in buffers)
             {
@@ -148,19 +147,6 @@ internal static class StoredFileCheck
         }
 
         return problems;
-    }
-
-    /// <summary>Starts writeback of what was written since <paramref name="from"/> once a window is full (Linux); returns where the next window starts.</summary>
-    private static long StartWriteback(FileStream output, long from, long written)
-    {
-        if (!OperatingSystem.IsLinux() || written - from < WritebackWindow)
-        {
-            return from;
-        }
-
-        // A hint only: a failure here shows up in the flush before the restore is renamed into place.
-        _ = Sinks.FileSystem.LinuxWriteback.SyncFileRange((int)output.SafeFileHandle.DangerousGetHandle(), from, written - from, Sinks.FileSystem.LinuxWriteback.Write);
-        return written;
     }
 
     /// <summary>The page, log or checkpoint check of one file, fed while it is read.</summary>

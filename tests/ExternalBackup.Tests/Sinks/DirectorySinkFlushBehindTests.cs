@@ -140,7 +140,7 @@ public class DirectorySinkFlushBehindTests
     }
 
     /// <summary>Bytes of <paramref name="path"/> in the page cache, from util-linux <c>fincore</c>.</summary>
-    private static long ResidentBytes(string path)
+    internal static long ResidentBytes(string path)
     {
         var start = new ProcessStartInfo("fincore", ["--bytes", "--noheadings", "--raw", "--output", "RES", path]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var fincore = Process.Start(start) ?? throw new AssertionException("fincore (util-linux) could not be started");

@@ -59,6 +59,13 @@ internal sealed class StagedFile : IDisposable
     public static StagedFile Create(string path, long flushBehindWindow) =>
         new(path, File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, FileOptions.None), flushBehindWindow);
 
+    /// <summary>
+    /// Creates the file at <paramref name="path"/>, which must not exist yet (a restore's staging folder), for writing
+    /// only; <paramref name="flushBehindWindow"/> 0 turns flush-behind off.
+    /// </summary>
+    public static StagedFile CreateNew(string path, long flushBehindWindow) =>
+        new(path, File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None), flushBehindWindow);
+
     /// <summary>Writes <paramref name="chunk"/> at its offset, then starts or settles the writeback of whole windows behind it.</summary>
     public async ValueTask WriteAsync(BackupChunk chunk, CancellationToken cancellationToken)
     {
