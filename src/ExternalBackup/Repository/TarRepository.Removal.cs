@@ -10,7 +10,8 @@ namespace ExternalBackup.Repository;
 /// archive, one atomic step that takes the manifest with the files, and flushing the folder. A single archive
 /// (<c>tar:FILE</c>) is refused: its sets cannot be taken out without rewriting it. Removal holds the folder's lock
 /// (<see cref="TarSink.LockFileName"/>, the one the tar sink holds while it writes an archive into the folder), so no
-/// archive is being written meanwhile: none extends a set being removed.
+/// archive is being written meanwhile: none extends a set being removed, and every <c>.partial</c> temporary file
+/// in the folder was left by an interrupted backup, which the sweep deletes.
 /// </summary>
 public sealed partial class TarRepository : IBackupSetRemover
 {
@@ -32,7 +33,26 @@ public sealed partial class TarRepository : IBackupSetRemover
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<string>> SweepAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IReadOnlyList<string>>([]);
+    public ValueTask<IReadOnlyList<string>> SweepAsync(CancellationToken cancellationToken)
+    {
+        var swept = new List<string>();
+        foreach (var file in System.IO.Directory.EnumerateFiles(_path, "." + "*" + TarSink.PartialSuffix).Order(StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (NoFollowPath.KindOf(file) == FileEntryKind.RegularFile)
+            {
+                File.Delete(file);
+                swept.Add($"removed {file}, the temporary archive of an interrupted backup");
+            }
+        }
+
+        if (swept.Count > 0)
+        {
+            DirectoryDurability.Flush(_path);
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<string>>(swept);
+    }
 
     /// <inheritdoc />
     public ValueTask RemoveManifestAsync(StoredSet set, CancellationToken cancellationToken)

@@ -77,4 +77,30 @@ public class ForgetTarFolderTests
 
         Assert.That(File.Exists(target), Is.True);
     }
+
+    [Test]
+    public async Task Forget_sweeps_the_partial_archives_interrupted_backups_left_and_nothing_else()
+    {
+        using var scratch = new ScratchDirectory("forget-tar-partial");
+        var folder = await WriteAsync(scratch);
+        // What a killed tar backup leaves: its temporary archive, named as the sink names it, and nothing removes it.
+        var killed = new TarSink(Path.Combine(folder, "s5-killed.tar"));
+        await killed.BeginSetAsync(new BackupSetDescriptor("s5-killed", BackupKind.Incremental, DateTimeOffset.UnixEpoch, "contract-instance"), CancellationToken.None);
+        var partial = Listing(folder).Single(n => n.EndsWith(TarSink.PartialSuffix, StringComparison.Ordinal));
+        await killed.AbortAsync(CancellationToken.None);
+        File.WriteAllBytes(Path.Combine(folder, partial), new byte[4096]);
+        var notOurs = Path.Combine(folder, "notes.partial");
+        File.WriteAllText(notOurs, "a user's file, not named as the sink names its temporary archives");
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await Program.MainAsync(["forget", "--from", "tar:" + folder, "--keep-last", "1"], output, error);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(CliConsole.Ok), error.ToString());
+            Assert.That(output.ToString(), Does.Contain($"cleaned: removed {Path.Combine(folder, partial)}, the temporary archive of an interrupted backup"));
+            Assert.That(Listing(folder), Has.None.EqualTo(partial).And.Member("notes.partial").And.None.EqualTo(TarSink.LockFileName));
+        });
+    }
 }
