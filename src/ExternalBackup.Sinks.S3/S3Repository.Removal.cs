@@ -6,7 +6,8 @@ using ExternalBackup.Retention;
 namespace ExternalBackup.Sinks.S3;
 
 /// <summary>
-/// Removal from an S3 prefix, which has no atomic rename and no lock: a marker object
+/// Removal from an S3 prefix, which has no atomic rename and no lock, under forget's lease (<see cref="S3Lease"/>:
+/// refused while a backup writes under the prefix, and no backup begins meanwhile): a marker object
 /// <c>&lt;prefix&gt;/&lt;setId&gt;.removing</c> is put beside the set (outside it, where the sink keeps its journal),
 /// then the manifest is deleted (the set stops being committed), then every object and unfinished upload under the
 /// set's prefix and its journal, then the marker. The sweep finishes what an interrupted removal began (a marker
@@ -19,7 +20,8 @@ public sealed partial class S3Repository : IBackupSetRemover
     private const string RemovalMarkerSuffix = ".removing";
 
     /// <inheritdoc />
-    public ValueTask<IAsyncDisposable> LockAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IAsyncDisposable>(new NoLock());
+    public async ValueTask<IAsyncDisposable> LockAsync(CancellationToken cancellationToken) =>
+        await S3Lease.TakeForForgetAsync(new S3Lease.Store(_client, _pipeline, _options.Bucket, _layout, _options.StaleUploadAge, _time, _logger), cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<string>> SweepAsync(CancellationToken cancellationToken)
@@ -105,10 +107,5 @@ public sealed partial class S3Repository : IBackupSetRemover
         {
             throw new IOException($"cannot delete s3://{_options.Bucket}/{key} (logged)");
         }
-    }
-
-    private sealed class NoLock : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

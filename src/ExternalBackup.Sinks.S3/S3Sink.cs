@@ -27,6 +27,11 @@ namespace ExternalBackup.Sinks.S3;
 /// deletes the set's objects and journal. When a set begins, owned multipart uploads older than
 /// <see cref="S3SinkOptions.StaleUploadAge"/> are aborted.
 /// </para>
+/// <para>
+/// While a set is written the sink holds a lease under the prefix (one small object, put when the set begins and
+/// deleted when it is committed, aborted or the sink disposed), and a set does not begin while <c>esebackup forget</c>
+/// holds the prefix: forget never removes the set an incremental being written extends (<see cref="S3Lease"/>).
+/// </para>
 /// </summary>
 public sealed class S3Sink : IBackupSink, IBackupSetCatalog, ISinkFaultClassifier
 {
@@ -44,6 +49,7 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog, ISinkFaultClassifie
     private BackupSetDescriptor? _set;
     private S3UploadContext? _context;
     private JournalWriter? _journal;
+    private S3Lease? _lease;
     private S3FileUpload? _open;
     private bool _committed;
     private bool _aborted;
@@ -114,6 +120,9 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog, ISinkFaultClassifie
         var committed = ExistsAsync(manifestKey, cancellationToken).AsTask();
         var loading = store.LoadAsync(cancellationToken).AsTask();
         await Task.WhenAll(committed, loading).ConfigureAwait(false);
+
+        // The lease once the endpoint has answered (a wrong endpoint is still one line after the first-contact retries).
+        _lease = await S3Lease.TakeForBackupAsync(new S3Lease.Store(_client, _pipeline, _options.Bucket, _layout, _options.StaleUploadAge, _time, _logger), set.SetId, cancellationToken).ConfigureAwait(false);
         if (await committed.ConfigureAwait(false))
         {
             throw new InvalidOperationException($"S3 sink: set {set.SetId} is already committed at s3://{_options.Bucket}/{manifestKey}");
@@ -252,6 +261,7 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog, ISinkFaultClassifie
         }, cancellationToken).ConfigureAwait(false);
         _committed = true;
         S3SinkLog.Committed(_logger, context.SetId, _files.Count, _options.Bucket, manifestKey);
+        await ReleaseLeaseAsync().ConfigureAwait(false);
         try
         {
             await _journal!.Store.DeleteAsync(cancellationToken).ConfigureAwait(false);
@@ -317,6 +327,7 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog, ISinkFaultClassifie
             S3SinkLog.CleanupFailed(_logger, _options.Bucket, _journal!.Store.Location, e.Message);
         }
 
+        await ReleaseLeaseAsync().ConfigureAwait(false);
         if (!clean)
         {
             throw new IOException($"S3 sink: set {_set.SetId} aborted, but some of its uploads or objects under s3://{_options.Bucket}/{_layout.SetRoot(_set.SetId)} could not be removed (see the log); no manifest was written");
@@ -372,12 +383,22 @@ public sealed class S3Sink : IBackupSink, IBackupSetCatalog, ISinkFaultClassifie
             }
         }
 
+        await ReleaseLeaseAsync().ConfigureAwait(false);
         _abort.Dispose();
         _journal?.Dispose();
         _buffers.Dispose();
         if (_ownsClient)
         {
             _client.Dispose();
+        }
+    }
+
+    private async ValueTask ReleaseLeaseAsync()
+    {
+        if (_lease is { } lease)
+        {
+            _lease = null;
+            await lease.DisposeAsync().ConfigureAwait(false);
         }
     }
 

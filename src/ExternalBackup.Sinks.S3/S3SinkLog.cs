@@ -19,4 +19,7 @@ internal static partial class S3SinkLog
 
     [LoggerMessage(EventId = 6006, EventName = "S3SetCommitted", Level = LogLevel.Information, Message = "Committed set {SetId}: {Files} files, manifest s3://{Bucket}/{Key}")]
     public static partial void Committed(ILogger logger, string setId, int files, string bucket, string key);
+
+    [LoggerMessage(EventId = 6007, EventName = "S3StaleLeaseBroken", Level = LogLevel.Warning, Message = "Broke the stale lease s3://{Bucket}/{Key} of {Holder}, taken {Taken} (older than {StaleAfter})")]
+    public static partial void LeaseBroken(ILogger logger, string bucket, string key, string holder, DateTimeOffset taken, TimeSpan staleAfter);
 }

@@ -104,7 +104,9 @@ public sealed record S3SinkOptions
 
     /// <summary>
     /// Unfinished multipart uploads under <see cref="Prefix"/> older than this are aborted when a set begins
-    /// (uploads of the set being resumed are kept). Default: 24 hours.
+    /// (uploads of the set being resumed are kept). It is also the age after which a backup's or forget's lease under
+    /// the prefix is stale (left by a killed process) and broken: a backup that has run longer than this is no longer
+    /// protected from forget. Default: 24 hours.
     /// </summary>
     public TimeSpan StaleUploadAge { get; init; } = TimeSpan.FromHours(24);
 

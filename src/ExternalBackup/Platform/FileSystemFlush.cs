@@ -7,7 +7,7 @@ namespace ExternalBackup.Platform;
 /// programs left dirty on that file system, so the directory sink uses it only where it is known to be as durable as
 /// <c>fsync</c> of every file: the local journalling file systems whose <c>sync_fs</c> commits their journal and
 /// reports its errors (ext4, XFS, btrfs). Elsewhere (FUSE, network file systems, other operating systems) files are
-/// flushed one by one. A restore flushes its staging folder with it on any Linux file system (<c>RestoreStaging</c>).
+/// flushed one by one. A restore follows the same rule for its staging folder (<c>RestoreStaging</c>).
 /// </summary>
 internal static class FileSystemFlush
 {

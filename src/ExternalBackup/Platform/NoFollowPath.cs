@@ -16,8 +16,25 @@ internal static class NoFollowPath
     /// Opens <paramref name="segments"/> below <paramref name="root"/> as a regular file. Returns the stream and its
     /// length, or the kind that stopped it (a link or special file anywhere on the way, or nothing there).
     /// </summary>
-    public static (FileStream? Stream, long Length, FileEntryKind Refused) Open(string root, IReadOnlyList<string> segments) =>
-        OperatingSystem.IsLinux() ? OpenLinux(root, segments) : OpenPortable(root, segments);
+    public static (FileStream? Stream, long Length, FileEntryKind Refused) Open(string root, IReadOnlyList<string> segments)
+    {
+        var (handle, refused, _) = OpenHandle(root, segments, FileOptions.None, FileShare.Read);
+        if (handle is null)
+        {
+            return (null, 0, refused);
+        }
+
+        var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        return (stream, stream.Length, FileEntryKind.RegularFile);
+    }
+
+    /// <summary>
+    /// As <see cref="Open"/>, a handle for <see cref="RandomAccess"/> opened with <paramref name="options"/> (and,
+    /// off Linux, <paramref name="share"/>). When refused, <c>At</c> is how many segments lead to the entry that
+    /// stopped it (1 for the first below <paramref name="root"/>).
+    /// </summary>
+    public static (Microsoft.Win32.SafeHandles.SafeFileHandle? Handle, FileEntryKind Refused, int At) OpenHandle(string root, IReadOnlyList<string> segments, FileOptions options, FileShare share) =>
+        OperatingSystem.IsLinux() ? OpenLinux(root, segments, options) : OpenPortable(root, segments, options, share);
 
     /// <summary>The kind of <paramref name="path"/> itself (a link is reported as a link, not followed; what cannot be looked at is <see cref="FileEntryKind.Missing"/>).</summary>
     public static FileEntryKind KindOf(string path)
@@ -30,12 +47,12 @@ internal static class NoFollowPath
         return FileEntry.Of(path).Kind;
     }
 
-    private static (FileStream?, long, FileEntryKind) OpenLinux(string root, IReadOnlyList<string> segments)
+    private static (SafeFileHandle?, FileEntryKind, int) OpenLinux(string root, IReadOnlyList<string> segments, FileOptions options)
     {
         var folder = LinuxFileCalls.OpenAt(LinuxFileCalls.CurrentFolder, root, LinuxFileCalls.ReadOnly | LinuxFileCalls.DirectoryOnly | LinuxFileCalls.CloseOnExec);
         if (folder < 0)
         {
-            return (null, 0, FileEntryKind.Missing);
+            return (null, FileEntryKind.Missing, 0);
         }
 
         try
@@ -45,13 +62,13 @@ internal static class NoFollowPath
                 // The kind before opening: a FIFO or device is never opened, a link never followed.
                 if (FileEntry.TryStatx(folder, segments[i], LinuxFileCalls.SymlinkNoFollow, out _) is not { } entry)
                 {
-                    return (null, 0, FileEntryKind.Missing);
+                    return (null, FileEntryKind.Missing, i + 1);
                 }
 
                 var last = i == segments.Count - 1;
                 if (entry.Kind != (last ? FileEntryKind.RegularFile : FileEntryKind.Folder))
                 {
-                    return (null, 0, !last && entry.Kind == FileEntryKind.RegularFile ? FileEntryKind.Missing : entry.Kind);
+                    return (null, !last && entry.Kind == FileEntryKind.RegularFile ? FileEntryKind.Missing : entry.Kind, i + 1);
                 }
 
                 if (last)
@@ -61,20 +78,14 @@ internal static class NoFollowPath
                     FileEntryKind opened;
                     try
                     {
-                        handle = RegularFile.OpenHandleIfRegularAt(folder, segments[i], $"'{string.Join('/', segments)}' below '{root}'", FileOptions.None, out opened);
+                        handle = RegularFile.OpenHandleIfRegularAt(folder, segments[i], $"'{string.Join('/', segments)}' below '{root}'", options, out opened);
                     }
                     catch (FileNotFoundException)
                     {
-                        return (null, 0, FileEntryKind.Missing);
+                        return (null, FileEntryKind.Missing, i + 1);
                     }
 
-                    if (handle is null)
-                    {
-                        return (null, 0, opened);
-                    }
-
-                    var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
-                    return (stream, stream.Length, FileEntryKind.RegularFile);
+                    return handle is null ? (null, opened, i + 1) : (handle, FileEntryKind.RegularFile, 0);
                 }
 
                 var next = LinuxFileCalls.OpenAt(folder, segments[i], LinuxFileCalls.ReadOnly | LinuxFileCalls.NoFollow | LinuxFileCalls.CloseOnExec | LinuxFileCalls.DirectoryOnly);
@@ -83,8 +94,8 @@ internal static class NoFollowPath
                     var errno = Marshal.GetLastPInvokeError();
                     return errno switch
                     {
-                        LinuxFileCalls.NoEntry or LinuxFileCalls.NotAFolder => (null, 0, FileEntryKind.Missing),
-                        LinuxFileCalls.TooManyLinks => (null, 0, FileEntryKind.SymbolicLink),
+                        LinuxFileCalls.NoEntry or LinuxFileCalls.NotAFolder => (null, FileEntryKind.Missing, i + 1),
+                        LinuxFileCalls.TooManyLinks => (null, FileEntryKind.SymbolicLink, i + 1),
                         _ => throw new IOException($"cannot open '{string.Join('/', segments.Take(i + 1))}' below '{root}' (errno {errno})"),
                     };
                 }
@@ -93,7 +104,7 @@ internal static class NoFollowPath
                 folder = next;
             }
 
-            return (null, 0, FileEntryKind.Folder);
+            return (null, FileEntryKind.Folder, segments.Count);
         }
         finally
         {
@@ -101,7 +112,7 @@ internal static class NoFollowPath
         }
     }
 
-    private static (FileStream?, long, FileEntryKind) OpenPortable(string root, IReadOnlyList<string> segments)
+    private static (SafeFileHandle?, FileEntryKind, int) OpenPortable(string root, IReadOnlyList<string> segments, FileOptions options, FileShare share)
     {
         var path = root;
         for (var i = 0; i < segments.Count; i++)
@@ -111,11 +122,10 @@ internal static class NoFollowPath
             var last = i == segments.Count - 1;
             if (kind != (last ? FileEntryKind.RegularFile : FileEntryKind.Folder))
             {
-                return (null, 0, !last && kind == FileEntryKind.RegularFile ? FileEntryKind.Missing : kind);
+                return (null, !last && kind == FileEntryKind.RegularFile ? FileEntryKind.Missing : kind, i + 1);
             }
         }
 
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
-        return (stream, stream.Length, FileEntryKind.RegularFile);
+        return (File.OpenHandle(path, FileMode.Open, FileAccess.Read, share, options | FileOptions.SequentialScan), FileEntryKind.RegularFile, 0);
     }
 }

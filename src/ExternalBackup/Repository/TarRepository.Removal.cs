@@ -1,14 +1,17 @@
 using ExternalBackup.Platform;
 using ExternalBackup.Retention;
 using ExternalBackup.Sinks.FileSystem;
+using ExternalBackup.Sinks.Tar;
 
 namespace ExternalBackup.Repository;
 
 /// <summary>
 /// Removal from a folder of tar archives (<c>tar:DIR</c>, one archive per set): a set is removed by deleting its
 /// archive, one atomic step that takes the manifest with the files, and flushing the folder. A single archive
-/// (<c>tar:FILE</c>) is refused: its sets cannot be taken out without rewriting it. The tar sink writes under a
-/// temporary name and takes no lock, so its <c>.partial</c> files may belong to a running backup: they are left alone.
+/// (<c>tar:FILE</c>) is refused: its sets cannot be taken out without rewriting it. Removal holds the folder's lock
+/// (<see cref="TarSink.LockFileName"/>, the one the tar sink holds while it writes an archive into the folder), so no
+/// archive is being written meanwhile: none extends a set being removed, and every <c>.partial</c> temporary file
+/// in the folder was left by an interrupted backup, which the sweep deletes.
 /// </summary>
 public sealed partial class TarRepository : IBackupSetRemover
 {
@@ -26,11 +29,30 @@ public sealed partial class TarRepository : IBackupSetRemover
             throw new NotSupportedException($"{Location} is a single archive: forget removes whole archives from a folder of them (tar:DIR, one archive per set), never sets from inside one archive; nothing was removed");
         }
 
-        return ValueTask.FromResult<IAsyncDisposable>(new HeldLock(null));
+        return ValueTask.FromResult<IAsyncDisposable>(new HeldLock(DirectoryLock.Acquire(_path, TarSink.LockFileName)));
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<string>> SweepAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IReadOnlyList<string>>([]);
+    public ValueTask<IReadOnlyList<string>> SweepAsync(CancellationToken cancellationToken)
+    {
+        var swept = new List<string>();
+        foreach (var file in System.IO.Directory.EnumerateFiles(_path, "." + "*" + TarSink.PartialSuffix).Order(StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (NoFollowPath.KindOf(file) == FileEntryKind.RegularFile)
+            {
+                File.Delete(file);
+                swept.Add($"removed {file}, the temporary archive of an interrupted backup");
+            }
+        }
+
+        if (swept.Count > 0)
+        {
+            DirectoryDurability.Flush(_path);
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<string>>(swept);
+    }
 
     /// <inheritdoc />
     public ValueTask RemoveManifestAsync(StoredSet set, CancellationToken cancellationToken)

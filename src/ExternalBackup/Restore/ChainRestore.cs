@@ -213,6 +213,7 @@ public static class ChainRestore
         var phase = RestorePhase.Copying;
         var tally = new ReadBackTally((files, bytes, current) => progress?.Report(new RestoreProgress(phase, files, work.Count, bytes, bytesTotal, current)));
         var staging = RestoreStaging.Prepare(target);
+        var wholeFileSystem = RestoreStaging.SyncsWholeFileSystem(staging);
         try
         {
             var problems = new List<string>[work.Count];
@@ -223,7 +224,7 @@ public static class ChainRestore
                 {
                     var (set, file, path) = work[i];
                     tally.Started($"{set.Name}: {file.Path}");
-                    problems[i] = [.. await StoredFileCheck.RunAsync(repository, set, file, Inside(staging, path), options.VerifyContentOnRestore, ct, flushCopy: !RestoreStaging.SyncsWholeFileSystem, onRead: tally.Read).ConfigureAwait(false)];
+                    problems[i] = [.. await StoredFileCheck.RunAsync(repository, set, file, Inside(staging, path), options.VerifyContentOnRestore, ct, flushCopy: !wholeFileSystem, onRead: tally.Read).ConfigureAwait(false)];
                     tally.Completed();
                     if (problems[i].Count == 0)
                     {
@@ -251,7 +252,7 @@ public static class ChainRestore
             cancellationToken.ThrowIfCancellationRequested();
             phase = RestorePhase.Committing;
             tally.Again();
-            RestoreStaging.Commit(staging, target);
+            RestoreStaging.Commit(staging, target, wholeFileSystem);
             RestoreEvents.Renamed(options.Logger, staging, target);
             RestoreEvents.Succeeded(options.Logger, chainNames, target, plan.Databases.Count, plan.GenLow, plan.GenHigh);
             span.Succeeded(plan, work.Select(w => w.File));

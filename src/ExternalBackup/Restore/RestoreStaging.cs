@@ -46,17 +46,22 @@ internal static class RestoreStaging
         return staging;
     }
 
-    /// <summary>Whether <see cref="Commit"/> puts every file on the disk with one <c>syncfs</c> (Linux), so files need no flush of their own.</summary>
-    public static bool SyncsWholeFileSystem => OperatingSystem.IsLinux();
+    /// <summary>
+    /// Whether <see cref="Commit"/> puts every file in <paramref name="staging"/> on the disk with one <c>syncfs</c>,
+    /// so files need no flush of their own: the folder sink's rule (<see cref="FileSystemFlush.IsAvailable"/>: Linux
+    /// ext4, XFS, btrfs); elsewhere every file is flushed as it is restored.
+    /// </summary>
+    public static bool SyncsWholeFileSystem(string staging) => FileSystemFlush.IsAvailable(staging);
 
     /// <summary>
-    /// Puts the staged files and folders on the disk (Linux: one <c>syncfs</c> of the staging folder's file system,
-    /// as <c>sync</c> after <c>cp</c>; elsewhere each folder, the files having been flushed one by one) and renames
-    /// the staging folder onto <paramref name="target"/> (replacing an empty target folder in one step on Linux).
+    /// Puts the staged files and folders on the disk (with <paramref name="wholeFileSystem"/>, from
+    /// <see cref="SyncsWholeFileSystem"/>: one <c>syncfs</c> of the staging folder's file system, as <c>sync</c> after
+    /// <c>cp</c>; otherwise each folder, the files having been flushed one by one) and renames the staging folder
+    /// onto <paramref name="target"/> (replacing an empty target folder in one step on Linux).
     /// </summary>
-    public static void Commit(string staging, string target)
+    public static void Commit(string staging, string target, bool wholeFileSystem)
     {
-        if (SyncsWholeFileSystem)
+        if (wholeFileSystem)
         {
             FileSystemFlush.Flush(staging);
         }

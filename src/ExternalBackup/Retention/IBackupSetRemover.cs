@@ -15,7 +15,7 @@ public interface IBackupSetRemover
 {
     /// <summary>
     /// Takes the destination's writer lock, so no backup writes into it while sets are removed; dispose to release.
-    /// A destination without a lock (S3, a folder of tar archives) returns a lock that holds nothing.
+    /// A folder of sets and a folder of tar archives are locked as their sinks lock them; S3 takes a lease.
     /// </summary>
     /// <exception cref="IOException">Another process holds the lock (named), or the destination is read-only.</exception>
     /// <exception cref="NotSupportedException">The destination cannot remove single sets (one tar archive holding every set).</exception>

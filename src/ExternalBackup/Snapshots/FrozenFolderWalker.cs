@@ -12,8 +12,9 @@ namespace ExternalBackup.Snapshots;
 /// <item>a FIFO, a character or block device, a socket is refused naming it and its kind, never opened (opening a
 /// FIFO waits for a writer, reading <c>/dev/zero</c> never ends);</item>
 /// <item>a folder reached twice (a bind mount of a parent inside the folder) is refused, so walking ends;</item>
-/// <item>files are opened with <see cref="OpenForReading"/> or <see cref="OpenHandleForReading"/>: the opened handle is checked to be a regular file
-/// before it is read, so an entry swapped for a link or a FIFO after the listing is refused too.</item>
+/// <item>files are opened with <see cref="OpenHandleForReading"/>: no link on the way below the folder is followed and
+/// the opened handle is checked to be a regular file before it is read, so a file or a sub-folder swapped for a link or
+/// a FIFO after the listing is refused too.</item>
 /// </list>
 /// Every refusal is a <see cref="FrozenSetException"/>: one line naming the entry and the cause.
 /// </summary>
@@ -43,18 +44,37 @@ internal static class FrozenFolderWalker
         return files;
     }
 
-    /// <summary>Opens <paramref name="path"/> for reading if it is (still) a regular file, without following a link or waiting on a FIFO; otherwise throws <see cref="FrozenSetException"/> naming it and what it is.</summary>
-    public static FileStream OpenForReading(string path, int bufferSize, FileOptions options = FileOptions.None) =>
-        RegularFile.OpenIfRegular(path, bufferSize, options, out var kind) ?? throw NotRegular(path, kind);
+    /// <summary>
+    /// Opens <paramref name="path"/>, listed in <paramref name="folder"/>, for reading if it is (still) a regular file,
+    /// without following a link anywhere below <paramref name="folder"/> (<see cref="NoFollowPath"/>: a sub-folder
+    /// swapped for a link after the listing is refused, not followed) or waiting on a FIFO; otherwise throws
+    /// <see cref="FrozenSetException"/> naming it and what was found. The safe replacement of
+    /// <c>File.OpenHandle(path, FileMode.Open, FileAccess.Read, ...)</c> for a frozen folder's files.
+    /// </summary>
+    /// <param name="folder">The folder the file was listed in (as the caller named it; only it may be reached through a link).</param>
+    /// <param name="path">The file, as listed.</param>
+    /// <param name="options">Sequential scan or none.</param>
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle OpenHandleForReading(string folder, string path, FileOptions options = FileOptions.None)
+    {
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        var relative = Path.GetRelativePath(root, Path.GetFullPath(path));
+        if (relative == "." || Path.IsPathRooted(relative) || relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new FrozenSetException(path, $"not below the folder it was listed in ({root}): never read");
+        }
 
-    /// <summary>As <see cref="OpenForReading"/>, a handle for <see cref="RandomAccess"/>: the safe replacement of <c>File.OpenHandle(path, FileMode.Open, FileAccess.Read, ...)</c> for a frozen folder's files.</summary>
-    public static Microsoft.Win32.SafeHandles.SafeFileHandle OpenHandleForReading(string path, FileOptions options = FileOptions.None) =>
-        RegularFile.OpenHandleIfRegular(path, options, out var kind) ?? throw NotRegular(path, kind);
+        var segments = relative.Split([Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar]);
+        var (handle, refused, at) = NoFollowPath.OpenHandle(root, segments, options, FileShare.ReadWrite | FileShare.Delete);
+        return handle ?? throw NotRegular(path, refused, at == segments.Length ? null : Path.Combine([root, .. segments.Take(at)]));
+    }
 
-    private static FrozenSetException NotRegular(string path, FileEntryKind kind) =>
-        new(path, kind == FileEntryKind.Missing
-            ? "disappeared after the folder was listed: the folder is not frozen"
-            : $"{kind.Describe()}, not a regular file (it replaced the file listed): never read");
+    private static FrozenSetException NotRegular(string path, FileEntryKind kind, string? onTheWay) =>
+        new(path, (kind, onTheWay) switch
+        {
+            (FileEntryKind.Missing, _) => "disappeared after the folder was listed: the folder is not frozen",
+            (_, null) => $"{kind.Describe()}, not a regular file (it replaced the file listed): never read",
+            _ => $"{onTheWay} on its way is now {kind.Describe()}, not a folder (it replaced the folder listed): links are never followed, nothing was read",
+        });
 
     private static void Walk(string root, string folder, bool recursive, List<string> files, Dictionary<(ulong, ulong), string> walked, CancellationToken cancellationToken)
     {

@@ -8,6 +8,9 @@ namespace ExternalBackup.Snapshots;
 /// <param name="Length">Its length when planned (a frozen file does not change).</param>
 public sealed record FrozenPlannedFile(FrozenFileHeader Header, string SetPath, long Length)
 {
+    /// <summary>The layout folder it was listed in: it is opened below it without following a link on the way.</summary>
+    internal string Folder { get; init; } = "";
+
     /// <summary>The manifest's kind for the file.</summary>
     public BackupFileKind Kind => Header.Type switch
     {

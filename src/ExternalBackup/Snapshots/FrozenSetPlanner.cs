@@ -78,7 +78,7 @@ public sealed class FrozenSetPlanner
                     continue;
                 }
 
-                var header = Identify(path, out var length, out var damaged);
+                var header = Identify(folder, path, out var length, out var damaged);
                 var bySpec = layout.DatabaseFileSpecs.FirstOrDefault(spec => FileSystemName.MatchesSimpleExpression(spec, Path.GetFileName(path), ignoreCase: true));
                 var byName = DatabaseExtensions.FirstOrDefault(e => Path.GetExtension(path).Equals(e, StringComparison.OrdinalIgnoreCase));
                 if (header is null && layout.DatabaseFolders.Contains(folder) && (bySpec is not null || byName is not null || damaged is not null))
@@ -222,19 +222,19 @@ public sealed class FrozenSetPlanner
         if (kind.CopiesDatabases())
         {
             var paths = SetLayoutPaths(() => Pipeline.SetLayout.DatabasePaths(databases.Select(d => d.Header.Path).ToList(), component), databases.Count > 0 ? databases[0].Header.Path : "");
-            files.AddRange(databases.Select((d, i) => new FrozenPlannedFile(d.Header, paths[i], d.Length)));
+            files.AddRange(databases.Select((d, i) => new FrozenPlannedFile(d.Header, paths[i], d.Length) { Folder = d.Root }));
         }
 
         if (range is not null)
         {
             var eightDigits = byGeneration.Values.Any(l => LogFileName.TryParse(Path.GetFileName(l.Header.Path)) is { Kind: LogFileKind.Archived } n && Path.GetFileNameWithoutExtension(l.Header.Path).Length == n.BaseName.Length + 8);
             files.AddRange(byGeneration.Where(g => g.Key >= range.Low && g.Key <= range.High)
-                .Select(g => new FrozenPlannedFile(g.Value.Header, SetLayoutPaths(() => Pipeline.SetLayout.LogPath(baseName!, g.Key, eightDigits, Path.GetExtension(g.Value.Header.Path), component), g.Value.Header.Path), g.Value.Length)));
+                .Select(g => new FrozenPlannedFile(g.Value.Header, SetLayoutPaths(() => Pipeline.SetLayout.LogPath(baseName!, g.Key, eightDigits, Path.GetExtension(g.Value.Header.Path), component), g.Value.Header.Path), g.Value.Length) { Folder = g.Value.Root }));
         }
 
         if (checkpoint.Header is not null)
         {
-            files.Add(new FrozenPlannedFile(checkpoint.Header, SetLayoutPaths(() => Pipeline.SetLayout.CheckpointPath(baseName!, component), checkpoint.Header.Path), checkpoint.Length));
+            files.Add(new FrozenPlannedFile(checkpoint.Header, SetLayoutPaths(() => Pipeline.SetLayout.CheckpointPath(baseName!, component), checkpoint.Header.Path), checkpoint.Length) { Folder = checkpoint.Root });
         }
 
         if (files.Count == 0)
@@ -287,13 +287,13 @@ public sealed class FrozenSetPlanner
         return true;
     }
 
-    private FrozenFileHeader? Identify(string path, out long length, out int? damagedPageSize)
+    private FrozenFileHeader? Identify(string folder, string path, out long length, out int? damagedPageSize)
     {
         damagedPageSize = null;
         length = 0;
         try
         {
-            using var handle = FrozenFolderWalker.OpenHandleForReading(path);
+            using var handle = FrozenFolderWalker.OpenHandleForReading(folder, path);
             length = RandomAccess.GetLength(handle);
             var head = new byte[(int)Math.Min(length, _format.HeaderBytes)];
             var read = RandomAccess.Read(handle, head, 0);

@@ -84,7 +84,8 @@ public sealed class TarSinkTests
         {
             await sink.BeginSetAsync(SetWriter.Descriptor("20261122T044300000Z-full"), CancellationToken.None);
             await SetWriter.WriteFileAsync(sink, new SourceFile("a.log", SetWriter.RandomBytes(5000, 1)), 1000);
-            Assert.That(System.IO.Directory.EnumerateFiles(folder).Single(), Does.EndWith(".partial"), "written under a temporary name");
+            Assert.That(System.IO.Directory.EnumerateFiles(folder).Where(f => Path.GetFileName(f) != TarSink.LockFileName).Single(), Does.EndWith(".partial"), "written under a temporary name");
+            Assert.That(File.Exists(Path.Combine(folder, TarSink.LockFileName)), Is.True, "the folder is locked while the archive is written");
             await sink.AbortAsync(CancellationToken.None);
         }
 

@@ -18,9 +18,13 @@ internal static partial class TracedBackup
     internal sealed record Call(int Index, int Thread, string Name, string? Path, string Result, string Line);
 
     /// <summary>Runs the backup with every call of <see cref="TracedCalls"/> recorded; returns the exit code and the calls in completion order.</summary>
-    public static async Task<(int Exit, string Error, IReadOnlyList<Call> Calls)> RunAsync(string traceFile, params string[] backupArguments)
+    public static Task<(int Exit, string Error, IReadOnlyList<Call> Calls)> RunAsync(string traceFile, params string[] backupArguments) =>
+        RunCommandAsync(traceFile, "backup", backupArguments);
+
+    /// <summary>As <see cref="RunAsync"/>, for another <c>esebackup</c> <paramref name="command"/> (<c>restore</c>).</summary>
+    public static async Task<(int Exit, string Error, IReadOnlyList<Call> Calls)> RunCommandAsync(string traceFile, string command, params string[] arguments)
     {
-        var (exit, error) = await RunStraceAsync(["-f", "-qq", "-y", "-e", $"trace={TracedCalls}", "-o", traceFile], backupArguments);
+        var (exit, error) = await RunStraceAsync(["-f", "-qq", "-y", "-e", $"trace={TracedCalls}", "-o", traceFile], arguments, command);
         return (exit, error, Parse(File.ReadAllLines(traceFile)));
     }
 
@@ -42,10 +46,10 @@ internal static partial class TracedBackup
     public static Task<(int Exit, string Error)> RunSignalledAtAsync(string calls, string path, string signal, params string[] backupArguments) =>
         RunStraceAsync(["-f", "-qq", "-o", "/dev/null", "-e", $"trace={calls}", "-e", $"inject={calls}:signal={signal}:when=1", "-P", path], backupArguments);
 
-    private static async Task<(int Exit, string Error)> RunStraceAsync(IEnumerable<string> options, string[] backupArguments)
+    private static async Task<(int Exit, string Error)> RunStraceAsync(IEnumerable<string> options, string[] backupArguments, string command = "backup")
     {
         var start = new ProcessStartInfo("strace") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in options.Concat(["dotnet", Path.Combine(AppContext.BaseDirectory, "esebackup.dll"), "backup"]).Concat(backupArguments))
+        foreach (var a in options.Concat(["dotnet", Path.Combine(AppContext.BaseDirectory, "esebackup.dll"), command]).Concat(backupArguments))
         {
             start.ArgumentList.Add(a);
         }

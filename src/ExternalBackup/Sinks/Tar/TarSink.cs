@@ -14,6 +14,13 @@ namespace ExternalBackup.Sinks.Tar;
 /// (standard output): bytes already written cannot be taken back, so an aborted set leaves an archive without
 /// manifest and without its end marker, which tar reports as truncated.
 /// </para>
+/// <para>
+/// A file target's folder is locked while the archive is written (<c>.lock</c> in it, the folder sink's
+/// <see cref="FileSystem.DirectoryLock"/>), from before the temporary file is created until it is renamed or deleted:
+/// <c>esebackup forget</c> on that folder (<c>tar:DIR</c>) takes the same lock, so it never removes the set an
+/// archive being written extends, and it may sweep <c>.partial</c> files no backup is writing. One archive is
+/// written into a folder at a time.
+/// </para>
 /// </summary>
 public sealed class TarSink : IBackupSink, ISinkFaultClassifier
 {
@@ -24,11 +31,18 @@ public sealed class TarSink : IBackupSink, ISinkFaultClassifier
     private readonly TarSinkOptions _options;
     private readonly TarWriter _writer;
     private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+    private FileSystem.DirectoryLock? _lock;
     private BackupSetDescriptor? _set;
     private OpenEntry? _open;
     private bool _finished;
 
-    /// <summary>A sink writing the archive to <paramref name="path"/>; fails if the file exists.</summary>
+    /// <summary>The name of the lock file a file target's folder holds while an archive is written into it.</summary>
+    public const string LockFileName = FileSystem.DirectorySink.LockFileName;
+
+    /// <summary>The end of the temporary files an archive is written under (<c>.&lt;name&gt;.&lt;guid&gt;.partial</c> beside the target).</summary>
+    public const string PartialSuffix = ".partial";
+
+    /// <summary>A sink writing the archive to <paramref name="path"/>; fails if the file exists or another archive is being written into its folder.</summary>
     public TarSink(string path, TarSinkOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -41,8 +55,18 @@ public sealed class TarSink : IBackupSink, ISinkFaultClassifier
 
         var folder = Path.GetDirectoryName(_targetPath)!;
         System.IO.Directory.CreateDirectory(folder);
-        _tempPath = Path.Combine(folder, $".{Path.GetFileName(_targetPath)}.{Guid.NewGuid():N}.partial");
-        _output = new FileStream(_tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        _lock = FileSystem.DirectoryLock.Acquire(folder, LockFileName);
+        try
+        {
+            _tempPath = Path.Combine(folder, $".{Path.GetFileName(_targetPath)}.{Guid.NewGuid():N}{PartialSuffix}");
+            _output = new FileStream(_tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        }
+        catch
+        {
+            ReleaseLock();
+            throw;
+        }
+
         _writer = new TarWriter(_output, TarEntryFormat.Pax, leaveOpen: true);
     }
 
@@ -191,6 +215,7 @@ public sealed class TarSink : IBackupSink, ISinkFaultClassifier
             ((FileStream)_output).Flush(flushToDisk: true);
             await _output.DisposeAsync().ConfigureAwait(false);
             File.Move(_tempPath!, _targetPath, overwrite: false);
+            ReleaseLock();
         }
     }
 
@@ -214,6 +239,7 @@ public sealed class TarSink : IBackupSink, ISinkFaultClassifier
         {
             await _output.DisposeAsync().ConfigureAwait(false);
             File.Delete(_tempPath);
+            ReleaseLock();
         }
     }
 
@@ -241,6 +267,14 @@ public sealed class TarSink : IBackupSink, ISinkFaultClassifier
         {
             await _output.DisposeAsync().ConfigureAwait(false);
         }
+
+        ReleaseLock();
+    }
+
+    private void ReleaseLock()
+    {
+        _lock?.Dispose();
+        _lock = null;
     }
 
     private async ValueTask WriteEntryAsync(string name, Stream data, CancellationToken cancellationToken)

@@ -8,14 +8,14 @@ internal sealed class FrozenFileReader : ISourceFileReader
     private readonly SafeFileHandle _handle;
     private readonly string _path;
 
-    /// <summary>Opens <paramref name="path"/>, planned at <paramref name="plannedLength"/> bytes.</summary>
-    public FrozenFileReader(string path, long plannedLength)
+    /// <summary>Opens <paramref name="path"/>, listed in <paramref name="folder"/> and planned at <paramref name="plannedLength"/> bytes, following no link below <paramref name="folder"/>.</summary>
+    public FrozenFileReader(string folder, string path, long plannedLength)
     {
         _path = path;
         Length = plannedLength;
         try
         {
-            _handle = Snapshots.FrozenFolderWalker.OpenHandleForReading(path, FileOptions.SequentialScan);
+            _handle = Snapshots.FrozenFolderWalker.OpenHandleForReading(folder, path, FileOptions.SequentialScan);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -10,7 +10,7 @@ namespace ExternalBackup.Sources.Frozen;
 /// </summary>
 internal sealed class FrozenSource(FrozenFolderSource folder, Func<IReadOnlyList<FrozenFolderLayout>> layouts, Func<string> instance) : IBackupSource
 {
-    private readonly Dictionary<string, long> _lengths = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Folder, long Length)> _planned = new(StringComparer.Ordinal);
     private IReadOnlyList<FrozenSetPlan> _plans = [];
 
     /// <inheritdoc />
@@ -28,7 +28,7 @@ internal sealed class FrozenSource(FrozenFolderSource folder, Func<IReadOnlyList
         _plans = folder.Plan(layouts(), kind, extends?.LogGenerationHigh);
         foreach (var file in _plans.SelectMany(p => p.Files))
         {
-            _lengths[file.Header.Path] = file.Length;
+            _planned[file.Header.Path] = (file.Folder, file.Length);
         }
 
         return ValueTask.CompletedTask;
@@ -54,7 +54,7 @@ internal sealed class FrozenSource(FrozenFolderSource folder, Func<IReadOnlyList
     }
 
     /// <inheritdoc />
-    public ISourceFileReader Open(SourceFile file) => new FrozenFileReader(file.SourcePath, _lengths[file.SourcePath]);
+    public ISourceFileReader Open(SourceFile file) => new FrozenFileReader(_planned[file.SourcePath].Folder, file.SourcePath, _planned[file.SourcePath].Length);
 
     /// <inheritdoc />
     public ValueTask<AfterCommit> AfterCommitAsync(BackupManifest manifest, CancellationToken cancellationToken) => ValueTask.FromResult(new AfterCommit(false));
