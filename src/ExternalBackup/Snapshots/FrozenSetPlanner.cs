@@ -32,6 +32,16 @@ public sealed class FrozenSetPlanner
     /// <summary>File name extensions that make a file a database whatever its header says (ESE databases, Active Directory, WINS/DHCP).</summary>
     public static readonly IReadOnlyList<string> DatabaseExtensions = [".edb", ".dit", ".mdb"];
 
+    /// <summary>
+    /// The name pattern of the engine model's own files in its instance folder (its lock, <c>.engine-model.lock</c>,
+    /// which a live model holds an OS lock on, and its history, <c>.engine-model.json</c>): not ESE files, so a frozen
+    /// copy of a model's folder leaves them out unopened and lists each in <c>excluded[]</c> with <see cref="EngineModelFilesRule"/>.
+    /// </summary>
+    public const string EngineModelFiles = ".engine-model.*";
+
+    /// <summary>The rule the manifest names for a file <see cref="EngineModelFiles"/> matches.</summary>
+    public const string EngineModelFilesRule = "the engine model's own lock or history file (" + EngineModelFiles + "), not an ESE file";
+
     private readonly IFrozenFileFormat _format;
     private readonly FrozenFolderSourceOptions _options;
 
@@ -80,6 +90,13 @@ public sealed class FrozenSetPlanner
                 if (layout.Excludes.FirstOrDefault(e => e.Matches(path)) is { } exclusion)
                 {
                     excluded.Add(new ManifestExclusion(path, exclusion.Rule));
+                    continue;
+                }
+
+                // Not opened: a live model holds its lock file, which a .NET reader cannot open then.
+                if (FileSystemName.MatchesSimpleExpression(EngineModelFiles, Path.GetFileName(path), ignoreCase: false))
+                {
+                    excluded.Add(new ManifestExclusion(path, EngineModelFilesRule));
                     continue;
                 }
 
