@@ -228,4 +228,81 @@ public sealed class ChainRuleTests
         Assert.That(File.ReadAllText(expected[2]), Does.Contain("backupType=\"incremental\""), "each set's own Backup Components Document");
         Assert.That(File.ReadAllText(Path.Combine(target, RestorePlan.FileName)), Does.Contain("\"documents\""));
     }
+
+    /// <summary>Two storage groups (Exchange): two components, each with its database and its own log stream of its own signature.</summary>
+    private SnapshotProviderModel TwoStorageGroups()
+    {
+        var live = _scratch.Sub("live");
+        var provider = new SnapshotProviderModel(_scratch.Sub("snapshots")).AddVolume(live);
+        foreach (var (group, signature) in new[] { ("sg1", "AAAA"), ("sg2", "BBBB") })
+        {
+            Directory.CreateDirectory(Path.Combine(live, group, "db"));
+            Directory.CreateDirectory(Path.Combine(live, group, "logs"));
+            ToyEseFormat.WriteDatabase(Path.Combine(live, group, "db", $"{group}.edb"), signature, pages: 8);
+            ToyEseFormat.WriteLog(Path.Combine(live, group, "logs", "edb.log"), signature, 5);
+            provider.AddComponent(new SnapshotComponent
+            {
+                WriterId = Guid.Parse("76FE1AC4-15F7-4BCD-987E-8E1ACB462FB7"),
+                InstanceId = Guid.Parse("11111111-2222-3333-4444-555555555555"),
+                WriterName = "Model Exchange Writer",
+                LogicalPath = "Microsoft Exchange Server\\Microsoft Information Store",
+                Name = group,
+                Files =
+                [
+                    new SnapshotFileSpec(SnapshotFileRole.Database, Path.Combine(live, group, "db"), "*.edb"),
+                    new SnapshotFileSpec(SnapshotFileRole.Log, Path.Combine(live, group, "logs"), "edb*.log"),
+                ],
+            });
+        }
+
+        return provider;
+    }
+
+    private void NextLogGeneration(string group, string signature, long generation)
+    {
+        var logs = Path.Combine(_scratch.Path, "live", group, "logs");
+        File.Move(Path.Combine(logs, "edb.log"), Path.Combine(logs, $"edb{generation - 1:X5}.log"));
+        ToyEseFormat.WriteLog(Path.Combine(logs, "edb.log"), signature, generation);
+    }
+
+    [Test]
+    public async Task Components_with_their_own_log_streams_back_up_chain_and_restore_each_stream()
+    {
+        var provider = TwoStorageGroups();
+        var full = (await Coordinator(provider, new SnapshotBackupOptions { SetId = "01-full" }).RunAsync(new SnapshotRequest { Kind = BackupKind.Full }, new DirectorySink(_destination), CancellationToken.None)).Manifest;
+        NextLogGeneration("sg1", "AAAA", 6);
+        NextLogGeneration("sg2", "BBBB", 6);
+        var incremental = (await Coordinator(provider, new SnapshotBackupOptions { SetId = "02-inc" }).RunAsync(new SnapshotRequest { Kind = BackupKind.Incremental }, new DirectorySink(_destination), CancellationToken.None)).Manifest;
+        var target = Path.Combine(_scratch.Path, "restored");
+
+        var plan = await ChainRestore.RestoreAsync(_destination, target, null, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(full.Identity!.LogSignature, Is.Null, "two streams: no single signature");
+            Assert.That(full.Identity.LogStreams!.Select(s => (s.Stream, s.LogSignature)), Is.EqualTo(new[] { ("logs/sg1", "AAAA"), ("logs/sg2", "BBBB") }));
+            Assert.That(incremental.Identity!.LogStreams, Is.EqualTo(full.Identity.LogStreams));
+            Assert.That(incremental.Extends?.SetId, Is.EqualTo("01-full"));
+            Assert.That(plan.Sets, Is.EqualTo(new[] { "01-full", "02-inc" }));
+            Assert.That(plan.LogStreams.Select(s => (s.Component, s.GenLow, s.GenHigh)), Is.EqualTo(new (string?, long?, long?)[] { ("sg1", 5, 6), ("sg2", 5, 6) }));
+            Assert.That(File.Exists(Path.Combine(target, "logs", "sg2", "edb00006.log")), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task An_incremental_whose_one_stream_is_another_log_stream_is_refused_naming_the_stream()
+    {
+        var provider = TwoStorageGroups();
+        await Coordinator(provider, new SnapshotBackupOptions { SetId = "01-full" }).RunAsync(new SnapshotRequest { Kind = BackupKind.Full }, new DirectorySink(_destination), CancellationToken.None);
+        // sg2's logs were reset: a new log stream under the same component.
+        var logs = Path.Combine(_scratch.Path, "live", "sg2", "logs");
+        File.Delete(Path.Combine(logs, "edb.log"));
+        ToyEseFormat.WriteLog(Path.Combine(logs, "edb.log"), "CCCC", 1);
+        ToyEseFormat.WriteDatabase(Path.Combine(_scratch.Path, "live", "sg2", "db", "sg2.edb"), "CCCC", pages: 8);
+
+        var e = Assert.ThrowsAsync<ChainBaseNotFoundException>(async () => await Coordinator(provider, new SnapshotBackupOptions { SetId = "02-inc" }).RunAsync(new SnapshotRequest { Kind = BackupKind.Incremental }, new DirectorySink(_destination), CancellationToken.None));
+
+        Assert.That(e!.Message, Does.Contain("logs/sg2: CCCC").And.Contain("another log stream"));
+        Assert.That(provider.Truncations, Has.Count.EqualTo(2), "only the full set's components were told to truncate");
+    }
 }

@@ -394,6 +394,35 @@ public sealed class CoordinatorTests
     }
 
     [Test]
+    public async Task EveryOtherFileTheComponentNamesIsStoredUnderFilesAsKindOther()
+    {
+        // A VSS requestor backs up every file a component lists, also its GetFile files: here one in a folder of its
+        // own and one beside the database (not ESE, which the planner would otherwise only note as skipped).
+        Directory.CreateDirectory(Path.Combine(_live, "meta", "sub"));
+        File.WriteAllText(Path.Combine(_live, "meta", "sub", "catalog.xml"), "<catalog/>");
+        File.WriteAllText(Path.Combine(_live, "meta", "ignored.txt"), "not named");
+        File.WriteAllText(Path.Combine(_live, "db", "store.cfg"), "setting=1");
+        _component = _component with
+        {
+            Files = [.. _component.Files, new SnapshotFileSpec(SnapshotFileRole.Other, Path.Combine(_live, "meta"), "*.xml", Recursive: true), new SnapshotFileSpec(SnapshotFileRole.Other, Path.Combine(_live, "db"), "*.cfg")],
+        };
+        _provider = new SnapshotProviderModel(_scratch.Sub("snapshots2")).AddVolume(_live);
+        _provider.AddComponent(_component);
+
+        var result = await Run();
+
+        var stored = result.Manifest.Files.Where(f => f.Path.StartsWith("files/", StringComparison.Ordinal)).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(stored.Select(f => (f.Path, f.Kind)), Is.EquivalentTo(new[] { ("files/meta/sub/catalog.xml", BackupFileKind.Other), ("files/db/store.cfg", BackupFileKind.Other) }));
+            Assert.That(stored.Select(f => Path.GetFileName(f.SourcePath)), Is.EquivalentTo(new[] { "catalog.xml", "store.cfg" }));
+            Assert.That(System.Text.Encoding.UTF8.GetString(_sink.Files["files/meta/sub/catalog.xml"].ToArray()), Is.EqualTo("<catalog/>"));
+            Assert.That(result.Manifest.Files.Select(f => f.Path), Has.None.Contains("ignored.txt"));
+            Assert.That(result.Manifest.Counts!.Documents, Is.EqualTo(4), "two writer documents and two component files, all kind other");
+        });
+    }
+
+    [Test]
     public async Task WithoutExcludesTheManifestHasNoExcludedList()
     {
         var result = await Run();

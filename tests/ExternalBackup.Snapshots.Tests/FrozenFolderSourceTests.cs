@@ -247,6 +247,25 @@ public sealed class FrozenFolderSourceTests
         Assert.That(manifest.Files.Select(f => Path.GetFileName(f.Path)), Has.None.EqualTo("res1.log").And.None.EqualTo("edbtmp.log"));
     }
 
+    [Test]
+    public async Task TheEngineModelsHeldLockAndHistoryAreListedAsExcludedNotOpened()
+    {
+        CleanSetWithLogs3To5();
+        File.WriteAllText(P(ExternalBackup.Testing.EngineModel.EngineModel.StateFileName), "{}");
+        // A live model holds its lock file: a .NET reader cannot open it then.
+        using var held = new FileStream(P(ExternalBackup.Testing.EngineModel.EngineModel.LockFileName), FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+
+        var (manifest, _) = await Backup();
+
+        Assert.That(manifest.Excluded!.Select(e => (Path.GetFileName(e.SourcePath), e.Reason)), Is.EquivalentTo(new[]
+        {
+            (".engine-model.json", FrozenSetPlanner.EngineModelFilesRule),
+            (".engine-model.lock", FrozenSetPlanner.EngineModelFilesRule),
+        }));
+        Assert.That(manifest.Counts!.Excluded, Is.EqualTo(2));
+        Assert.That(manifest.Files.Select(f => f.Path), Does.Contain("checkpoint/edb.chk"));
+    }
+
     [TestCase(BackupKind.Incremental)]
     [TestCase(BackupKind.Differential)]
     public async Task IncrementalAndDifferentialCopyOnlyTheLogsAfterTheExtendedSet(BackupKind kind)

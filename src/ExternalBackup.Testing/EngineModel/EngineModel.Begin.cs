@@ -106,6 +106,9 @@ public sealed partial class EngineModel
     /// <summary>The lock file a running backup holds (one backup per instance across models and processes); deleted when the backup ends.</summary>
     public string LockPath => Path.Combine(InstanceFolder, LockFileName);
 
+    /// <summary>How the instance folder's lock names it: "another backup of the instance is running in F", "the instance folder F is read-only".</summary>
+    private static readonly LockedFolder InstanceFolderLock = new("instance folder", "another backup of the instance is running in");
+
     /// <summary>
     /// Takes the instance's lock with the destinations' one-writer lock (<see cref="DirectoryLock"/>: flock on Linux,
     /// share mode elsewhere; released by the OS when the process dies, the file deleted when released), or returns
@@ -116,7 +119,7 @@ public sealed partial class EngineModel
         try
         {
             heldBecause = null;
-            return DirectoryLock.Acquire(InstanceFolder, LockFileName);
+            return DirectoryLock.Acquire(InstanceFolder, LockFileName, InstanceFolderLock);
         }
         catch (IOException e)
         {

@@ -42,9 +42,28 @@ internal static class ChainMembership
         return recorded.Count == 0 || recorded.Contains(random, StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>Whether two sets are of one instance and log stream.</summary>
+    /// <summary>
+    /// Whether <paramref name="set"/>'s log stream <paramref name="stream"/> (its folder in the set) is of signature
+    /// <paramref name="logSignature"/>: a set of several streams (<see cref="SetIdentity.LogStreams"/>) must hold that
+    /// stream with that signature; a set of one stream is matched by <see cref="SameLogStream(BackupManifest, string?)"/>.
+    /// </summary>
+    public static bool SameLogStream(BackupManifest set, string stream, string logSignature)
+    {
+        if (set.Identity?.LogStreams is { } streams)
+        {
+            return streams.Any(s => string.Equals(s.Stream, stream, StringComparison.Ordinal) && string.Equals(s.LogSignature, logSignature, StringComparison.Ordinal));
+        }
+
+        return SameLogStream(set, logSignature);
+    }
+
+    /// <summary>The log streams a set names (stream folder and signature): its <see cref="SetIdentity.LogStreams"/>, empty with one stream.</summary>
+    public static IReadOnlyList<LogStreamIdentity> LogStreamsOf(BackupManifest set) => set.Identity?.LogStreams ?? [];
+
+    /// <summary>Whether two sets are of one instance and log stream (each stream of a set of several).</summary>
     public static bool SameIdentity(BackupManifest a, BackupManifest b) =>
-        SameInstance(a, InstanceOf(b)) && SameLogStream(a, LogSignatureOf(b)) && SameLogStream(b, LogSignatureOf(a));
+        SameInstance(a, InstanceOf(b)) && SameLogStream(a, LogSignatureOf(b)) && SameLogStream(b, LogSignatureOf(a))
+        && LogStreamsOf(b).All(s => SameLogStream(a, s.Stream, s.LogSignature)) && LogStreamsOf(a).All(s => SameLogStream(b, s.Stream, s.LogSignature));
 
     /// <summary>
     /// Whether logs <paramref name="next"/> continue <paramref name="set"/>: they start at most one generation after

@@ -13,7 +13,7 @@ namespace ExternalBackup.Chains;
 /// kind must be in the destination (a source that learns its instance only when it begins, like a snapshot of the
 /// writers' components, says it with <see cref="KnowInstance"/>);</item>
 /// <item>when the engine's log generations are known (<see cref="ContinueWith(LogGenerationRange?)"/>);</item>
-/// <item>as soon as a log header shows the log stream (<see cref="ContinueWith(string, string)"/>), before commit.</item>
+/// <item>as soon as a log header shows a log stream (each of a set of several components; <see cref="ContinueWith(string, string, string)"/>), before commit.</item>
 /// </list>
 /// Full and copy backups extend nothing. With <c>allowOrphan</c> nothing is refused: a set with no base found is
 /// committed without <c>extends</c> (for a product that keeps its own catalogue).
@@ -25,8 +25,8 @@ internal sealed class ChainPlanner
     private string? _instance;
     private List<BackupManifest> _candidates;
     private LogGenerationRange? _range;
-    private string? _logSignature;
-    private string? _logSignatureOrigin;
+    // Each log stream of the new set seen so far (its folder in the set): its signature and the file it was read from.
+    private readonly SortedDictionary<string, (string Signature, string Origin)> _streams = new(StringComparer.Ordinal);
 
     private ChainPlanner(BackupKind kind, string? instance, IReadOnlyList<BackupManifest> committed, bool allowOrphan)
     {
@@ -108,20 +108,25 @@ internal sealed class ChainPlanner
         Choose();
     }
 
-    /// <summary>The new set's log stream is known (a log header, <paramref name="origin"/>, was read).</summary>
-    /// <exception cref="ChainBaseNotFoundException">No set of the instance has that log stream and is continued.</exception>
-    public void ContinueWith(string logSignature, string origin)
+    /// <summary>
+    /// A log stream of the new set is known (a log header, <paramref name="origin"/>, was read): <paramref name="stream"/>
+    /// is its folder in the set (<c>logs</c>, or <c>logs/&lt;component&gt;</c> with several components).
+    /// </summary>
+    /// <exception cref="ChainBaseNotFoundException">No set of the instance has every log stream seen so far and is continued.</exception>
+    public void ContinueWith(string stream, string logSignature, string origin)
     {
+        ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(logSignature);
-        if (_logSignature is not null)
+        if (!_streams.TryAdd(stream, (logSignature, origin)))
         {
             return;
         }
 
-        _logSignature = logSignature;
-        _logSignatureOrigin = origin;
         Choose();
     }
+
+    /// <summary>Whether <paramref name="set"/> holds every log stream of the new set seen so far, of the same signature.</summary>
+    private bool SameLogStreams(BackupManifest set) => _streams.All(s => ChainMembership.SameLogStream(set, s.Key, s.Value.Signature));
 
     private void RequireCandidates(string when)
     {
@@ -145,7 +150,7 @@ internal sealed class ChainPlanner
             return;
         }
 
-        Base = _candidates.FirstOrDefault(s => ChainMembership.SameLogStream(s, _logSignature) && ChainMembership.Continues(_range, s));
+        Base = _candidates.FirstOrDefault(s => SameLogStreams(s) && ChainMembership.Continues(_range, s));
         if (Base is not null || _allowOrphan)
         {
             return;
@@ -153,11 +158,14 @@ internal sealed class ChainPlanner
 
         // Say why the newest set of the instance does not fit: another log stream, or a gap.
         var newest = _candidates[0];
-        var sameStream = _candidates.Where(s => ChainMembership.SameLogStream(s, _logSignature)).ToList();
+        var sameStream = _candidates.Where(SameLogStreams).ToList();
         string why;
         if (sameStream.Count == 0)
         {
-            why = $"its logs carry log signature {_logSignature} (read from '{_logSignatureOrigin}') but set '{newest.SetId}' of the instance is of log stream {ChainMembership.LogSignatureOf(newest) ?? string.Join(", ", newest.Databases.Select(d => d.LogSignature).Distinct())}: another log stream (the instance's logs were reset or it is another instance of the same name), so none of its {_candidates.Count} set(s) is its base";
+            var seen = string.Join(", ", _streams.Select(s => _streams.Count > 1 ? $"{s.Key}: {s.Value.Signature} (read from '{s.Value.Origin}')" : $"{s.Value.Signature} (read from '{s.Value.Origin}')"));
+            var own = ChainMembership.LogStreamsOf(newest) is { Count: > 0 } streams ? string.Join(", ", streams.Select(s => $"{s.Stream}: {s.LogSignature}"))
+                : ChainMembership.LogSignatureOf(newest) ?? string.Join(", ", newest.Databases.Select(d => d.LogSignature).Distinct());
+            why = $"its logs carry log signature {seen} but set '{newest.SetId}' of the instance is of log stream {own}: another log stream (the instance's logs were reset or it is another instance of the same name), so none of its {_candidates.Count} set(s) is its base";
         }
         else
         {

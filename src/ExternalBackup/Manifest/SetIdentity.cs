@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ExternalBackup.Manifest;
 
 /// <summary>
@@ -13,9 +15,17 @@ public sealed record SetIdentity
     /// <summary>
     /// The log stream's signature read from the headers of the set's logs (or, without logs, of its databases):
     /// the random part as 8 hex digits and the creation time, e.g. <c>0000fced (11/22/2026 06:00:00.123)</c>;
-    /// <see langword="null"/> when no header said it.
+    /// <see langword="null"/> when no header said it, and in a set of several log streams (then <see cref="LogStreams"/>).
     /// </summary>
     public string? LogSignature { get; init; }
+
+    /// <summary>
+    /// With several log streams (a snapshot of several components, e.g. Exchange storage groups, each its own log
+    /// stream under <c>logs/&lt;component&gt;</c>): each stream's signature; <see langword="null"/> (not written) with one
+    /// stream or none, whose signature is <see cref="LogSignature"/>. Readers of sets without it read the single field.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<LogStreamIdentity>? LogStreams { get; init; }
 
     /// <summary>Each database whose header the set holds (full and copy sets), in set order; empty for log-only sets.</summary>
     public IReadOnlyList<DatabaseIdentity> Databases { get; init; } = [];
@@ -26,3 +36,8 @@ public sealed record SetIdentity
 /// <param name="Signature">The database's own signature (the header's <c>signDb</c>), in the form of <see cref="SetIdentity.LogSignature"/>; <see langword="null"/> when unknown.</param>
 /// <param name="LogSignature">The log signature its header names (<c>signLog</c>); <see langword="null"/> when unknown.</param>
 public sealed record DatabaseIdentity(string Path, string? Signature, string? LogSignature);
+
+/// <summary>The identity of one log stream of a set of several.</summary>
+/// <param name="Stream">The stream's folder inside the set (<c>logs/&lt;component&gt;</c>), as the restore names it.</param>
+/// <param name="LogSignature">The signature its log headers carry, in the form of <see cref="SetIdentity.LogSignature"/>.</param>
+public sealed record LogStreamIdentity(string Stream, string LogSignature);

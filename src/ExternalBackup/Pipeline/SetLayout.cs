@@ -25,6 +25,9 @@ public static class SetLayout
     /// <summary>The folder of writer documents inside a set.</summary>
     public const string DocumentFolder = "documents";
 
+    /// <summary>The folder of a snapshot component's other files (VSS: <c>IVssWMComponent::GetFile</c>) inside a set.</summary>
+    public const string ComponentFileFolder = "files";
+
     /// <summary>Set paths for the databases the engine listed, in the same order.</summary>
     /// <exception cref="InvalidDataException">A name is empty, unsafe, or two databases map to one path.</exception>
     public static IReadOnlyList<string> DatabasePaths(IReadOnlyList<string> enginePaths) => DatabasePaths(enginePaths, null);
@@ -32,6 +35,17 @@ public static class SetLayout
     /// <summary>Set paths for databases of one component (<paramref name="component"/> the first segment below <c>databases/</c>, or none), in the same order.</summary>
     /// <exception cref="InvalidDataException">A name is empty, unsafe, or two databases map to one path.</exception>
     public static IReadOnlyList<string> DatabasePaths(IReadOnlyList<string> enginePaths, string? component)
+    => BelowCommonFolder(DatabaseFolder, "databases", enginePaths, component);
+
+    /// <summary>
+    /// Set paths for a snapshot component's other files (<c>files/&lt;component&gt;/&lt;path below their common folder&gt;</c>;
+    /// no component segment in a set of one component), in the same order.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A name is empty, unsafe, or two files map to one path.</exception>
+    public static IReadOnlyList<string> ComponentFilePaths(IReadOnlyList<string> sourcePaths, string? component) =>
+        BelowCommonFolder(ComponentFileFolder, "files", sourcePaths, component);
+
+    private static IReadOnlyList<string> BelowCommonFolder(string role, string what, IReadOnlyList<string> enginePaths, string? component)
     {
         ArgumentNullException.ThrowIfNull(enginePaths);
         var split = enginePaths.Select(Split).ToList();
@@ -51,11 +65,11 @@ public static class SetLayout
         for (var i = 0; i < split.Count; i++)
         {
             var relative = string.Join('/', split[i].Skip(common));
-            var path = $"{RoleFolder(DatabaseFolder, component)}/{relative}";
+            var path = $"{RoleFolder(role, component)}/{relative}";
             Check(path, enginePaths[i]);
             if (!seen.Add(path))
             {
-                throw new InvalidDataException($"the engine listed two databases that map to one backup path '{path}': '{enginePaths[i]}'");
+                throw new InvalidDataException($"the engine listed two {what} that map to one backup path '{path}': '{enginePaths[i]}'");
             }
 
             result.Add(path);

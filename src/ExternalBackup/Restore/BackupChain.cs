@@ -179,9 +179,21 @@ public sealed class BackupChain
         var full = members[fullIndex];
         var chain = new List<BackupManifest> { full };
         var high = full.LogGenerations?.High ?? 0;
+        var streamHighs = StreamRanges(full).ToDictionary(r => r.Key, r => r.Value.High, StringComparer.Ordinal);
         for (var i = fullIndex + 1; i <= targetIndex; i++)
         {
             var set = members[i];
+            if (set.LogGenerations is null)
+            {
+                // A set of several log streams records no single range: each stream must continue the chain's.
+                if (ContinuesEachStream(set, full, streamHighs, i == targetIndex))
+                {
+                    chain.Add(set);
+                }
+
+                continue;
+            }
+
             // Sets between the full set and the target are logs-only (the full set is the last one before the target).
             if (set.LogGenerations is not { } range || range.Low > high + 1 || (range.High <= high && i != targetIndex))
             {
@@ -200,6 +212,61 @@ public sealed class BackupChain
 
         chain.Reverse();
         return chain;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="set"/> (no <c>logGenerations</c>: a set of several log streams) continues each stream
+    /// of the chain so far (<paramref name="streamHighs"/>, updated when it does) by the generations of its log files.
+    /// The target must: a target holding no log, or one whose stream starts after a gap, fails naming it and why.
+    /// </summary>
+    private static bool ContinuesEachStream(BackupManifest set, BackupManifest full, Dictionary<string, long> streamHighs, bool isTarget)
+    {
+        var ranges = StreamRanges(set);
+        if (ranges.Count == 0)
+        {
+            return isTarget
+                ? throw new InvalidDataException($"set '{set.SetId}' records no log generations and holds no log: whether it continues the chain from '{full.SetId}' cannot be told, so it cannot be restored")
+                : false;
+        }
+
+        foreach (var (stream, (low, _)) in ranges)
+        {
+            var high = streamHighs.GetValueOrDefault(stream);
+            if (low > high + 1)
+            {
+                return isTarget
+                    ? throw new InvalidDataException($"set '{set.SetId}' starts {stream} at log generation {low} but the chain from '{full.SetId}' ends it at {high}: generations {high + 1}..{low - 1} are missing")
+                    : false;
+            }
+        }
+
+        if (!isTarget && ranges.All(r => r.Value.High <= streamHighs.GetValueOrDefault(r.Key)))
+        {
+            return false;
+        }
+
+        foreach (var (stream, (_, high)) in ranges)
+        {
+            streamHighs[stream] = Math.Max(streamHighs.GetValueOrDefault(stream), high);
+        }
+
+        return true;
+    }
+
+    /// <summary>The generations of a set's log files per log stream (<see cref="RestoreLayout.LogStreamOf"/>).</summary>
+    private static SortedDictionary<string, (long Low, long High)> StreamRanges(BackupManifest set)
+    {
+        var ranges = new SortedDictionary<string, (long Low, long High)>(StringComparer.Ordinal);
+        foreach (var file in set.Files)
+        {
+            if (file.Kind == BackupFileKind.Log && file.Generation is { } g)
+            {
+                var stream = RestoreLayout.LogStreamOf(file);
+                ranges[stream] = ranges.TryGetValue(stream, out var r) ? (Math.Min(r.Low, g), Math.Max(r.High, g)) : (g, g);
+            }
+        }
+
+        return ranges;
     }
 
     private static int IndexOf(IReadOnlyList<BackupManifest> sets, string setId)

@@ -199,7 +199,7 @@ public static class ChainRestore
         work.AddRange(chain.Full.Files.Where(f => f.Kind is BackupFileKind.Checkpoint or BackupFileKind.Other).Select(f => (full, f, RestoreLayout.TargetPath(f))));
         // A later set's documents (its own Backup Components Document) go below documents/<set id>/.
         work.AddRange(chain.Sets.Where(m => !ReferenceEquals(m, chain.Full)).SelectMany(m => m.Files.Where(f => f.Kind == BackupFileKind.Other)
-            .Select(f => (stored[m], f, $"{RestoreLayout.DocumentFolder}/{m.SetId}/{RestoreLayout.TargetPath(f)[(RestoreLayout.DocumentFolder.Length + 1)..]}"))));
+            .Select(f => (stored[m], f, $"{RestoreLayout.DocumentFolder}/{m.SetId}/{BelowDocuments(RestoreLayout.TargetPath(f))}"))));
         var collision = work.GroupBy(w => w.Path, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (collision is not null)
         {
@@ -321,9 +321,15 @@ public static class ChainRestore
             CheckpointFolder = only?.CheckpointFolder,
             Databases = [.. databases.Select(d => d.Restored)],
             LogStreams = streams,
-            Documents = [.. work.Where(w => w.File.Kind == BackupFileKind.Other).Select(w => Local(w.Path))],
+            Documents = [.. work.Where(w => w.File.Kind == BackupFileKind.Other && !IsComponentFile(w.Path)).Select(w => Local(w.Path))],
+            ComponentFiles = [.. work.Where(w => w.File.Kind == BackupFileKind.Other && IsComponentFile(w.Path)).Select(w => Local(w.Path))],
         };
     }
+
+    private static string BelowDocuments(string targetPath) =>
+        targetPath.StartsWith(RestoreLayout.DocumentFolder + "/", StringComparison.Ordinal) ? targetPath[(RestoreLayout.DocumentFolder.Length + 1)..] : targetPath;
+
+    private static bool IsComponentFile(string targetPath) => targetPath.StartsWith(RestoreLayout.ComponentFileFolder + "/", StringComparison.Ordinal);
 
     private static void LogChecked(Microsoft.Extensions.Logging.ILogger logger, StoredSet set, ManifestFile file, List<string> problems)
     {

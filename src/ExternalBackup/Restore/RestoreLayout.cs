@@ -5,7 +5,7 @@ namespace ExternalBackup.Restore;
 /// <summary>
 /// Where a restore puts each file of a set, by <see cref="ManifestFile.Kind"/> and its manifest path (set layout
 /// format 2): databases under <c>databases/</c>, logs under <c>logs/</c>, the checkpoint under <c>checkpoint/</c>,
-/// anything else under <c>documents/</c>. A path already below its kind's folder keeps its place (with a component
+/// a component's other files under <c>files/</c>, anything else under <c>documents/</c>. A path already below its kind's folder keeps its place (with a component
 /// segment, if any); a format 1 path (the flat or <c>db/</c>/<c>logs/</c> snapshot layout) is moved below it.
 /// Folder names are never used to guess what a file is.
 /// </summary>
@@ -22,6 +22,9 @@ public static class RestoreLayout
 
     /// <summary>The folder of writer documents in a set and in a restore.</summary>
     public const string DocumentFolder = Pipeline.SetLayout.DocumentFolder;
+
+    /// <summary>The folder of snapshot components' other files in a set and in a restore.</summary>
+    public const string ComponentFileFolder = Pipeline.SetLayout.ComponentFileFolder;
 
     private static readonly string[] LegacyFolders = ["db/", "logs/", "databases/", "checkpoint/", "documents/"];
 
@@ -60,7 +63,8 @@ public static class RestoreLayout
     {
         ArgumentNullException.ThrowIfNull(file);
         var folder = FolderOf(file.Kind) + "/";
-        if (file.Path.StartsWith(folder, StringComparison.Ordinal))
+        if (file.Path.StartsWith(folder, StringComparison.Ordinal)
+            || (file.Kind == BackupFileKind.Other && file.Path.StartsWith(ComponentFileFolder + "/", StringComparison.Ordinal)))
         {
             return file.Path;
         }

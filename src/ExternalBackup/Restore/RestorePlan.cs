@@ -56,6 +56,9 @@ public sealed record RestorePlan
     /// <c>documents/&lt;set id&gt;/</c>; empty when the sets hold none.
     /// </summary>
     public IReadOnlyList<string> Documents { get; init; } = [];
+
+    /// <summary>The restored other files of the snapshot components (VSS: <c>GetFile</c>), under <c>files/</c>; empty when the full set holds none.</summary>
+    public IReadOnlyList<string> ComponentFiles { get; init; } = [];
 }
 
 /// <summary>A restored database.</summary>

@@ -1,5 +1,3 @@
-using System.IO.Enumeration;
-
 namespace ExternalBackup.Snapshots;
 
 /// <summary>A rule that leaves files out of a frozen set (a VSS writer's exclude file specification), matched before any file is identified.</summary>
@@ -20,15 +18,5 @@ public sealed record FrozenExclusion(string Folder, string FileSpec, bool Recurs
     }
 
     /// <summary>Whether the rule leaves <paramref name="path"/> out.</summary>
-    public bool Matches(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        var folder = Path.GetFullPath(Folder).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
-        var parent = Path.GetDirectoryName(Path.GetFullPath(path)) ?? "";
-        var inFolder = string.Equals(parent, folder, StringComparison.OrdinalIgnoreCase)
-            || (Recursive && parent.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.OrdinalIgnoreCase));
-        // Win32's "*.*" matches every name, also one without a dot.
-        var spec = FileSpec == "*.*" ? "*" : FileSpec;
-        return inFolder && FileSystemName.MatchesSimpleExpression(spec, Path.GetFileName(path), ignoreCase: true);
-    }
+    public bool Matches(string path) => FileSpecMatch.Matches(Folder, FileSpec, Recursive, path);
 }

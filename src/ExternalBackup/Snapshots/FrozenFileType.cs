@@ -11,4 +11,6 @@ public enum FrozenFileType
     Checkpoint,
     /// <summary>An ESE file that is not backed up (temporary database, flush map, reserve log).</summary>
     Other,
+    /// <summary>A file a snapshot component names that is not a database, log or checkpoint (VSS: <c>IVssWMComponent::GetFile</c>); stored as kind other under <c>files/</c>.</summary>
+    ComponentFile,
 }

@@ -19,6 +19,13 @@ public sealed record FrozenFolderLayout(IReadOnlyList<string> DatabaseFolders, I
     /// <summary>Files left out before anything is identified (a writer's exclude files); each one left out is listed in the plan's <see cref="FrozenSetPlan.Excluded"/> and the manifest. Default none.</summary>
     public IReadOnlyList<FrozenExclusion> Excludes { get; init; } = [];
 
+    /// <summary>
+    /// The component's other files (VSS: <c>IVssWMComponent::GetFile</c>), with folders inside the snapshot: every file
+    /// they match that is not a database, log or checkpoint of the set is copied as kind other under <c>files/</c> by
+    /// sets that copy databases (full, copy). Default none.
+    /// </summary>
+    public IReadOnlyList<SnapshotFileSpec> ComponentFiles { get; init; } = [];
+
     /// <summary>Whether sub-folders of <see cref="DatabaseFolders"/> are searched; default <see langword="true"/>.</summary>
     public bool RecurseDatabaseFolders { get; init; } = true;
 

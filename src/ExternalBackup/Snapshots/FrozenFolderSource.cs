@@ -45,7 +45,7 @@ public sealed class FrozenFolderSource
 
     /// <summary>
     /// The layouts of snapshot components: each component's databases (those its database file specifications name,
-    /// in their folders), its log folders and its writer's exclude files (inside the snapshot); with several components
+    /// in their folders), its log folders, its other files and its writer's exclude files (inside the snapshot); with several components
     /// each is stored under its name.
     /// </summary>
     internal static IReadOnlyList<FrozenFolderLayout> Layouts(IReadOnlyList<SnapshotComponentContent> components)
@@ -62,6 +62,7 @@ public sealed class FrozenFolderSource
                 DatabaseFileSpecs = databaseSpecs.Select(f => f.FileSpec).Distinct().ToList(),
                 RecurseDatabaseFolders = databaseSpecs.Any(f => f.Recursive),
                 Excludes = content.Excludes ?? [],
+                ComponentFiles = content.FilesInSnapshot.Where(f => f.Role == SnapshotFileRole.Other).ToList(),
             };
         }).ToList();
     }

@@ -32,6 +32,16 @@ public sealed class FrozenSetPlanner
     /// <summary>File name extensions that make a file a database whatever its header says (ESE databases, Active Directory, WINS/DHCP).</summary>
     public static readonly IReadOnlyList<string> DatabaseExtensions = [".edb", ".dit", ".mdb"];
 
+    /// <summary>
+    /// The name pattern of the engine model's own files in its instance folder (its lock, <c>.engine-model.lock</c>,
+    /// which a live model holds an OS lock on, and its history, <c>.engine-model.json</c>): not ESE files, so a frozen
+    /// copy of a model's folder leaves them out unopened and lists each in <c>excluded[]</c> with <see cref="EngineModelFilesRule"/>.
+    /// </summary>
+    public const string EngineModelFiles = ".engine-model.*";
+
+    /// <summary>The rule the manifest names for a file <see cref="EngineModelFiles"/> matches.</summary>
+    public const string EngineModelFilesRule = "the engine model's own lock or history file (" + EngineModelFiles + "), not an ESE file";
+
     private readonly IFrozenFileFormat _format;
     private readonly FrozenFolderSourceOptions _options;
 
@@ -55,10 +65,13 @@ public sealed class FrozenSetPlanner
         var checkpoints = new List<(FrozenFileHeader Header, string Root, long Length)>();
         var unidentified = new List<string>();
         var excluded = new List<ManifestExclusion>();
+        var componentFiles = new List<(string Path, string Root, long Length)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
 
-        foreach (var (folder, recursive) in layout.DatabaseFolders.Select(f => (f, layout.RecurseDatabaseFolders)).Concat(layout.LogFolders.Select(f => (f, false))))
+        foreach (var (folder, recursive) in layout.DatabaseFolders.Select(f => (f, layout.RecurseDatabaseFolders)).Concat(layout.LogFolders.Select(f => (f, false)))
+            .Concat(layout.ComponentFiles.Select(f => (f.Folder, f.Recursive))))
         {
+            var onlyComponentFiles = !layout.DatabaseFolders.Contains(folder) && !layout.LogFolders.Contains(folder);
             if (!Directory.Exists(folder))
             {
                 throw new FrozenSetException(folder, "folder not found");
@@ -66,8 +79,10 @@ public sealed class FrozenSetPlanner
 
             foreach (var path in FrozenFolderWalker.RegularFiles(folder, recursive))
             {
-                if (!seen.Add(Path.GetFullPath(path)))
+                var isComponentFile = layout.ComponentFiles.Any(f => FileSpecMatch.Matches(f.Folder, f.FileSpec, f.Recursive, path));
+                if ((onlyComponentFiles && !isComponentFile) || !seen.Add(Path.GetFullPath(path)))
                 {
+                    // A folder the component names only for its other files holds nothing else of the set.
                     continue;
                 }
 
@@ -75,6 +90,20 @@ public sealed class FrozenSetPlanner
                 if (layout.Excludes.FirstOrDefault(e => e.Matches(path)) is { } exclusion)
                 {
                     excluded.Add(new ManifestExclusion(path, exclusion.Rule));
+                    continue;
+                }
+
+                // Not opened: a live model holds its lock file, which a .NET reader cannot open then.
+                if (FileSystemName.MatchesSimpleExpression(EngineModelFiles, Path.GetFileName(path), ignoreCase: false))
+                {
+                    excluded.Add(new ManifestExclusion(path, EngineModelFilesRule));
+                    continue;
+                }
+
+                if (onlyComponentFiles)
+                {
+                    // The writer names it as a plain file of the component: copied as it is, whatever it holds.
+                    componentFiles.Add((path, folder, LengthOf(folder, path)));
                     continue;
                 }
 
@@ -91,6 +120,9 @@ public sealed class FrozenSetPlanner
 
                 switch (header?.Type)
                 {
+                    case null or FrozenFileType.Other when isComponentFile:
+                        componentFiles.Add((path, folder, length));
+                        break;
                     case null:
                         unidentified.Add(path);
                         break;
@@ -237,6 +269,12 @@ public sealed class FrozenSetPlanner
             files.Add(new FrozenPlannedFile(checkpoint.Header, SetLayoutPaths(() => Pipeline.SetLayout.CheckpointPath(baseName!, component), checkpoint.Header.Path), checkpoint.Length) { Folder = checkpoint.Root });
         }
 
+        if (kind.CopiesDatabases() && componentFiles.Count > 0)
+        {
+            var paths = SetLayoutPaths(() => Pipeline.SetLayout.ComponentFilePaths(componentFiles.Select(f => f.Path).ToList(), component), componentFiles[0].Path);
+            files.AddRange(componentFiles.Select((f, i) => new FrozenPlannedFile(new FrozenFileHeader { Path = f.Path, Type = FrozenFileType.ComponentFile, LogSignature = "" }, paths[i], f.Length) { Folder = f.Root }));
+        }
+
         if (files.Count == 0)
         {
             throw new FrozenSetException(string.Join(", ", layout.DatabaseFolders.Concat(layout.LogFolders).Distinct()), kind.CopiesDatabases() ? "no ESE database, log or checkpoint found" : "no log to copy");
@@ -285,6 +323,19 @@ public sealed class FrozenSetPlanner
 
         generation = n.Generation;
         return true;
+    }
+
+    private static long LengthOf(string folder, string path)
+    {
+        try
+        {
+            using var handle = FrozenFolderWalker.OpenHandleForReading(folder, path);
+            return RandomAccess.GetLength(handle);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FrozenSetException(path, $"a file the component names cannot be read ({e.GetType().Name}: {e.Message}); every file of a frozen set must be readable, so the backup is refused", e);
+        }
     }
 
     private FrozenFileHeader? Identify(string folder, string path, out long length, out int? damagedPageSize)

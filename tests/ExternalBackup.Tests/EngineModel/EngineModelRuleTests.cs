@@ -79,6 +79,20 @@ public class EngineModelRuleTests
     }
 
     [Test]
+    public void A_second_model_on_the_instance_is_told_the_instance_folder_is_held_not_a_backup_destination()
+    {
+        using var xp = new XpInstance();
+        var first = xp.Open();
+        first.BeginExternalBackup(BackupGrbits.None);
+
+        var e = Assert.Throws<EseException>(() => xp.Open().BeginExternalBackup(BackupGrbits.None));
+
+        Assert.That(e!.Error, Is.EqualTo(JetError.BackupInProgress));
+        Assert.That(e.Message, Does.Contain($"another backup of the instance is running in {Path.GetDirectoryName(first.LockPath)}: its lock file {first.LockPath} is held by process {Environment.ProcessId}").And.Not.Contain("destination"));
+        first.EndExternalBackup(EndBackupGrbits.Abort);
+    }
+
+    [Test]
     public void Incremental_with_circular_logging_is_InvalidBackup()
     {
         using var xp = new XpInstance();

@@ -37,6 +37,70 @@ public class BackupChainTests
         };
     }
 
+    /// <summary>A set of two components (two storage groups), each its own log stream: no single range, identity per stream.</summary>
+    private static BackupManifest TwoStreamSet(int order, string id, BackupKind kind, (long Low, long High) sg1, (long Low, long High) sg2)
+    {
+        var files = new List<ManifestFile>();
+        foreach (var (stream, (low, high)) in new[] { ("sg1", sg1), ("sg2", sg2) })
+        {
+            if (kind.CopiesDatabases())
+            {
+                files.Add(new ManifestFile { Path = $"databases/{stream}/{stream}.edb", Kind = BackupFileKind.Database, Bytes = 1, Sha256 = "00" });
+            }
+
+            for (var g = low; g <= high; g++)
+            {
+                files.Add(new ManifestFile { Path = $"logs/{stream}/edb{g:X5}.log", Kind = BackupFileKind.Log, Bytes = 1, Sha256 = "00", Generation = g });
+            }
+        }
+
+        return new BackupManifest
+        {
+            SetId = id,
+            Kind = kind,
+            StartedUtc = Start.AddHours(order),
+            CompletedUtc = Start.AddHours(order).AddMinutes(5),
+            Instance = "exchange",
+            Source = "snapshot",
+            Files = files,
+            Identity = new SetIdentity { Instance = "exchange", LogStreams = [new LogStreamIdentity("logs/sg1", "aaaa0001 (11/22/2026 06:00:00.000)"), new LogStreamIdentity("logs/sg2", "bbbb0002 (11/22/2026 06:00:00.000)")] },
+        };
+    }
+
+    [Test]
+    public void An_unlinked_incremental_of_several_log_streams_is_restored_with_its_full_set_by_each_streams_generations()
+    {
+        IReadOnlyList<BackupManifest> sets =
+        [
+            TwoStreamSet(0, "01-full", BackupKind.Full, (5, 6), (3, 3)),
+            TwoStreamSet(1, "02-inc", BackupKind.Incremental, (7, 8), (4, 5)),
+            TwoStreamSet(2, "03-inc", BackupKind.Incremental, (9, 9), (6, 6)),
+        ];
+
+        var chain = BackupChain.Resolve(sets, "03-inc");
+
+        Assert.That(chain.Sets.Select(s => s.SetId), Is.EqualTo(new[] { "01-full", "02-inc", "03-inc" }));
+        Assert.That(chain.Logs.Select(l => (RestoreLayout.LogStreamOf(l.File), l.Generation)), Is.EqualTo(new[]
+        {
+            ("logs/sg1", 5L), ("logs/sg1", 6L), ("logs/sg1", 7L), ("logs/sg1", 8L), ("logs/sg1", 9L),
+            ("logs/sg2", 3L), ("logs/sg2", 4L), ("logs/sg2", 5L), ("logs/sg2", 6L),
+        }));
+    }
+
+    [Test]
+    public void An_unlinked_incremental_of_several_log_streams_with_a_gap_in_one_stream_fails_naming_the_set_and_the_stream()
+    {
+        IReadOnlyList<BackupManifest> sets =
+        [
+            TwoStreamSet(0, "01-full", BackupKind.Full, (5, 6), (3, 3)),
+            TwoStreamSet(1, "02-inc", BackupKind.Incremental, (7, 8), (6, 7)),
+        ];
+
+        var e = Assert.Throws<InvalidDataException>(() => BackupChain.Resolve(sets, "02-inc"));
+
+        Assert.That(e!.Message, Is.EqualTo("set '02-inc' starts logs/sg2 at log generation 6 but the chain from '01-full' ends it at 3: generations 4..5 are missing"));
+    }
+
     private static IReadOnlyList<string> Resolve(IReadOnlyList<BackupManifest> sets, string target) =>
         BackupChain.Resolve(sets, target).Sets.Select(s => s.SetId).ToList();
 

@@ -68,6 +68,19 @@ public class DirectoryLockTests
     }
 
     [Test]
+    public void A_lock_names_the_folder_as_its_caller_says_what_it_is()
+    {
+        using var scratch = new ScratchDirectory("lock-named");
+        var folder = scratch.Sub("instance");
+        var instance = new LockedFolder("instance folder", "another backup of the instance is running in");
+        using var held = DirectoryLock.Acquire(folder, ".instance.lock", instance);
+
+        var e = Assert.Throws<IOException>(() => DirectoryLock.Acquire(folder, ".instance.lock", instance));
+
+        Assert.That(e!.Message, Does.StartWith($"another backup of the instance is running in {folder}: its lock file {Path.Combine(folder, ".instance.lock")} is held by process {Environment.ProcessId}").And.Not.Contain("destination"));
+    }
+
+    [Test]
     public async Task A_held_lock_says_which_process_holds_it()
     {
         using var scratch = new ScratchDirectory("lock-held");

@@ -7,7 +7,8 @@ using Microsoft.Win32.SafeHandles;
 namespace ExternalBackup.Sinks.FileSystem;
 
 /// <summary>
-/// The one-writer-at-a-time lock of a backup destination: <c>DEST/.lock</c>, holding who took it (process id,
+/// The one-writer-at-a-time lock of a folder (a backup destination: <c>DEST/.lock</c>; any folder its caller names
+/// with <see cref="LockedFolder"/>, such as the engine model's instance folder), holding who took it (process id,
 /// host, command line).
 /// <list type="bullet">
 /// <item>Linux: an advisory <c>flock</c> on the file (the same lock older versions took through
@@ -36,11 +37,22 @@ internal sealed class DirectoryLock : IDisposable
         _windowsStream = windowsStream;
     }
 
-    /// <summary>Takes the lock of <paramref name="destination"/> (file <paramref name="fileName"/> in it), or throws <see cref="IOException"/> saying who holds it or that the destination is read-only.</summary>
-    public static DirectoryLock Acquire(string destination, string fileName)
+    /// <summary>Takes the lock of backup destination <paramref name="destination"/> (file <paramref name="fileName"/> in it), or throws <see cref="IOException"/> saying who holds it or that the destination is read-only.</summary>
+    public static DirectoryLock Acquire(string destination, string fileName) => Acquire(destination, fileName, LockedFolder.BackupDestination);
+
+    /// <summary>Takes the lock of <paramref name="folder"/> (file <paramref name="fileName"/> in it), or throws <see cref="IOException"/> saying who holds it or that the folder is read-only, naming the folder as <paramref name="folderIs"/> says.</summary>
+    public static DirectoryLock Acquire(string folder, string fileName, LockedFolder folderIs)
     {
-        var path = Path.Combine(destination, fileName);
+        ArgumentNullException.ThrowIfNull(folderIs);
+        var path = Path.Combine(folder, fileName);
+        var destination = new Named(folder, folderIs);
         return OperatingSystem.IsLinux() ? AcquireOnLinux(destination, path) : AcquireByShareMode(destination, path);
+    }
+
+    /// <summary>A locked folder and what it is, for messages.</summary>
+    private sealed record Named(string Folder, LockedFolder Is)
+    {
+        public override string ToString() => Folder;
     }
 
     /// <summary>Releases the lock and deletes the file (on Linux while it is still held).</summary>
@@ -83,7 +95,7 @@ internal sealed class DirectoryLock : IDisposable
         }
     }
 
-    private static DirectoryLock AcquireOnLinux(string destination, string path)
+    private static DirectoryLock AcquireOnLinux(Named destination, string path)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
@@ -136,7 +148,7 @@ internal sealed class DirectoryLock : IDisposable
         throw new IOException($"cannot take the lock {path}: it was deleted and re-created {MaxAttempts} times while being taken");
     }
 
-    private static DirectoryLock AcquireByShareMode(string destination, string path)
+    private static DirectoryLock AcquireByShareMode(Named destination, string path)
     {
         FileStream stream;
         try
@@ -147,11 +159,11 @@ internal sealed class DirectoryLock : IDisposable
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new IOException($"the backup destination {destination} is read-only for this process: cannot create its lock file {path} ({e.Message})", e);
+            throw new IOException($"the {destination.Is.What} {destination} is read-only for this process: cannot create its lock file {path} ({e.Message})", e);
         }
         catch (IOException e) when (OperatingSystem.IsWindows() && (e.HResult & 0xFFFF) == 19)
         {
-            throw new IOException($"the backup destination {destination} is read-only (write-protected media): cannot create its lock file {path}", e);
+            throw new IOException($"the {destination.Is.What} {destination} is read-only (write-protected media): cannot create its lock file {path}", e);
         }
         catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
         {
@@ -173,16 +185,16 @@ internal sealed class DirectoryLock : IDisposable
         }
     }
 
-    private static IOException CannotOpen(string destination, string path, int errno) => errno switch
+    private static IOException CannotOpen(Named destination, string path, int errno) => errno switch
     {
-        LinuxFileCalls.ReadOnlyFileSystem => new IOException($"the backup destination {destination} is read-only (a read-only file system): cannot create its lock file {path}"),
-        LinuxFileCalls.AccessDenied or LinuxFileCalls.NotPermitted => new IOException($"the backup destination {destination} is read-only for this process ({Marshal.GetPInvokeErrorMessage(errno)}): cannot create its lock file {path}"),
+        LinuxFileCalls.ReadOnlyFileSystem => new IOException($"the {destination.Is.What} {destination} is read-only (a read-only file system): cannot create its lock file {path}"),
+        LinuxFileCalls.AccessDenied or LinuxFileCalls.NotPermitted => new IOException($"the {destination.Is.What} {destination} is read-only for this process ({Marshal.GetPInvokeErrorMessage(errno)}): cannot create its lock file {path}"),
         LinuxFileCalls.TooManyLinks => new IOException($"the lock file {path} is a symbolic link: refusing to follow it"),
         _ => new IOException($"cannot open the lock file {path}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})"),
     };
 
-    private static IOException Held(string destination, string path, string? holder) =>
-        new($"another backup is writing into {destination}: its lock file {path} is held by {(string.IsNullOrWhiteSpace(holder) ? "a process that did not record itself" : holder)}");
+    private static IOException Held(Named destination, string path, string? holder) =>
+        new($"{destination.Is.HeldBy} {destination}: its lock file {path} is held by {(string.IsNullOrWhiteSpace(holder) ? "a process that did not record itself" : holder)}");
 
     private static byte[] HolderText()
     {
