@@ -36,7 +36,13 @@ public sealed partial class TarRepository : IBackupSetRemover
     public ValueTask<IReadOnlyList<string>> SweepAsync(CancellationToken cancellationToken)
     {
         var swept = new List<string>();
-        foreach (var file in System.IO.Directory.EnumerateFiles(_path, "." + "*" + TarSink.PartialSuffix).Order(StringComparer.Ordinal))
+        // Every entry, filtered by name here: a pattern's Win32 matching and Windows' hidden attribute (Wine marks dot
+        // files hidden) must not decide what is swept.
+        var everyEntry = new EnumerationOptions { MatchType = MatchType.Simple, AttributesToSkip = 0, RecurseSubdirectories = false, IgnoreInaccessible = false };
+        var partials = System.IO.Directory.EnumerateFiles(_path, "*", everyEntry)
+            .Where(f => Path.GetFileName(f) is var name && name.StartsWith('.') && name.EndsWith(TarSink.PartialSuffix, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+        foreach (var file in partials)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (NoFollowPath.KindOf(file) == FileEntryKind.RegularFile)
