@@ -9,10 +9,10 @@ namespace BackupAgent;
 public static class NightlyBackup
 {
     // engine: the native binding (ExternalBackup.Interop.Esent's NativeEngineHost), or the engine model in tests.
-    public static async Task<BackupResult> RunAsync(IExternalBackupEngine engine, string destination, CancellationToken cancellationToken)
+    // progress: phase, files and bytes done and known, the current file (e.g. new Progress<BackupProgress>(...)).
+    public static async Task<BackupResult> RunAsync(IExternalBackupEngine engine, string destination, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
     {
         await using var sink = new ResilientSink(new DirectorySink(destination));
-        var progress = new Progress<BackupProgress>(p => Console.WriteLine($"{p.Phase} {p.Percent:F1}% {p.CurrentFile}"));
         return await new StreamingBackup(engine, sink).RunAsync(BackupKind.Full, progress, cancellationToken);
     }
 }

@@ -6,11 +6,11 @@ namespace BackupAgent;
 public static class JetStyleBackup
 {
     // The C-style contract: the exact JET_ERR; a failed backup leaves the folder as it was.
-    public static JetError Run(IExternalBackupEngine engine, string destination)
+    public static JetError Run(IExternalBackupEngine engine, string destination, Action<string> report)
     {
         JetError Status(JetSnp snp, JetSnt snt, JetSnProg progress)
         {
-            Console.WriteLine($"{snp} {snt} {progress.UnitsDone}/{progress.UnitsTotal}");
+            report($"{snp} {snt} {progress.UnitsDone}/{progress.UnitsTotal}");
             return JetError.Success;
         }
 

@@ -32,7 +32,11 @@ public sealed class ServiceCollectionTests
         Assert.That(result.Manifest.SetId, Is.EqualTo("20261208T010000000Z-copy"), "named on the container's clock");
         Assert.That(File.Exists(Path.Combine(destination, result.Manifest.SetId, BackupManifest.FileName)), Is.True);
         Assert.That(loggers.Logger.Entries.Select(e => e.Event.Name), Does.Contain("SetCommitted"), "the pipeline logged through the container's logger factory");
-        Assert.That(provider.GetRequiredService<BackupSinkFactory>().Create(), Is.InstanceOf<ResilientSink>(), "folder sink calls are retried by default");
+        await using (var sink = provider.GetRequiredService<BackupSinkFactory>().Create())
+        {
+            Assert.That(sink, Is.InstanceOf<ResilientSink>(), "folder sink calls are retried by default");
+        }
+
         Assert.That(provider.GetRequiredService<RestoreOptions>().TimeProvider, Is.SameAs(time));
         Assert.That(provider.GetRequiredService<TimeProvider>(), Is.SameAs(time), "a registered clock is kept");
     }
@@ -48,8 +52,10 @@ public sealed class ServiceCollectionTests
         });
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         var factory = provider.GetRequiredService<BackupSinkFactory>();
-        Assert.That(factory.Create(), Is.InstanceOf<NullSink>());
-        Assert.That(factory.Create(), Is.InstanceOf<NullSink>());
+        await using var first = factory.Create();
+        await using var second = factory.Create();
+        Assert.That(first, Is.InstanceOf<NullSink>());
+        Assert.That(second, Is.InstanceOf<NullSink>().And.Not.SameAs(first));
         Assert.That(made, Is.EqualTo(2));
         Assert.That(provider.GetRequiredService<TimeProvider>(), Is.SameAs(TimeProvider.System));
     }

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using BackupAgent;
 using ExternalBackup.Engine;
 using ExternalBackup.Manifest;
+using ExternalBackup.Pipeline;
 using ExternalBackup.Testing.EngineModel;
 using ExternalBackup.Tests.Common;
 
@@ -34,8 +35,10 @@ public sealed partial class ReadmeSampleTests
     {
         using var scratch = new ScratchDirectory("readme");
         var destination = scratch.Sub("backups");
-        var result = await NightlyBackup.RunAsync(EngineModel.Open(TestPaths.CopyCorpusSet("xp-catroot2-logset", scratch, "instance")), destination, CancellationToken.None);
+        var reports = new SynchronousProgress();
+        var result = await NightlyBackup.RunAsync(EngineModel.Open(TestPaths.CopyCorpusSet("xp-catroot2-logset", scratch, "instance")), destination, reports, CancellationToken.None);
         Assert.That(result.Manifest.Kind, Is.EqualTo(BackupKind.Full));
+        Assert.That(reports.Phases[^1], Is.EqualTo(BackupPhase.Completed));
         Assert.That(File.Exists(Path.Combine(destination, result.Manifest.SetId, BackupManifest.FileName)), Is.True);
     }
 
@@ -44,8 +47,11 @@ public sealed partial class ReadmeSampleTests
     {
         using var scratch = new ScratchDirectory("readme");
         var destination = scratch.Sub("backups");
-        var rc = JetStyleBackup.Run(EngineModel.Open(TestPaths.CopyCorpusSet("xp-catroot2-logset", scratch, "instance")), destination);
+        var notes = new List<string>();
+        var rc = JetStyleBackup.Run(EngineModel.Open(TestPaths.CopyCorpusSet("xp-catroot2-logset", scratch, "instance")), destination, notes.Add);
         Assert.That(rc, Is.EqualTo(JetError.Success));
+        Assert.That(notes[0], Does.StartWith("Backup Begin"));
+        Assert.That(notes[^1], Does.StartWith("Backup Complete"));
         Assert.That(Directory.EnumerateFiles(destination, "*", SearchOption.AllDirectories), Is.Not.Empty);
     }
 
@@ -57,6 +63,13 @@ public sealed partial class ReadmeSampleTests
         await using var services = ContainerBackup.Build(destination);
         var result = await ContainerBackup.RunAsync(services, EngineModel.Open(TestPaths.CopyCorpusSet("xp-catroot2-logset", scratch, "instance")), CancellationToken.None);
         Assert.That(File.Exists(Path.Combine(destination, result.Manifest.SetId, BackupManifest.FileName)), Is.True);
+    }
+
+    private sealed class SynchronousProgress : IProgress<BackupProgress>
+    {
+        public List<BackupPhase> Phases { get; } = [];
+
+        public void Report(BackupProgress value) => Phases.Add(value.Phase);
     }
 
     [GeneratedRegex("```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
