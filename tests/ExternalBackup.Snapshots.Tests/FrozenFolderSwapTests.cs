@@ -15,7 +15,7 @@ namespace ExternalBackup.Snapshots.Tests;
 [LinuxOnly("the swap is a Linux symbolic link made while the backup runs")]
 public sealed class FrozenFolderSwapTests
 {
-    private const string Sig = "AAAA";
+    private const string Sig = ToySnapshotFolder.Sig;
     private ScratchDirectory _scratch = null!;
     private string _folder = null!;
     private string _destination = null!;
@@ -24,20 +24,13 @@ public sealed class FrozenFolderSwapTests
     public async Task SetUp()
     {
         _scratch = new ScratchDirectory("swap");
-        _folder = _scratch.Sub("snapshot");
-        ToyEseFormat.WriteDatabase(Path.Combine(_folder, "db", "app.edb"), Sig, pages: 16);
-        ToyEseFormat.WriteLog(Path.Combine(_folder, "edb00007.log"), Sig, 7);
-        ToyEseFormat.WriteLog(Path.Combine(_folder, "edb.log"), Sig, 8);
-        ToyEseFormat.WriteCheckpoint(Path.Combine(_folder, "edb.chk"), Sig, 8);
-        _destination = _scratch.Sub("backups");
-        await using var sink = new DirectorySink(_destination, new DirectorySinkOptions { FlushToDisk = false });
-        await new FrozenFolderBackup(Source()).RunAsync(FrozenFolderLayout.Single(_folder), sink, BackupKind.Full, "earlier-full");
+        (_folder, _destination) = await ToySnapshotFolder.WithEarlierFullAsync(_scratch);
     }
 
     [TearDown]
     public void TearDown() => _scratch.Dispose();
 
-    private static FrozenFolderSource Source() => new(new ToyEseFormat(), new FrozenFolderSourceOptions { ChunkSize = 32 * 1024 });
+    private static FrozenFolderSource Source() => ToySnapshotFolder.Source();
 
     [Test]
     public async Task A_sub_folder_swapped_for_a_link_outside_after_planning_is_refused_and_nothing_from_outside_is_read()

@@ -14,7 +14,7 @@ namespace ExternalBackup.Snapshots.Tests;
 /// </summary>
 public sealed class FrozenFolderWalkerTests
 {
-    private const string Sig = "AAAA";
+    private const string Sig = ToySnapshotFolder.Sig;
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
     private ScratchDirectory _scratch = null!;
     private string _folder = null!;
@@ -37,14 +37,7 @@ public sealed class FrozenFolderWalkerTests
     public async Task SetUp()
     {
         _scratch = new ScratchDirectory("walker");
-        _folder = _scratch.Sub("snapshot");
-        ToyEseFormat.WriteDatabase(Path.Combine(_folder, "db", "app.edb"), Sig, pages: 16);
-        ToyEseFormat.WriteLog(Path.Combine(_folder, "edb00007.log"), Sig, 7);
-        ToyEseFormat.WriteLog(Path.Combine(_folder, "edb.log"), Sig, 8);
-        ToyEseFormat.WriteCheckpoint(Path.Combine(_folder, "edb.chk"), Sig, 8);
-        _destination = _scratch.Sub("backups");
-        await using var sink = new DirectorySink(_destination, new DirectorySinkOptions { FlushToDisk = false });
-        await new FrozenFolderBackup(Source()).RunAsync(FrozenFolderLayout.Single(_folder), sink, BackupKind.Full, "earlier-full");
+        (_folder, _destination) = await ToySnapshotFolder.WithEarlierFullAsync(_scratch);
     }
 
     [TearDown]
@@ -54,7 +47,7 @@ public sealed class FrozenFolderWalkerTests
         _scratch.Dispose();
     }
 
-    private static FrozenFolderSource Source() => new(new ToyEseFormat(), new FrozenFolderSourceOptions { ChunkSize = 32 * 1024 });
+    private static FrozenFolderSource Source() => ToySnapshotFolder.Source();
 
     [Test]
     public async Task The_library_refuses_the_entry_naming_it_within_seconds_and_leaves_the_destination_unchanged([Values] Hazard hazard)
